@@ -1,0 +1,1 @@
+public class EngineConformanceServerPlaceholder { public static void Main() { } }

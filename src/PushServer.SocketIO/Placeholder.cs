@@ -1,0 +1,1 @@
+namespace PushServer.SocketIO; internal static class Placeholder { }
