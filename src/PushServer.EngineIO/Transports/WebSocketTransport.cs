@@ -21,6 +21,11 @@ internal sealed class WebSocketTransport : ISessionTransport
     private readonly EngineSession _session;
     private readonly CancellationTokenSource _stop = new();
     private int _writerIdle = 1;
+    private int _closeSent;
+    private ITimer? _closeHandshakeTimer;
+
+    /// <summary>How long the client has to answer the server's close frame before the socket is dropped.</summary>
+    private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
     public WebSocketTransport(WebSocket socket, EngineSession session)
     {
@@ -54,6 +59,7 @@ internal sealed class WebSocketTransport : ISessionTransport
         await RunReaderAsync().ConfigureAwait(false);
         await writer.ConfigureAwait(false);
         await CloseSocketAsync().ConfigureAwait(false);
+        _closeHandshakeTimer?.Dispose();
     }
 
     /// <summary>
@@ -62,15 +68,17 @@ internal sealed class WebSocketTransport : ISessionTransport
     /// </summary>
     public async Task RunUpgradeAsync()
     {
-        using var deadline = new CancellationTokenSource(_session.Options.UpgradeTimeout, _session.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _stop.Token);
+        // On timeout the probe socket is closed with a close frame; cancelling a pending receive instead
+        // would abort the socket without a close handshake.
+        using var deadline = _session.Time.CreateTimer(
+            static state => _ = ((WebSocketTransport)state!).SendCloseFrameAsync(), this, _session.Options.UpgradeTimeout, Timeout.InfiniteTimeSpan);
         var upgraded = false;
         try
         {
             while (!upgraded)
             {
-                var message = await ReceiveMessageAsync(linked.Token).ConfigureAwait(false);
-                if (message is not { } packet)
+                var message = await ReceiveMessageAsync(_stop.Token).ConfigureAwait(false);
+                if (message is not { } packet || Volatile.Read(ref _closeSent) == 1)
                 {
                     break;
                 }
@@ -80,7 +88,7 @@ internal sealed class WebSocketTransport : ISessionTransport
                     {
                         break;
                     }
-                    await SendAsync(EnginePacket.PongProbe, linked.Token).ConfigureAwait(false);
+                    await SendAsync(EnginePacket.PongProbe, _stop.Token).ConfigureAwait(false);
                 }
                 else if (packet.Type == EnginePacketType.Upgrade)
                 {
@@ -96,9 +104,9 @@ internal sealed class WebSocketTransport : ISessionTransport
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
         {
-            // upgradeTimeout expired, or the session closed meanwhile: the probe simply ends.
+            // The probe socket failed: the upgrade simply does not happen.
         }
 
         if (!upgraded)
@@ -162,19 +170,36 @@ internal sealed class WebSocketTransport : ISessionTransport
                 Volatile.Write(ref _writerIdle, 1);
             }
             // The queue was completed: the session is closing. The server's close is a WebSocket close frame,
-            // never an Engine.IO close packet.
-            if (_socket.State == WebSocketState.Open)
-            {
-                await _socket.CloseOutputAsync(ServerCloseStatus, null, _stop.Token).ConfigureAwait(false);
-            }
+            // never an Engine.IO close packet; the reader then waits for the client's answering close frame.
+            await SendCloseFrameAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
         {
-            // The socket went away; the reader reports why.
-        }
-        finally
-        {
+            // The socket went away; stop the reader too, it reports why.
             _stop.Cancel();
+        }
+    }
+
+    /// <summary>Sends the server's close frame once.</summary>
+    private async Task SendCloseFrameAsync()
+    {
+        if (Interlocked.Exchange(ref _closeSent, 1) == 1)
+        {
+            return;
+        }
+        try
+        {
+            if (_socket.State == WebSocketState.Open)
+            {
+                await _socket.CloseOutputAsync(ServerCloseStatus, null, CancellationToken.None).ConfigureAwait(false);
+                // A client that never answers the close frame must not hold the socket forever.
+                _closeHandshakeTimer = _session.Time.CreateTimer(
+                    static state => ((WebSocketTransport)state!)._stop.Cancel(), this, CloseHandshakeTimeout, Timeout.InfiniteTimeSpan);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        {
+            // Already gone.
         }
     }
 
