@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Http;
+
+namespace PushServer.EngineIO;
+
+/// <summary>
+/// Engine.IO server options. Every default is socket.io's own, so clients tuned for Node's server behave
+/// the same here.
+/// </summary>
+public sealed class EngineIOOptions
+{
+    /// <summary>How often a v4 server pings (and how long v3 clients wait between their pings). socket.io: 25 s.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromMilliseconds(25_000);
+
+    /// <summary>How long to wait for the heartbeat answer before closing with <c>ping timeout</c>. socket.io: 20 s.</summary>
+    public TimeSpan PingTimeout { get; set; } = TimeSpan.FromMilliseconds(20_000);
+
+    /// <summary>How long a probing WebSocket may take to send the upgrade packet. socket.io: 10 s.</summary>
+    public TimeSpan UpgradeTimeout { get; set; } = TimeSpan.FromMilliseconds(10_000);
+
+    /// <summary>
+    /// How long a server-closed polling session waits for the client's next GET to deliver the close packet
+    /// before it is dropped anyway. engine.io: 30 s.
+    /// </summary>
+    public TimeSpan PollingCloseTimeout { get; set; } = TimeSpan.FromMilliseconds(30_000);
+
+    /// <summary>
+    /// Largest message or POST body accepted, in bytes, and the <c>maxPayload</c> advertised in the open packet.
+    /// socket.io: 1e6. A larger POST gets 413; a larger WebSocket message closes the connection with 1009.
+    /// </summary>
+    public int MaxHttpBufferSize { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Bytes a session may hold queued for the client. Past it the session closes with
+    /// <see cref="EngineCloseReason.OutboundQueueFull"/>, so one slow reader can never grow server memory
+    /// without bound nor make a broadcaster wait. 1 MiB holds about a thousand chat-sized messages.
+    /// </summary>
+    public long MaxOutboundQueueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Enabled transports. socket.io: polling and WebSocket.</summary>
+    public EngineTransports Transports { get; set; } = EngineTransports.Polling | EngineTransports.WebSocket;
+
+    /// <summary>Whether polling sessions may upgrade to WebSocket. socket.io: true.</summary>
+    public bool AllowUpgrades { get; set; } = true;
+
+    /// <summary>
+    /// Whether Engine.IO v3 clients (socket.io 1.x/2.x) are accepted. On by default, unlike Node's server,
+    /// because phpsocket.io users run those clients.
+    /// </summary>
+    public bool AllowEIO3 { get; set; } = true;
+
+    /// <summary>Cross-origin rules for polling and WebSocket upgrades. Empty: same origin only.</summary>
+    public EngineCorsOptions Cors { get; set; } = new();
+
+    /// <summary>Whether WebSocket messages may be compressed with permessage-deflate. socket.io: off.</summary>
+    public bool PerMessageDeflate { get; set; }
+
+    /// <summary>Whether polling responses are gzip/deflate compressed when the client accepts it. socket.io: on.</summary>
+    public bool HttpCompression { get; set; } = true;
+
+    /// <summary>Smallest polling response, in bytes, worth compressing. socket.io: 1024.</summary>
+    public int HttpCompressionThreshold { get; set; } = 1024;
+
+    /// <summary>
+    /// Decides whether a handshake request may open a session, like socket.io's <c>allowRequest</c>.
+    /// A refusal answers 403 with <c>{"code":4,"message":…}</c>. Null allows every request.
+    /// </summary>
+    public Func<HttpContext, ValueTask<AllowRequestResult>>? AllowRequest { get; set; }
+}
+
+/// <summary>Transports an Engine.IO server may offer.</summary>
+[Flags]
+public enum EngineTransports
+{
+    /// <summary>No transport.</summary>
+    None = 0,
+    /// <summary>HTTP long-polling (with JSONP for v3 clients).</summary>
+    Polling = 1,
+    /// <summary>WebSocket.</summary>
+    WebSocket = 2,
+}
+
+/// <summary>Cross-origin rules applied to polling requests and WebSocket upgrades.</summary>
+public sealed class EngineCorsOptions
+{
+    /// <summary>
+    /// Origins allowed besides the server's own, exactly as browsers send them (<c>https://app.example.com</c>),
+    /// or <c>*</c> for any origin. Empty (the default) allows the same origin only.
+    /// </summary>
+    public IList<string> Origins { get; set; } = new List<string>();
+
+    /// <summary>Whether cross-origin requests may carry cookies (<c>Access-Control-Allow-Credentials</c>).</summary>
+    public bool Credentials { get; set; }
+}
+
+/// <summary>The verdict of <see cref="EngineIOOptions.AllowRequest"/>.</summary>
+/// <param name="Allowed">Whether the handshake may proceed.</param>
+/// <param name="Message">The refusal message sent to the client; <c>Forbidden</c> when null.</param>
+public readonly record struct AllowRequestResult(bool Allowed, string? Message = null)
+{
+    /// <summary>Lets the request through.</summary>
+    public static AllowRequestResult Allow => new(true);
+
+    /// <summary>Refuses the request with <paramref name="message"/>.</summary>
+    public static AllowRequestResult Deny(string? message = null) => new(false, message);
+}

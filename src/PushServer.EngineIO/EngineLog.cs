@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace PushServer.EngineIO;
+
+/// <summary>
+/// Engine.IO log events. Ids 1000–1099 belong to this layer. A client's mistake logs at Information or below;
+/// Error is kept for faults of our own.
+/// </summary>
+internal static partial class EngineLog
+{
+    [LoggerMessage(1000, LogLevel.Debug, "Engine.IO session {Sid} opened (EIO={Protocol}, {Transport}).")]
+    public static partial void SessionOpened(ILogger logger, string sid, int protocol, string transport);
+
+    [LoggerMessage(1001, LogLevel.Debug, "Engine.IO session {Sid} closing: {Reason}.")]
+    public static partial void SessionClosing(ILogger logger, string sid, string reason);
+
+    [LoggerMessage(1002, LogLevel.Debug, "Engine.IO session {Sid} closed: {Reason}.")]
+    public static partial void SessionClosed(ILogger logger, string sid, string reason);
+
+    [LoggerMessage(1003, LogLevel.Debug, "Engine.IO session {Sid} upgraded to websocket.")]
+    public static partial void Upgraded(ILogger logger, string sid);
+
+    [LoggerMessage(1004, LogLevel.Debug, "Engine.IO session {Sid}: no heartbeat in time.")]
+    public static partial void PingTimeout(ILogger logger, string sid);
+
+    [LoggerMessage(1005, LogLevel.Information, "Engine.IO session {Sid} closed: its outbound queue passed {Cap} bytes (client too slow).")]
+    public static partial void OutboundQueueFull(ILogger logger, string sid, long cap);
+
+    [LoggerMessage(1006, LogLevel.Debug, "Engine.IO session {Sid}: protocol violation: {Detail}.")]
+    public static partial void ProtocolViolation(ILogger logger, string sid, string detail);
+
+    [LoggerMessage(1007, LogLevel.Debug, "Engine.IO request refused: {Code} {Message} ({Method} {Path}).")]
+    public static partial void RequestRefused(ILogger logger, int code, string message, string method, string path);
+
+    [LoggerMessage(1008, LogLevel.Error, "Engine.IO session {Sid}: the connection handler threw in {Callback}.")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string sid, string callback);
+
+    [LoggerMessage(1009, LogLevel.Debug, "Engine.IO session {Sid}: transport ended: {Detail}.")]
+    public static partial void TransportEnded(ILogger logger, string sid, string detail);
+
+    [LoggerMessage(1010, LogLevel.Error, "Engine.IO: unexpected failure while serving {Method} {Path}.")]
+    public static partial void RequestFailed(ILogger logger, Exception exception, string method, string path);
+}

@@ -1,0 +1,250 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using PushServer.EngineIO.Hosting;
+using PushServer.EngineIO.Protocol;
+using PushServer.EngineIO.Sessions;
+using PushServer.EngineIO.Transports;
+
+namespace PushServer.EngineIO;
+
+/// <summary>
+/// One Engine.IO endpoint: verifies each request in the reference's order, opens sessions, and hands requests
+/// for existing sessions to their transport. Mount it with
+/// <see cref="EngineIOEndpointRouteBuilderExtensions.MapEngineIO(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder, string, EngineServer)"/>.
+/// </summary>
+public sealed class EngineServer
+{
+    private readonly IEngineConnectionHandler _handler;
+    private readonly EngineIOOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly EngineSessionStore _store = new();
+    private readonly EngineCors _cors;
+
+    /// <summary>Creates an endpoint that reports sessions to <paramref name="handler"/>.</summary>
+    public EngineServer(IEngineConnectionHandler handler, EngineIOOptions options, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+    {
+        _handler = handler ?? throw new ArgumentNullException(nameof(handler));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _time = time ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("PushServer.EngineIO");
+        _cors = new EngineCors(options.Cors);
+    }
+
+    /// <summary>The options this endpoint runs with.</summary>
+    public EngineIOOptions Options => _options;
+
+    /// <summary>Sessions currently open (or still delivering their close).</summary>
+    public int SessionCount => _store.Count;
+
+    /// <summary>Closes every session, e.g. with <see cref="EngineCloseReason.ServerShuttingDown"/> when the host stops.</summary>
+    public void CloseAll(EngineCloseReason reason = EngineCloseReason.ServerShuttingDown)
+    {
+        foreach (var session in _store.Snapshot())
+        {
+            session.Close(reason);
+        }
+    }
+
+    /// <summary>Serves one HTTP request or WebSocket upgrade addressed to the endpoint.</summary>
+    public async Task HandleRequestAsync(HttpContext context)
+    {
+        try
+        {
+            await DispatchAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away mid-request: nothing to answer.
+        }
+        catch (Exception ex)
+        {
+            EngineLog.RequestFailed(_logger, ex, context.Request.Method, context.Request.Path);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            }
+        }
+    }
+
+    private Task RefuseAsync(HttpContext context, EngineError error, bool isUpgrade, string? message = null)
+    {
+        EngineLog.RequestRefused(_logger, (int)error, message ?? EngineErrorResponder.MessageOf(error), context.Request.Method, context.Request.Path);
+        return EngineErrorResponder.WriteAsync(context, error, isUpgrade, message);
+    }
+
+    private async Task DispatchAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var isUpgrade = context.WebSockets.IsWebSocketRequest;
+        var cors = _cors.Apply(context);
+        if (cors == CorsVerdict.Allowed && HttpMethods.IsOptions(request.Method) && !isUpgrade)
+        {
+            EngineCors.WritePreflight(context);
+            return;
+        }
+
+        // Verification, in the reference's order.
+        var transport = request.Query["transport"].ToString();
+        var transportEnabled = transport switch
+        {
+            "polling" => _options.Transports.HasFlag(EngineTransports.Polling),
+            "websocket" => _options.Transports.HasFlag(EngineTransports.WebSocket),
+            _ => false,
+        };
+        if (!transportEnabled)
+        {
+            await RefuseAsync(context, EngineError.UnknownTransport, isUpgrade).ConfigureAwait(false);
+            return;
+        }
+        if (cors == CorsVerdict.Invalid)
+        {
+            await RefuseAsync(context, EngineError.BadRequest, isUpgrade).ConfigureAwait(false);
+            return;
+        }
+        if (cors == CorsVerdict.Refused)
+        {
+            await RefuseAsync(context, EngineError.Forbidden, isUpgrade).ConfigureAwait(false);
+            return;
+        }
+
+        var sid = request.Query["sid"].ToString();
+        if (sid.Length > 0)
+        {
+            await ServeSessionAsync(context, sid, transport, isUpgrade).ConfigureAwait(false);
+            return;
+        }
+        await HandshakeAsync(context, transport, isUpgrade).ConfigureAwait(false);
+    }
+
+    private async Task ServeSessionAsync(HttpContext context, string sid, string transport, bool isUpgrade)
+    {
+        if (!_store.TryGet(sid, out var session))
+        {
+            await RefuseAsync(context, EngineError.UnknownSid, isUpgrade).ConfigureAwait(false);
+            return;
+        }
+        if (isUpgrade)
+        {
+            if (transport != "websocket" || !_options.AllowUpgrades)
+            {
+                await RefuseAsync(context, EngineError.BadRequest, isUpgrade).ConfigureAwait(false);
+                return;
+            }
+            using var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+            var probe = new WebSocketTransport(socket, session);
+            if (!session.IsOpen || session.IsUpgrading || session.IsUpgraded || session.Transport is not PollingTransport)
+            {
+                // Accepted at the HTTP level, then closed at once, as the reference does.
+                await socket.CloseOutputAsync(WebSocketTransport.ServerCloseStatus, null, context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+            await probe.RunUpgradeAsync().ConfigureAwait(false);
+            return;
+        }
+        if (transport != session.TransportName || session.Transport is not PollingTransport polling)
+        {
+            await RefuseAsync(context, EngineError.BadRequest, isUpgrade).ConfigureAwait(false);
+            return;
+        }
+        if (HttpMethods.IsGet(context.Request.Method))
+        {
+            await polling.HandleGetAsync(context).ConfigureAwait(false);
+        }
+        else if (HttpMethods.IsPost(context.Request.Method))
+        {
+            await polling.HandlePostAsync(context).ConfigureAwait(false);
+        }
+        else
+        {
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        }
+    }
+
+    private async Task HandshakeAsync(HttpContext context, string transport, bool isUpgrade)
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsGet(request.Method))
+        {
+            await RefuseAsync(context, EngineError.BadHandshakeMethod, isUpgrade).ConfigureAwait(false);
+            return;
+        }
+        if (transport == "websocket" && !isUpgrade)
+        {
+            await RefuseAsync(context, EngineError.BadRequest, isUpgrade).ConfigureAwait(false);
+            return;
+        }
+        if (_options.AllowRequest is { } allowRequest)
+        {
+            var verdict = await allowRequest(context).ConfigureAwait(false);
+            if (!verdict.Allowed)
+            {
+                await RefuseAsync(context, EngineError.Forbidden, isUpgrade, verdict.Message).ConfigureAwait(false);
+                return;
+            }
+        }
+        // Any EIO other than "4", missing included, means v3: the reference treats it so.
+        var protocol = request.Query["EIO"] == "4" ? EngineProtocolVersion.V4 : EngineProtocolVersion.V3;
+        if (protocol == EngineProtocolVersion.V3 && !_options.AllowEIO3)
+        {
+            await RefuseAsync(context, EngineError.UnsupportedProtocolVersion, isUpgrade).ConfigureAwait(false);
+            return;
+        }
+
+        var jsonp = protocol == EngineProtocolVersion.V3 && transport == "polling" && request.Query.ContainsKey("j")
+            ? new string(request.Query["j"].ToString().Where(char.IsAsciiDigit).ToArray())
+            : null;
+        var supportsBinary = jsonp is null && string.IsNullOrEmpty(request.Query["b64"]);
+        var session = new EngineSession(
+            SessionId.New(), protocol, supportsBinary, CaptureHandshake(context), _options, _handler, _store, _time, _logger);
+
+        if (transport == "polling")
+        {
+            var polling = new PollingTransport(session, jsonp);
+            session.Start(polling);
+            var offerUpgrade = _options.AllowUpgrades && _options.Transports.HasFlag(EngineTransports.WebSocket);
+            await polling.WriteHandshakeAsync(context, OpenPacket.Create(session.Id, offerUpgrade, _options)).ConfigureAwait(false);
+            await session.OpenAsync().ConfigureAwait(false);
+            return;
+        }
+
+        using var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+        var webSocket = new WebSocketTransport(socket, session);
+        session.Start(webSocket);
+        session.Send(OpenPacket.Create(session.Id, offerWebSocketUpgrade: false, _options));
+        await session.OpenAsync().ConfigureAwait(false);
+        await webSocket.RunAsync().ConfigureAwait(false);
+    }
+
+    private Task<WebSocket> AcceptWebSocketAsync(HttpContext context) =>
+        context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+        {
+            DangerousEnableCompression = _options.PerMessageDeflate,
+            // Engine.IO has its own heartbeat; WebSocket-level pings would only add traffic.
+            KeepAliveInterval = TimeSpan.Zero,
+        });
+
+    private EngineHandshake CaptureHandshake(HttpContext context)
+    {
+        var request = context.Request;
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in request.Headers)
+        {
+            headers[header.Key.ToLowerInvariant()] = header.Value.ToString();
+        }
+        var query = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var parameter in request.Query)
+        {
+            query[parameter.Key] = parameter.Value.Count > 0 ? parameter.Value[0] ?? "" : "";
+        }
+        return new EngineHandshake(
+            headers,
+            query,
+            context.Connection.RemoteIpAddress?.ToString() ?? "",
+            request.IsHttps,
+            request.PathBase + request.Path + request.QueryString,
+            _time.GetUtcNow());
+    }
+}

@@ -1,0 +1,206 @@
+using PushServer.EngineIO.Protocol;
+using PushServer.EngineIO.Transports;
+
+namespace PushServer.EngineIO.Sessions;
+
+internal sealed partial class EngineSession
+{
+    /// <summary>
+    /// Handles one packet from the client on the active transport. Transports call this sequentially,
+    /// so the handler above sees messages in order and never concurrently.
+    /// </summary>
+    internal async ValueTask ReceiveAsync(InboundPacket packet)
+    {
+        if (!_opened.Task.IsCompleted)
+        {
+            // A fast client can POST before the handler has heard of the session.
+            await _opened.Task.ConfigureAwait(false);
+        }
+        if (_state != SessionState.Open)
+        {
+            return;
+        }
+        switch (packet.Type)
+        {
+            case EnginePacketType.Message:
+                await DeliverAsync(packet).ConfigureAwait(false);
+                break;
+            case EnginePacketType.Ping:
+                if (Protocol == EngineProtocolVersion.V4)
+                {
+                    // v4 pings flow server to client only.
+                    EngineLog.ProtocolViolation(_logger, Id, "invalid heartbeat direction");
+                    Abort(EngineCloseReason.TransportError);
+                    return;
+                }
+                Send(EnginePacket.Pong);
+                _heartbeat.Change(_options.PingInterval + _options.PingTimeout, Timeout.InfiniteTimeSpan);
+                break;
+            case EnginePacketType.Pong:
+                if (Protocol == EngineProtocolVersion.V3)
+                {
+                    EngineLog.ProtocolViolation(_logger, Id, "invalid heartbeat direction");
+                    Abort(EngineCloseReason.TransportError);
+                    return;
+                }
+                lock (_sync)
+                {
+                    if (_state == SessionState.Open)
+                    {
+                        _awaitingPong = false;
+                        _heartbeat.Change(_options.PingInterval, Timeout.InfiniteTimeSpan);
+                    }
+                }
+                break;
+            case EnginePacketType.Close:
+                // The client said goodbye: a poll still waiting is released with a noop, as the reference does.
+                Abort(EngineCloseReason.TransportClose, EnginePacket.Noop);
+                break;
+            default:
+                // open, upgrade and noop mean nothing on an established transport; the reference ignores them.
+                break;
+        }
+    }
+
+    /// <summary>Tells the handler about the session; messages wait until this has completed.</summary>
+    internal async Task OpenAsync()
+    {
+        try
+        {
+            await _handler.OnOpenedAsync(this).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            EngineLog.HandlerFailed(_logger, ex, Id, nameof(IEngineConnectionHandler.OnOpenedAsync));
+            Close(EngineCloseReason.ForcedClose);
+        }
+        finally
+        {
+            _opened.TrySetResult();
+        }
+    }
+
+    private async ValueTask DeliverAsync(InboundPacket packet)
+    {
+        lock (_sync)
+        {
+            _delivering = true;
+        }
+        try
+        {
+            if (packet.IsBinary)
+            {
+                await _handler.OnBinaryAsync(this, packet.Data).ConfigureAwait(false);
+            }
+            else
+            {
+                await _handler.OnTextAsync(this, packet.Data).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            // A fault in the layer above must not take the transport loop down with it.
+            EngineLog.HandlerFailed(_logger, ex, Id, packet.IsBinary ? nameof(IEngineConnectionHandler.OnBinaryAsync) : nameof(IEngineConnectionHandler.OnTextAsync));
+        }
+        finally
+        {
+            EngineCloseReason? deferred;
+            lock (_sync)
+            {
+                _delivering = false;
+                deferred = _closeToNotify;
+                if (deferred is not null)
+                {
+                    _closeNotified = true;
+                }
+            }
+            if (deferred is { } reason)
+            {
+                InvokeOnClosed(reason);
+            }
+        }
+    }
+
+    /// <summary>Reports a packet the client sent that could not be decoded.</summary>
+    internal void OnParseError(string detail)
+    {
+        EngineLog.ProtocolViolation(_logger, Id, detail);
+        Abort(EngineCloseReason.ParseError);
+    }
+
+    private void OnHeartbeatTimer()
+    {
+        bool timedOut;
+        lock (_sync)
+        {
+            if (_state != SessionState.Open)
+            {
+                return;
+            }
+            // v4: the interval elapsed, so ping and wait pingTimeout for the pong; a second expiry means no pong.
+            // v3: the client's pings stopped for pingInterval + pingTimeout.
+            timedOut = Protocol == EngineProtocolVersion.V3 || _awaitingPong;
+            if (!timedOut)
+            {
+                _awaitingPong = true;
+                _heartbeat.Change(_options.PingTimeout, Timeout.InfiniteTimeSpan);
+            }
+        }
+        if (timedOut)
+        {
+            EngineLog.PingTimeout(_logger, Id);
+            // The peer is presumed gone: the session ends now (later requests get "Session ID unknown"),
+            // and a poll still waiting receives the close packet.
+            Abort(EngineCloseReason.PingTimeout, EnginePacket.Close);
+        }
+        else
+        {
+            Send(EnginePacket.Ping);
+        }
+    }
+
+    /// <summary>The probing WebSocket got <c>2probe</c>: pause polling by answering polls with noop.</summary>
+    internal bool BeginUpgrade()
+    {
+        lock (_sync)
+        {
+            if (_state != SessionState.Open || IsUpgraded)
+            {
+                return false;
+            }
+            IsUpgrading = true;
+        }
+        _transport.OnQueueSignal();
+        return true;
+    }
+
+    /// <summary>The probing WebSocket got <c>5</c>: it becomes the session's transport.</summary>
+    internal bool CompleteUpgrade(ISessionTransport webSocket)
+    {
+        ISessionTransport old;
+        lock (_sync)
+        {
+            if (_state != SessionState.Open || IsUpgraded)
+            {
+                IsUpgrading = false;
+                return false;
+            }
+            old = _transport;
+            _transport = webSocket;
+            IsUpgrading = false;
+            IsUpgraded = true;
+        }
+        old.OnSessionClosed();
+        EngineLog.Upgraded(_logger, Id);
+        return true;
+    }
+
+    /// <summary>The probe failed or timed out: polling carries on.</summary>
+    internal void CancelUpgrade()
+    {
+        lock (_sync)
+        {
+            IsUpgrading = false;
+        }
+    }
+}

@@ -1,0 +1,255 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using PushServer.EngineIO.Protocol;
+using PushServer.EngineIO.Transports;
+
+namespace PushServer.EngineIO.Sessions;
+
+/// <summary>
+/// One Engine.IO session: its outbound queue, heartbeat, state and the transport that carries it now.
+/// Transports feed it decoded packets; it passes messages up to the <see cref="IEngineConnectionHandler"/>.
+/// </summary>
+internal sealed partial class EngineSession : IEngineSession
+{
+    private readonly Channel<EnginePacket> _queue = Channel.CreateUnbounded<EnginePacket>(
+        new UnboundedChannelOptions { SingleReader = false, SingleWriter = false, AllowSynchronousContinuations = false });
+    private readonly Lock _sync = new();
+    private readonly EngineIOOptions _options;
+    private readonly IEngineConnectionHandler _handler;
+    private readonly EngineSessionStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ITimer _heartbeat;
+    private long _queuedBytes;
+    private SessionState _state = SessionState.Open;
+    private ISessionTransport _transport = null!;
+    private bool _awaitingPong;
+    private bool _delivering;
+    private EngineCloseReason? _closeToNotify;
+    private bool _closeNotified;
+    private ITimer? _closeDeadline;
+    private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public EngineSession(
+        string id,
+        EngineProtocolVersion protocol,
+        bool supportsBinary,
+        EngineHandshake handshake,
+        EngineIOOptions options,
+        IEngineConnectionHandler handler,
+        EngineSessionStore store,
+        TimeProvider time,
+        ILogger logger)
+    {
+        Id = id;
+        Protocol = protocol;
+        SupportsBinary = supportsBinary;
+        Handshake = handshake;
+        _options = options;
+        _handler = handler;
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _heartbeat = time.CreateTimer(static s => ((EngineSession)s!).OnHeartbeatTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public string Id { get; }
+
+    public EngineProtocolVersion Protocol { get; }
+
+    /// <summary>False when the client asked for base64 (<c>b64=1</c>): binary then travels as text.</summary>
+    public bool SupportsBinary { get; }
+
+    public EngineHandshake Handshake { get; }
+
+    public string TransportName => _transport.Name;
+
+    public bool IsOpen => _state == SessionState.Open;
+
+    public object? State { get; set; }
+
+    internal SessionState CurrentState => _state;
+
+    internal ISessionTransport Transport => _transport;
+
+    internal EngineIOOptions Options => _options;
+
+    internal TimeProvider Time => _time;
+
+    internal ILogger Logger => _logger;
+
+    /// <summary>True between the client's <c>2probe</c> and the end of the upgrade: polls are answered with noop.</summary>
+    internal bool IsUpgrading { get; private set; }
+
+    /// <summary>True once a WebSocket took over; a second upgrade is refused.</summary>
+    internal bool IsUpgraded { get; private set; }
+
+    /// <summary>The packet a poll still waiting when the session was torn down receives (noop or close).</summary>
+    internal EnginePacket FinalPollPacket { get; private set; } = EnginePacket.Close;
+
+    internal ChannelReader<EnginePacket> Outbound => _queue.Reader;
+
+    /// <summary>Attaches the first transport and starts the heartbeat. Called once, before the handshake answer.</summary>
+    internal void Start(ISessionTransport transport)
+    {
+        _transport = transport;
+        _store.Add(this);
+        // v4: the server pings every pingInterval. v3: the client pings, and silence for
+        // pingInterval + pingTimeout means it is gone.
+        var firstDeadline = Protocol == EngineProtocolVersion.V4 ? _options.PingInterval : _options.PingInterval + _options.PingTimeout;
+        _heartbeat.Change(firstDeadline, Timeout.InfiniteTimeSpan);
+        EngineLog.SessionOpened(_logger, Id, (int)Protocol, transport.Name);
+    }
+
+    public bool Send(EnginePacket packet)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        if (_state != SessionState.Open)
+        {
+            return false;
+        }
+        if (Interlocked.Add(ref _queuedBytes, packet.Size) > _options.MaxOutboundQueueBytes)
+        {
+            Interlocked.Add(ref _queuedBytes, -packet.Size);
+            EngineLog.OutboundQueueFull(_logger, Id, _options.MaxOutboundQueueBytes);
+            Close(EngineCloseReason.OutboundQueueFull);
+            return false;
+        }
+        _queue.Writer.TryWrite(packet);
+        _transport.OnQueueSignal();
+        return true;
+    }
+
+    public bool SendVolatile(EnginePacket packet)
+    {
+        if (!_transport.IsWritableNow || Interlocked.Read(ref _queuedBytes) > 0)
+        {
+            return false;
+        }
+        return Send(packet);
+    }
+
+    /// <summary>Takes the next queued packet, releasing its bytes from the cap.</summary>
+    internal bool TryDequeue(out EnginePacket packet)
+    {
+        if (_queue.Reader.TryRead(out packet!))
+        {
+            Interlocked.Add(ref _queuedBytes, -packet.Size);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Takes every queued packet.</summary>
+    internal List<EnginePacket> DrainQueue()
+    {
+        var packets = new List<EnginePacket>();
+        while (TryDequeue(out var packet))
+        {
+            packets.Add(packet);
+        }
+        return packets;
+    }
+
+    /// <summary>
+    /// Server-side close: the layer above hears of it now, while the transport first delivers what was queued
+    /// and then the close (a polling session waits up to PollingCloseTimeout for the client's next GET).
+    /// </summary>
+    public void Close(EngineCloseReason reason = EngineCloseReason.ForcedClose)
+    {
+        lock (_sync)
+        {
+            if (_state != SessionState.Open)
+            {
+                return;
+            }
+            _state = SessionState.Closing;
+            _heartbeat.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _closeDeadline = _time.CreateTimer(static s => ((EngineSession)s!).Finish(), this, _options.PollingCloseTimeout, Timeout.InfiniteTimeSpan);
+        }
+        EngineLog.SessionClosing(_logger, Id, reason.ToReasonString());
+        NotifyClosed(reason);
+        _queue.Writer.TryComplete();
+        _transport.OnQueueSignal();
+        _transport.OnSessionClosed();
+    }
+
+    /// <summary>
+    /// Close decided by the transport or the client (client close packet, dropped connection, protocol error):
+    /// the session is gone at once, and a poll still waiting gets <paramref name="finalPollPacket"/>.
+    /// </summary>
+    internal void Abort(EngineCloseReason reason, EnginePacket? finalPollPacket = null)
+    {
+        lock (_sync)
+        {
+            if (_state == SessionState.Closed)
+            {
+                return;
+            }
+            _state = SessionState.Closed;
+            FinalPollPacket = finalPollPacket ?? EnginePacket.Close;
+            _heartbeat.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+        _store.Remove(this);
+        EngineLog.SessionClosed(_logger, Id, reason.ToReasonString());
+        NotifyClosed(reason);
+        _queue.Writer.TryComplete();
+        _transport.OnQueueSignal();
+        _transport.OnSessionClosed();
+        DisposeTimers();
+    }
+
+    /// <summary>The transport delivered the close after a server-side <see cref="Close"/>: forget the session.</summary>
+    internal void Finish()
+    {
+        lock (_sync)
+        {
+            if (_state == SessionState.Closed)
+            {
+                return;
+            }
+            _state = SessionState.Closed;
+        }
+        _store.Remove(this);
+        EngineLog.SessionClosed(_logger, Id, "closed");
+        _transport.OnSessionClosed();
+        DisposeTimers();
+    }
+
+    private void DisposeTimers()
+    {
+        _heartbeat.Dispose();
+        _closeDeadline?.Dispose();
+    }
+
+    private void NotifyClosed(EngineCloseReason reason)
+    {
+        lock (_sync)
+        {
+            if (_closeNotified || _closeToNotify is not null)
+            {
+                return;
+            }
+            if (_delivering)
+            {
+                // The handler is inside a message callback: tell it once that returns, never concurrently.
+                _closeToNotify = reason;
+                return;
+            }
+            _closeNotified = true;
+        }
+        InvokeOnClosed(reason);
+    }
+
+    private void InvokeOnClosed(EngineCloseReason reason)
+    {
+        try
+        {
+            _handler.OnClosed(this, reason);
+        }
+        catch (Exception ex)
+        {
+            EngineLog.HandlerFailed(_logger, ex, Id, nameof(IEngineConnectionHandler.OnClosed));
+        }
+    }
+}

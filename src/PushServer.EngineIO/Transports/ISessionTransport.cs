@@ -1,0 +1,17 @@
+namespace PushServer.EngineIO.Transports;
+
+/// <summary>What a session needs from the transport currently carrying it.</summary>
+internal interface ISessionTransport
+{
+    /// <summary><c>polling</c> or <c>websocket</c>, as in the <c>transport</c> query parameter.</summary>
+    string Name { get; }
+
+    /// <summary>Whether a packet queued now would be written at once (socket.io's <c>writable</c>, used by volatile sends).</summary>
+    bool IsWritableNow { get; }
+
+    /// <summary>The outbound queue has packets, or was completed: wake the writer.</summary>
+    void OnQueueSignal();
+
+    /// <summary>The session closed; let the transport end its requests or its socket.</summary>
+    void OnSessionClosed();
+}

@@ -1,0 +1,151 @@
+using System.Buffers;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using PushServer.EngineIO.Protocol;
+using PushServer.EngineIO.Sessions;
+
+namespace PushServer.EngineIO.Transports;
+
+/// <summary>
+/// HTTP long-polling for one session: one GET at a time waits for packets; one POST at a time carries
+/// packets from the client. v3 sessions opened with <c>j=N</c> use the JSONP variant.
+/// </summary>
+internal sealed partial class PollingTransport : ISessionTransport
+{
+    private static readonly byte[] OkBody = "ok"u8.ToArray();
+    private readonly Lock _sync = new();
+    private readonly EngineSession _session;
+    private readonly string? _jsonpIndex;
+    private CancellationTokenSource? _pollWake;
+    private bool _postActive;
+
+    public PollingTransport(EngineSession session, string? jsonpIndex)
+    {
+        _session = session;
+        _jsonpIndex = jsonpIndex;
+    }
+
+    public string Name => "polling";
+
+    public bool IsWritableNow => Volatile.Read(ref _pollWake) is not null;
+
+    public void OnQueueSignal()
+    {
+        // The waiting GET watches the queue itself; only state changes it cannot see need a wake-up.
+        if (_session.IsUpgrading)
+        {
+            WakePoll();
+        }
+    }
+
+    public void OnSessionClosed() => WakePoll();
+
+    private void WakePoll()
+    {
+        lock (_sync)
+        {
+            _pollWake?.Cancel();
+        }
+    }
+
+    /// <summary>
+    /// A GET ends in exactly one of these ways: queued packets are written; the session closed (queued packets,
+    /// then <c>1</c>); an upgrade is under way or done (noop <c>6</c>); a second GET arrived (400 for it, the
+    /// session closes, this one gets <c>1</c>); or the client went away (the session closes, nothing written).
+    /// </summary>
+    public async Task HandleGetAsync(HttpContext context)
+    {
+        CancellationTokenSource wake;
+        lock (_sync)
+        {
+            if (_pollWake is not null)
+            {
+                wake = null!;
+            }
+            else
+            {
+                wake = _pollWake = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            }
+        }
+        if (wake is null)
+        {
+            EngineLog.ProtocolViolation(_session.Logger, _session.Id, "overlapping GET");
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            _session.Abort(EngineCloseReason.TransportError, EnginePacket.Close);
+            return;
+        }
+
+        (List<EnginePacket> Packets, bool Final)? result = null;
+        try
+        {
+            result = await WaitForPacketsAsync(context, wake.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client dropped the connection while its poll was held: control flow, not an error.
+        }
+        finally
+        {
+            lock (_sync)
+            {
+                _pollWake = null;
+            }
+            wake.Dispose();
+        }
+
+        if (result is null)
+        {
+            EngineLog.TransportEnded(_session.Logger, _session.Id, "poll connection closed prematurely");
+            _session.Abort(EngineCloseReason.TransportError);
+            return;
+        }
+        await WritePayloadAsync(context, result.Value.Packets).ConfigureAwait(false);
+        if (result.Value.Final)
+        {
+            _session.Finish();
+        }
+    }
+
+    private async Task<(List<EnginePacket> Packets, bool Final)> WaitForPacketsAsync(HttpContext context, CancellationToken wakeToken)
+    {
+        var woken = false;
+        while (true)
+        {
+            if (!ReferenceEquals(_session.Transport, this))
+            {
+                // Upgraded away: the queue now belongs to the WebSocket.
+                return ([EnginePacket.Noop], false);
+            }
+            switch (_session.CurrentState)
+            {
+                case SessionState.Closed:
+                    return ([_session.FinalPollPacket], false);
+                case SessionState.Closing:
+                    var last = _session.DrainQueue();
+                    last.Add(EnginePacket.Close);
+                    return (last, true);
+            }
+            var packets = _session.DrainQueue();
+            if (packets.Count > 0)
+            {
+                return (packets, false);
+            }
+            if (_session.IsUpgrading || woken)
+            {
+                // Releases the client's poll so it can pause polling and finish the upgrade.
+                return ([EnginePacket.Noop], false);
+            }
+            try
+            {
+                await _session.Outbound.WaitToReadAsync(wakeToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                // A wake-up from an upgrade or a close, not a disconnect: look at the state once more.
+                woken = true;
+            }
+        }
+    }
+}

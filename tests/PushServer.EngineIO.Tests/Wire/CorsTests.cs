@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.WebSockets;
+
+namespace PushServer.EngineIO.Tests.Wire;
+
+public class CorsTests
+{
+    [Fact]
+    public async Task By_default_a_cross_origin_poll_is_refused_with_code_4()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var (status, body, response) = await host.GetAsync("EIO=4&transport=polling", r => r.Headers.Add("Origin", "http://evil.example"));
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("{\"code\":4,\"message\":\"Forbidden\"}", body);
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task By_default_the_same_origin_is_allowed()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var origin = $"http://{host.BaseAddress.Authority}";
+        var (status, _, _) = await host.GetAsync("EIO=4&transport=polling", r => r.Headers.Add("Origin", origin));
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task An_allowed_origin_gets_the_CORS_headers_and_a_preflight_answer()
+    {
+        await using var host = await EngineTestHost.StartAsync(o =>
+        {
+            o.Cors.Origins.Add("http://app.example");
+            o.Cors.Credentials = true;
+        });
+
+        var (status, _, response) = await host.GetAsync("EIO=4&transport=polling", r => r.Headers.Add("Origin", "http://app.example"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("http://app.example", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal("true", response.Headers.GetValues("Access-Control-Allow-Credentials").Single());
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "engine.io/?EIO=4&transport=polling");
+        preflight.Headers.Add("Origin", "http://app.example");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "content-type");
+        var answer = await host.Http.SendAsync(preflight);
+        Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
+        Assert.Equal("GET,HEAD,PUT,PATCH,POST,DELETE", answer.Headers.GetValues("Access-Control-Allow-Methods").Single());
+        Assert.Equal("content-type", answer.Headers.GetValues("Access-Control-Allow-Headers").Single());
+    }
+
+    [Fact]
+    public async Task A_wildcard_allows_any_origin_with_a_star()
+    {
+        await using var host = await EngineTestHost.StartAsync(o => o.Cors.Origins.Add("*"));
+        var (status, _, response) = await host.GetAsync("EIO=4&transport=polling", r => r.Headers.Add("Origin", "http://anything.example"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
+
+    [Fact]
+    public async Task The_allow_list_also_guards_websocket_upgrades()
+    {
+        await using var host = await EngineTestHost.StartAsync(o => o.Cors.Origins.Add("http://app.example"));
+
+        using var refused = new ClientWebSocket();
+        refused.Options.SetRequestHeader("Origin", "http://evil.example");
+        refused.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<WebSocketException>(() => refused.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.HttpStatusCode);
+
+        using var allowed = new ClientWebSocket();
+        allowed.Options.SetRequestHeader("Origin", "http://app.example");
+        await allowed.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        Assert.StartsWith("0{", await RawWebSocket.ReceiveTextAsync(allowed));
+    }
+}

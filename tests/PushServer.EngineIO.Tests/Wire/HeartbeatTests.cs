@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.WebSockets;
+
+namespace PushServer.EngineIO.Tests.Wire;
+
+/// <summary>Heartbeat rules, on virtual time: the clock only moves when a test advances it.</summary>
+public class HeartbeatTests
+{
+    [Fact]
+    public async Task V4_server_pings_every_pingInterval_and_a_pong_keeps_the_session()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var sid = await host.OpenPollingAsync();
+        var poll = host.GetAsync($"EIO=4&transport=polling&sid={sid}");
+        await PollingTests.WaitUntilPollIsHeld(host, sid);
+
+        host.Time.Advance(host.Options.PingInterval);
+        Assert.Equal("2", (await poll.WaitAsync(TimeSpan.FromSeconds(10))).Body);
+        await host.PostAsync($"EIO=4&transport=polling&sid={sid}", "3");
+
+        host.Time.Advance(host.Options.PingTimeout);
+        Assert.True(host.Handler.Sessions[sid].IsOpen);
+        host.Time.Advance(host.Options.PingInterval - host.Options.PingTimeout);
+        Assert.Equal("2", (await host.GetAsync($"EIO=4&transport=polling&sid={sid}")).Body);
+    }
+
+    [Fact]
+    public async Task V4_session_without_a_pong_closes_with_ping_timeout()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        await RawWebSocket.ReceiveTextAsync(ws);
+        var session = (await host.Handler.WaitForAsync<Opened>()).Session;
+
+        host.Time.Advance(host.Options.PingInterval);
+        Assert.Equal("2", await RawWebSocket.ReceiveTextAsync(ws));
+        host.Time.Advance(host.Options.PingTimeout);
+
+        Assert.Equal(EngineCloseReason.PingTimeout, (await host.Handler.WaitForAsync<Closed>()).Reason);
+        Assert.False(session.IsOpen);
+    }
+
+    [Fact]
+    public async Task V4_ping_timeout_ends_a_polling_session_at_once()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var sid = await host.OpenPollingAsync();
+
+        host.Time.Advance(host.Options.PingInterval);
+        host.Time.Advance(host.Options.PingTimeout);
+
+        Assert.Equal(EngineCloseReason.PingTimeout, (await host.Handler.WaitForAsync<Closed>()).Reason);
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.GetAsync($"EIO=4&transport=polling&sid={sid}")).Status);
+    }
+
+    [Fact]
+    public async Task V3_client_ping_is_answered_with_pong_and_silence_closes_the_session()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var sid = await host.OpenPollingAsync(eio: 3);
+
+        await host.PostAsync($"EIO=3&transport=polling&sid={sid}", "1:2");
+        Assert.Equal("1:3", (await host.GetAsync($"EIO=3&transport=polling&sid={sid}")).Body);
+
+        host.Time.Advance(host.Options.PingInterval + host.Options.PingTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.True(host.Handler.Sessions[sid].IsOpen);
+        host.Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(EngineCloseReason.PingTimeout, (await host.Handler.WaitForAsync<Closed>()).Reason);
+    }
+
+    [Theory]
+    [InlineData(4, "2")]
+    [InlineData(3, "3")]
+    public async Task A_heartbeat_in_the_wrong_direction_is_a_transport_error(int eio, string packet)
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri($"EIO={eio}&transport=websocket"), CancellationToken.None);
+        await RawWebSocket.ReceiveTextAsync(ws);
+
+        await RawWebSocket.SendTextAsync(ws, packet);
+
+        Assert.Equal(EngineCloseReason.TransportError, (await host.Handler.WaitForAsync<Closed>()).Reason);
+    }
+}

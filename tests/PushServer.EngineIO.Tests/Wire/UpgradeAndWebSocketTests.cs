@@ -1,0 +1,204 @@
+using System.Net;
+using System.Net.WebSockets;
+
+namespace PushServer.EngineIO.Tests.Wire;
+
+public class UpgradeAndWebSocketTests
+{
+    [Theory]
+    [InlineData(4, "1")]
+    [InlineData(3, "1:6")]
+    public async Task Polling_session_upgrades_to_websocket_with_probe_noop_and_upgrade(int eio, string _)
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var sid = await host.OpenPollingAsync(eio);
+        var poll = host.GetAsync($"EIO={eio}&transport=polling&sid={sid}");
+        await PollingTests.WaitUntilPollIsHeld(host, sid);
+
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri($"EIO={eio}&transport=websocket&sid={sid}"), CancellationToken.None);
+        await RawWebSocket.SendTextAsync(ws, "2probe");
+        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(ws));
+
+        // The waiting poll is released with a noop so the client can pause polling.
+        Assert.Equal(eio == 4 ? "6" : "1:6", (await poll.WaitAsync(TimeSpan.FromSeconds(10))).Body);
+
+        await RawWebSocket.SendTextAsync(ws, "5");
+        await RawWebSocket.SendTextAsync(ws, "4after upgrade");
+        Assert.Equal("after upgrade", (await host.Handler.WaitForAsync<TextReceived>()).Text);
+        var session = host.Handler.Sessions[sid];
+        Assert.Equal("websocket", session.TransportName);
+
+        session.Send(EnginePacket.Text("down the socket"));
+        Assert.Equal("4down the socket", await RawWebSocket.ReceiveTextAsync(ws));
+
+        var (status, body, _) = await host.GetAsync($"EIO={eio}&transport=polling&sid={sid}");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("{\"code\":3,\"message\":\"Bad request\"}", body);
+    }
+
+    [Fact]
+    public async Task Packets_queued_during_the_upgrade_are_delivered_over_the_websocket()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var sid = await host.OpenPollingAsync();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+        await RawWebSocket.SendTextAsync(ws, "2probe");
+        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(ws));
+
+        host.Handler.Sessions[sid].Send(EnginePacket.Text("queued"));
+        await RawWebSocket.SendTextAsync(ws, "5");
+
+        Assert.Equal("4queued", await RawWebSocket.ReceiveTextAsync(ws));
+    }
+
+    [Fact]
+    public async Task An_upgrade_that_never_finishes_is_dropped_after_upgradeTimeout_and_polling_carries_on()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var sid = await host.OpenPollingAsync();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+        await RawWebSocket.SendTextAsync(ws, "2probe");
+        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(ws));
+
+        host.Time.Advance(host.Options.UpgradeTimeout + TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(ws)).Type);
+        var session = host.Handler.Sessions[sid];
+        Assert.True(session.IsOpen);
+        Assert.Equal("polling", session.TransportName);
+        session.Send(EnginePacket.Text("still polling"));
+        Assert.Equal("4still polling", (await host.GetAsync($"EIO=4&transport=polling&sid={sid}")).Body);
+    }
+
+    [Fact]
+    public async Task A_second_websocket_for_an_upgraded_session_is_closed_at_once()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var sid = await host.OpenPollingAsync();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+        await RawWebSocket.SendTextAsync(ws, "2probe");
+        await RawWebSocket.ReceiveTextAsync(ws);
+        await RawWebSocket.SendTextAsync(ws, "5");
+        await RawWebSocket.SendTextAsync(ws, "4x");
+        await host.Handler.WaitForAsync<TextReceived>();
+
+        using var second = new ClientWebSocket();
+        await second.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+
+        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(second)).Type);
+        Assert.True(host.Handler.Sessions[sid].IsOpen);
+    }
+
+    [Fact]
+    public async Task Websocket_carries_text_and_binary_frames_both_ways_in_v4()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        host.Handler.Echo = true;
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        await RawWebSocket.ReceiveTextAsync(ws);
+
+        await RawWebSocket.SendTextAsync(ws, "4hello");
+        Assert.Equal("4hello", await RawWebSocket.ReceiveTextAsync(ws));
+
+        await RawWebSocket.SendBinaryAsync(ws, [1, 2, 3]);
+        var (type, data) = await RawWebSocket.ReceiveAsync(ws);
+        Assert.Equal(WebSocketMessageType.Binary, type);
+        Assert.Equal(new byte[] { 1, 2, 3 }, data);
+    }
+
+    [Fact]
+    public async Task Websocket_binary_frames_carry_a_type_byte_in_v3()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        host.Handler.Echo = true;
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri("EIO=3&transport=websocket"), CancellationToken.None);
+        await RawWebSocket.ReceiveTextAsync(ws);
+
+        await RawWebSocket.SendBinaryAsync(ws, [4, 1, 2, 3]);
+
+        Assert.Equal(new byte[] { 1, 2, 3 }, (await host.Handler.WaitForAsync<BinaryReceived>()).Data);
+        Assert.Equal(new byte[] { 4, 1, 2, 3 }, (await RawWebSocket.ReceiveAsync(ws)).Data);
+    }
+
+    [Fact]
+    public async Task Websocket_client_asking_for_base64_gets_binary_as_text()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri("EIO=3&transport=websocket&b64=1"), CancellationToken.None);
+        await RawWebSocket.ReceiveTextAsync(ws);
+        var session = (await host.Handler.WaitForAsync<Opened>()).Session;
+
+        session.Send(EnginePacket.Binary([1, 2, 3]));
+
+        Assert.Equal("b4AQID", await RawWebSocket.ReceiveTextAsync(ws));
+    }
+
+    [Fact]
+    public async Task A_websocket_message_over_maxPayload_closes_with_1009()
+    {
+        await using var host = await EngineTestHost.StartAsync(o => o.MaxHttpBufferSize = 50);
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        await RawWebSocket.ReceiveTextAsync(ws);
+
+        await RawWebSocket.SendTextAsync(ws, "4" + new string('x', 100));
+
+        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(ws)).Type);
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, ws.CloseStatus);
+        Assert.Equal(EngineCloseReason.TransportError, (await host.Handler.WaitForAsync<Closed>()).Reason);
+    }
+
+    [Fact]
+    public async Task A_malformed_websocket_packet_closes_the_session_with_parse_error()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        await RawWebSocket.ReceiveTextAsync(ws);
+
+        await RawWebSocket.SendTextAsync(ws, "9oops");
+
+        Assert.Equal(EngineCloseReason.ParseError, (await host.Handler.WaitForAsync<Closed>()).Reason);
+        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(ws)).Type);
+    }
+
+    [Fact]
+    public async Task A_client_that_drops_the_websocket_is_reported_once_as_transport_close()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        await RawWebSocket.ReceiveTextAsync(ws);
+        var sid = (await host.Handler.WaitForAsync<Opened>()).Session.Id;
+
+        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+
+        Assert.Equal(EngineCloseReason.TransportClose, (await host.Handler.WaitForAsync<Closed>()).Reason);
+        Assert.Equal(1, host.Handler.CloseCounts[sid]);
+        Assert.Equal(0, host.Engine.SessionCount);
+    }
+
+    [Fact]
+    public async Task Server_close_over_websocket_flushes_then_sends_a_close_frame()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        await RawWebSocket.ReceiveTextAsync(ws);
+        var session = (await host.Handler.WaitForAsync<Opened>()).Session;
+
+        session.Send(EnginePacket.Text("last words"));
+        session.Close();
+
+        Assert.Equal("4last words", await RawWebSocket.ReceiveTextAsync(ws));
+        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(ws)).Type);
+        Assert.Equal(EngineCloseReason.ForcedClose, (await host.Handler.WaitForAsync<Closed>()).Reason);
+    }
+}
