@@ -15,11 +15,13 @@ public sealed class TestServer
         var options = new SocketIOOptions();
         configure?.Invoke(options);
         Time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
-        var loggerFactory = LoggerFactory.Create(b => b.AddProvider(TestLog.Provider).SetMinimumLevel(LogLevel.Debug));
+        var loggerFactory = LoggerFactory.Create(b => b.AddProvider(TestLog.Provider).AddProvider(Errors).SetMinimumLevel(LogLevel.Debug));
         Io = new SocketIOServer(Options.Create(options), new InMemoryAdapterFactory(), Time, loggerFactory);
     }
 
     public SocketIOServer Io { get; }
+
+    public ErrorLogSignal Errors { get; } = new();
 
     public FakeTimeProvider Time { get; }
 
