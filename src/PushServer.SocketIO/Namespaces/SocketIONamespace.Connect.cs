@@ -28,6 +28,8 @@ public sealed partial class SocketIONamespace
         }
         catch (Exception ex)
         {
+            // Rooms a middleware joined are dropped with the refused socket, as socket.io's _cleanup does.
+            Adapter.DelAll(socket.Id);
             if (!connection.IsOpen)
             {
                 return;
@@ -40,6 +42,7 @@ public sealed partial class SocketIONamespace
 
         if (!connection.IsOpen)
         {
+            Adapter.DelAll(socket.Id);
             return;
         }
         _sockets[socket.Id] = socket;

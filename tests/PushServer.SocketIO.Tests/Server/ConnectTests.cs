@@ -203,4 +203,19 @@ public class ConnectTests
 
         Assert.False(session.IsOpen);
     }
+
+    [Fact]
+    public async Task Rooms_joined_by_a_refusing_middleware_are_dropped()
+    {
+        _server.Io.Use((s, ct) =>
+        {
+            s.Join("premium");
+            throw new ConnectErrorException("no");
+        });
+        var session = await _server.OpenAsync();
+
+        await session.ReceiveAsync("0");
+
+        Assert.Empty(await _server.Io.Sockets.Adapter.AllRoomsAsync(default));
+    }
 }
