@@ -1,0 +1,253 @@
+namespace PushServer.SocketIO.Adapters;
+
+/// <summary>
+/// The single-node adapter (socket.io-adapter's in-memory adapter): rooms in two maps, delivery to local
+/// sockets. Each broadcast is encoded once and the same packet is queued on every recipient.
+/// Cluster adapters derive from it and keep using it for local delivery.
+/// </summary>
+public class InMemoryAdapter : SocketIOAdapter
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _sids = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the adapter of <paramref name="nsp"/>.</summary>
+    public InMemoryAdapter(SocketIONamespace nsp)
+        : base(nsp)
+    {
+    }
+
+    /// <inheritdoc />
+    public override void AddAll(string socketId, IEnumerable<string> rooms)
+    {
+        lock (_lock)
+        {
+            if (!_sids.TryGetValue(socketId, out var socketRooms))
+            {
+                _sids[socketId] = socketRooms = new HashSet<string>(StringComparer.Ordinal);
+            }
+            foreach (var room in rooms)
+            {
+                socketRooms.Add(room);
+                if (!_rooms.TryGetValue(room, out var members))
+                {
+                    _rooms[room] = members = new HashSet<string>(StringComparer.Ordinal);
+                }
+                members.Add(socketId);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Del(string socketId, string room)
+    {
+        lock (_lock)
+        {
+            if (_sids.TryGetValue(socketId, out var socketRooms))
+            {
+                socketRooms.Remove(room);
+            }
+            RemoveMember(room, socketId);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void DelAll(string socketId)
+    {
+        lock (_lock)
+        {
+            if (!_sids.Remove(socketId, out var socketRooms))
+            {
+                return;
+            }
+            foreach (var room in socketRooms)
+            {
+                RemoveMember(room, socketId);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlySet<string>? GetSocketRooms(string socketId)
+    {
+        lock (_lock)
+        {
+            return _sids.TryGetValue(socketId, out var rooms) ? new HashSet<string>(rooms, StringComparer.Ordinal) : null;
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Broadcast(BroadcastPacket packet, BroadcastOptions options)
+    {
+        var targets = CollectSockets(options);
+        var serializer = Namespace.Server.SerializerOptions;
+        var isVolatile = options.Flags.Volatile;
+        foreach (var socket in targets)
+        {
+            socket.NotifyOutgoing(packet.EventName, packet.Args);
+            WriteToSocket(socket, packet.GetEncoded(socket.Protocol, serializer), isVolatile);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void BroadcastWithAck(
+        BroadcastPacket packet, BroadcastOptions options, Action<int> clientCountCallback, Action<SocketIOArgs> ack)
+    {
+        var targets = CollectSockets(options);
+        // One id valid on every target, registered before anything is sent so no ack can arrive unknown;
+        // the shared id keeps the encode-once rule for broadcasts with acks too.
+        var withId = packet.WithAckId(RegisterBroadcastAck(targets, ack));
+        var serializer = Namespace.Server.SerializerOptions;
+        var isVolatile = options.Flags.Volatile;
+        foreach (var socket in targets)
+        {
+            socket.NotifyOutgoing(packet.EventName, packet.Args);
+            WriteToSocket(socket, withId.GetEncoded(socket.Protocol, serializer), isVolatile);
+        }
+        clientCountCallback(targets.Count);
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlySet<string> GetSockets(IReadOnlySet<string> rooms)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var socket in CollectSockets(new BroadcastOptions { Rooms = rooms }))
+        {
+            result.Add(socket.Id);
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    public override Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options, CancellationToken cancellationToken)
+    {
+        var targets = CollectSockets(options);
+        var result = new RemoteSocket[targets.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var s = targets[i];
+            result[i] = new RemoteSocket(this, s.Id, s.Handshake, s.Rooms, s.Data);
+        }
+        return Task.FromResult<IReadOnlyList<RemoteSocket>>(result);
+    }
+
+    /// <inheritdoc />
+    public override void AddSockets(BroadcastOptions options, IReadOnlyCollection<string> rooms)
+    {
+        foreach (var socket in CollectSockets(options))
+        {
+            socket.Join(rooms);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void DelSockets(BroadcastOptions options, IReadOnlyCollection<string> rooms)
+    {
+        foreach (var socket in CollectSockets(options))
+        {
+            foreach (var room in rooms)
+            {
+                socket.Leave(room);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override void DisconnectSockets(BroadcastOptions options, bool close)
+    {
+        foreach (var socket in CollectSockets(options))
+        {
+            socket.Disconnect(close);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>There are no other nodes, so there is nobody to tell.</remarks>
+    public override void ServerSideEmit(string eventName, IReadOnlyList<object?> args)
+    {
+    }
+
+    /// <inheritdoc />
+    public override Task<int> ServerCountAsync(CancellationToken cancellationToken) => Task.FromResult(1);
+
+    /// <inheritdoc />
+    public override Task<IReadOnlySet<string>> AllRoomsAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlySet<string>>(new HashSet<string>(_rooms.Keys, StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>The local sockets selected by <paramref name="options"/>, each once (socket.io-adapter's <c>apply</c>).</summary>
+    protected List<SocketIOSocket> CollectSockets(BroadcastOptions options)
+    {
+        var result = new List<SocketIOSocket>();
+        lock (_lock)
+        {
+            var except = ExceptIds(options.Except);
+            if (options.Rooms.Count > 0)
+            {
+                HashSet<string>? seen = options.Rooms.Count > 1 ? new(StringComparer.Ordinal) : null;
+                foreach (var room in options.Rooms)
+                {
+                    if (!_rooms.TryGetValue(room, out var members))
+                    {
+                        continue;
+                    }
+                    foreach (var id in members)
+                    {
+                        if ((except is not null && except.Contains(id)) || (seen is not null && !seen.Add(id)))
+                        {
+                            continue;
+                        }
+                        if (Namespace.TryGetSocket(id, out var socket))
+                        {
+                            result.Add(socket);
+                        }
+                    }
+                }
+            }
+            else
+            {
+                foreach (var id in _sids.Keys)
+                {
+                    if (except is not null && except.Contains(id))
+                    {
+                        continue;
+                    }
+                    if (Namespace.TryGetSocket(id, out var socket))
+                    {
+                        result.Add(socket);
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    private HashSet<string>? ExceptIds(IReadOnlySet<string> exceptRooms)
+    {
+        if (exceptRooms.Count == 0)
+        {
+            return null;
+        }
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var room in exceptRooms)
+        {
+            if (_rooms.TryGetValue(room, out var members))
+            {
+                ids.UnionWith(members);
+            }
+        }
+        return ids;
+    }
+
+    private void RemoveMember(string room, string socketId)
+    {
+        if (_rooms.TryGetValue(room, out var members) && members.Remove(socketId) && members.Count == 0)
+        {
+            _rooms.Remove(room);
+        }
+    }
+}

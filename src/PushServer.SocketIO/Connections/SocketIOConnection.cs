@@ -1,0 +1,261 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+using PushServer.EngineIO;
+using PushServer.SocketIO.Protocol;
+
+namespace PushServer.SocketIO;
+
+/// <summary>
+/// The Socket.IO side of one Engine.IO session (socket.io's <c>Client</c>): decodes packets, routes them to the
+/// socket of their namespace, enforces the protocol, and serialises writes so a binary packet's attachments
+/// are never split by another packet.
+/// </summary>
+internal sealed partial class SocketIOConnection
+{
+    private static readonly JsonElement EmptyAuth = JsonDocument.Parse("{}").RootElement.Clone();
+
+    private readonly SocketIOServer _server;
+    private readonly SocketIOPacketDecoder _decoder;
+    private readonly Lock _socketsLock = new();
+    private readonly Dictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
+    private readonly Lock _sendLock = new();
+    private readonly CancellationTokenSource _closed = new();
+    private ITimer? _connectTimer;
+    private int _isClosed;
+    private string? _closeReason;
+
+    public SocketIOConnection(SocketIOServer server, IEngineSession session)
+    {
+        _server = server;
+        Session = session;
+        Version = session.Protocol.ToSocketIOProtocol();
+        _decoder = new SocketIOPacketDecoder(server.Options.MaxAttachments, server.Options.MaxJsonDepth);
+    }
+
+    public IEngineSession Session { get; }
+
+    public SocketIOProtocolVersion Version { get; }
+
+    public bool IsOpen => System.Threading.Volatile.Read(ref _isClosed) == 0 && Session.IsOpen;
+
+    /// <summary>Cancelled when the connection closes; handed to connection middlewares.</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    public ValueTask OnOpenedAsync()
+    {
+        if (Version == SocketIOProtocolVersion.V4)
+        {
+            // Protocol v4 clients are in "/" from the start; the server joins them without a CONNECT.
+            return ConnectAsync("/", EmptyAuth);
+        }
+        _connectTimer = _server.TimeProvider.CreateTimer(
+            static s => ((SocketIOConnection)s!).OnConnectTimeout(), this, _server.Options.ConnectTimeout, Timeout.InfiniteTimeSpan);
+        return default;
+    }
+
+    public ValueTask OnTextAsync(ReadOnlyMemory<byte> utf8)
+    {
+        if (!IsOpen)
+        {
+            return default;
+        }
+        var status = _decoder.DecodeText(utf8, out var packet, out var error);
+        return Continue(status, packet, error);
+    }
+
+    public ValueTask OnBinaryAsync(ReadOnlyMemory<byte> data)
+    {
+        if (!IsOpen)
+        {
+            return default;
+        }
+        var status = _decoder.DecodeBinary(data, out var packet, out var error);
+        return Continue(status, packet, error);
+    }
+
+    private ValueTask Continue(DecodeStatus status, SocketIOPacket? packet, string? error)
+    {
+        switch (status)
+        {
+            case DecodeStatus.Complete:
+                return DispatchAsync(packet!);
+            case DecodeStatus.Error:
+                Log.ParseError(_server.Logger, Session.Id, error!);
+                Close(SocketIODisconnectReason.ParseError, EngineCloseReason.ParseError);
+                return default;
+            default:
+                return default;
+        }
+    }
+
+    private ValueTask DispatchAsync(SocketIOPacket packet)
+    {
+        var nsp = packet.Namespace;
+        string? query = null;
+        if (Version == SocketIOProtocolVersion.V4)
+        {
+            // Protocol v4 carries auth as a query string on the namespace ("40/admin?token=abc,").
+            var q = nsp.IndexOf('?');
+            if (q >= 0)
+            {
+                query = nsp[(q + 1)..];
+                nsp = nsp[..q];
+            }
+        }
+
+        SocketIOSocket? socket;
+        lock (_socketsLock)
+        {
+            _sockets.TryGetValue(nsp, out socket);
+        }
+
+        if (socket is null && packet.Type == SocketIOPacketType.Connect)
+        {
+            var auth = Version == SocketIOProtocolVersion.V4 ? QueryToAuth(query) : packet.Payload?.RootElement ?? EmptyAuth;
+            return ConnectAsync(nsp, auth);
+        }
+        if (socket is not null && packet.Type is not (SocketIOPacketType.Connect or SocketIOPacketType.ConnectError))
+        {
+            socket.OnPacket(packet);
+            return default;
+        }
+
+        // A packet for a namespace not joined, a second CONNECT, or a CONNECT_ERROR from the client.
+        Log.ProtocolViolation(_server.Logger, Session.Id, packet.Type, nsp);
+        Close(SocketIODisconnectReason.ForcedServerClose, EngineCloseReason.ForcedClose);
+        return default;
+    }
+
+    private ValueTask ConnectAsync(string name, JsonElement auth)
+    {
+        if (!_server.TryGetNamespace(name, auth, out var nsp))
+        {
+            // Refused, but the connection stays open for other namespaces.
+            Log.InvalidNamespace(_server.Logger, Session.Id, name);
+            Send(SocketIOPacketEncoder.EncodeConnectError(name, "Invalid namespace", null, Version, _server.SerializerOptions));
+            return default;
+        }
+        return nsp.ConnectAsync(this, auth);
+    }
+
+    private void OnConnectTimeout()
+    {
+        bool empty;
+        lock (_socketsLock)
+        {
+            empty = _sockets.Count == 0;
+        }
+        if (empty && IsOpen)
+        {
+            Log.ConnectTimeout(_server.Logger, Session.Id);
+            Close(SocketIODisconnectReason.ForcedClose, EngineCloseReason.ForcedClose);
+        }
+    }
+
+    public void AddSocket(string nsp, SocketIOSocket socket)
+    {
+        lock (_socketsLock)
+        {
+            _sockets[nsp] = socket;
+        }
+        // Once a namespace is joined the timeout has done its job, as in socket.io's doConnect.
+        Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
+    }
+
+    public void RemoveSocket(string nsp, SocketIOSocket socket)
+    {
+        lock (_socketsLock)
+        {
+            if (_sockets.TryGetValue(nsp, out var current) && ReferenceEquals(current, socket))
+            {
+                _sockets.Remove(nsp);
+            }
+        }
+    }
+
+    /// <summary>The engine closed the session; each socket sees the reason we closed it with, or the engine's.</summary>
+    public void OnClosed(EngineCloseReason reason)
+    {
+        if (Interlocked.Exchange(ref _isClosed, 1) == 0)
+        {
+            _closeReason = reason.ToReasonString();
+        }
+        Shutdown(_closeReason ?? reason.ToReasonString());
+    }
+
+    /// <summary>Closes the whole connection: sockets disconnect with <paramref name="socketReason"/> now, the engine follows.</summary>
+    public void Close(string socketReason, EngineCloseReason engineReason)
+    {
+        if (Interlocked.Exchange(ref _isClosed, 1) != 0)
+        {
+            return;
+        }
+        _closeReason = socketReason;
+        Shutdown(socketReason);
+        Session.Close(engineReason);
+    }
+
+    private void Shutdown(string reason)
+    {
+        Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
+        SocketIOSocket[] sockets;
+        lock (_socketsLock)
+        {
+            sockets = [.. _sockets.Values];
+            _sockets.Clear();
+        }
+        foreach (var socket in sockets)
+        {
+            socket.OnClose(reason);
+        }
+        if (!_closed.IsCancellationRequested)
+        {
+            _closed.Cancel();
+        }
+    }
+
+    public bool Send(EnginePacket packet)
+    {
+        lock (_sendLock)
+        {
+            return Session.Send(packet);
+        }
+    }
+
+    public bool Send(EncodedPacket packet, bool isVolatile)
+    {
+        lock (_sendLock)
+        {
+            if (isVolatile ? !Session.SendVolatile(packet.Text) : !Session.Send(packet.Text))
+            {
+                return false;
+            }
+            // Once the header is queued its attachments must follow, volatile or not, or the client's decoder breaks.
+            foreach (var attachment in packet.Attachments)
+            {
+                Session.Send(attachment);
+            }
+            return true;
+        }
+    }
+
+    private static JsonElement QueryToAuth(string? query)
+    {
+        if (string.IsNullOrEmpty(query))
+        {
+            return EmptyAuth;
+        }
+        var parsed = QueryHelpers.ParseQuery(query);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, values) in parsed)
+            {
+                writer.WriteString(key, values.ToString());
+            }
+            writer.WriteEndObject();
+        }
+        return JsonDocument.Parse(buffer.WrittenMemory).RootElement;
+    }
+}

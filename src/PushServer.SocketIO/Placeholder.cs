@@ -1,1 +1,0 @@
-namespace PushServer.SocketIO; internal static class Placeholder { }

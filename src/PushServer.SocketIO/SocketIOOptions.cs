@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace PushServer.SocketIO;
+
+/// <summary>Settings of the Socket.IO layer. Defaults are socket.io 4.8's unless a comment says otherwise.</summary>
+public sealed class SocketIOOptions
+{
+    /// <summary>socket.io's <c>connectTimeout</c>: long enough for a slow mobile client to finish its middleware round trip.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(45);
+
+    /// <summary>socket.io-parser's <c>maxAttachments</c>: caps the memory one packet can make the server hold while it waits for binaries.</summary>
+    public const int DefaultMaxAttachments = 10;
+
+    /// <summary>
+    /// The reference has no depth limit beyond JavaScript's stack; 64 is System.Text.Json's own default, far deeper
+    /// than any real payload and shallow enough that a hostile one cannot exhaust the stack.
+    /// </summary>
+    public const int DefaultMaxJsonDepth = 64;
+
+    /// <summary>An Engine.IO connection that joins no namespace within this time is closed.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = DefaultConnectTimeout;
+
+    /// <summary>Most binary attachments accepted in one packet; more is a parse error.</summary>
+    public int MaxAttachments { get; set; } = DefaultMaxAttachments;
+
+    /// <summary>Deepest JSON nesting accepted in a packet; deeper is a parse error.</summary>
+    public int MaxJsonDepth { get; set; } = DefaultMaxJsonDepth;
+
+    /// <summary>
+    /// How argument objects are serialised and read. Null uses <see cref="JsonSerializerDefaults.Web"/> (camelCase),
+    /// which is what JavaScript clients expect.
+    /// </summary>
+    public JsonSerializerOptions? JsonSerializerOptions { get; set; }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+
+namespace PushServer.SocketIO;
+
+/// <summary>Refuses settings that cannot work; each message names the key.</summary>
+internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SocketIOOptions options)
+    {
+        var errors = new List<string>();
+        if (options.ConnectTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"SocketIO:ConnectTimeout must be positive (got {options.ConnectTimeout}).");
+        }
+        if (options.MaxAttachments < 0)
+        {
+            errors.Add($"SocketIO:MaxAttachments must be zero or more (got {options.MaxAttachments}).");
+        }
+        if (options.MaxJsonDepth < 2)
+        {
+            errors.Add($"SocketIO:MaxJsonDepth must be at least 2, an event array holding an object (got {options.MaxJsonDepth}).");
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
