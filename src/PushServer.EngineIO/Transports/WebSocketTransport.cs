@@ -44,12 +44,8 @@ internal sealed class WebSocketTransport : ISessionTransport
 
     public void OnSessionClosed()
     {
-        // A server-side close (Closing) is flushed by the writer loop, which ends with the close frame.
-        // A teardown (Closed) has nothing left to flush.
-        if (_session.CurrentState == SessionState.Closed)
-        {
-            _stop.Cancel();
-        }
+        // Nothing to do here: closing the session completed its queue, so the writer loop flushes what is left
+        // and sends the close frame; the reader then ends with the client's answering close frame.
     }
 
     /// <summary>Serves a session that was opened over this WebSocket: writer and reader until either ends.</summary>
@@ -137,22 +133,18 @@ internal sealed class WebSocketTransport : ISessionTransport
         {
             // The session ended on our side: control flow.
         }
-        catch (WebSocketException ex)
+        catch (Exception ex) when (ex is WebSocketException or IOException)
         {
+            // The connection broke: the writer cannot send anything either.
             reason = EngineCloseReason.TransportError;
             EngineLog.TransportEnded(_session.Logger, _session.Id, ex.Message);
-        }
-        catch (IOException ex)
-        {
-            reason = EngineCloseReason.TransportError;
-            EngineLog.TransportEnded(_session.Logger, _session.Id, ex.Message);
+            _stop.Cancel();
         }
         if (_session.CurrentState == SessionState.Closing)
         {
             _session.Finish();
         }
         _session.Abort(reason);
-        _stop.Cancel();
     }
 
     private async Task RunWriterAsync()

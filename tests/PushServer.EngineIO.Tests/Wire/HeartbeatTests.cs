@@ -39,6 +39,9 @@ public class HeartbeatTests
 
         Assert.Equal(EngineCloseReason.PingTimeout, (await host.Handler.WaitForAsync<Closed>()).Reason);
         Assert.False(session.IsOpen);
+        // A clean close frame, not a reset.
+        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(ws)).Type);
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, ws.CloseStatus);
     }
 
     [Fact]
