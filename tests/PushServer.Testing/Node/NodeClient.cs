@@ -135,7 +135,7 @@ public sealed partial class NodeClient : IAsyncDisposable
         {
             throw new InvalidOperationException(
                 $"{Path.Combine(nodeDirectory, "node_modules")} is missing: the Node clients are not installed. " +
-                "Run the test command from README (./test.sh), or 'npm ci' in tests/node.");
+                "Run the test command from README (./test.sh at the repository root), or 'npm ci' in tests/node.");
         }
 
         var scriptPath = Path.Combine(nodeDirectory, scriptName);
