@@ -14,7 +14,7 @@
 //   {"op":"fetchSockets","id":K,"rooms":[..]}                                        result: [{id, rooms, data}]
 //   {"op":"socketsJoin"|"socketsLeave","id":K,"rooms":[..],"room":".."}
 //   {"op":"disconnectSockets","id":K,"rooms":[..],"close":bool}
-//   {"op":"serverSideEmit","id":K,"name":"..","args":[..],"withAck":bool,"timeoutMs":N}
+//   {"op":"serverSideEmit","id":K,"name":"..","args":[..],"withAck":bool}   (the adapter's requestsTimeout applies)
 //   {"op":"serverCount","id":K}
 
 const http = require("http");
@@ -74,7 +74,7 @@ async function handleAsync(command) {
         return true;
       }
       try {
-        return encodeValue(await io.timeout(command.timeoutMs || 5000).serverSideEmitWithAck(command.name, ...args));
+        return encodeValue(await io.serverSideEmitWithAck(command.name, ...args));
       } catch (err) {
         return { error: messageOf(err) };
       }
