@@ -8,7 +8,7 @@ namespace PushServer.SocketIO.Redis.Tests;
 public class RegistrationTests
 {
     [Fact]
-    public void AddSocketIORedis_replaces_the_in_memory_adapter_whichever_is_called_first()
+    public async Task AddSocketIORedis_replaces_the_in_memory_adapter_whichever_is_called_first()
     {
         foreach (var redisFirst in new[] { false, true })
         {
@@ -21,7 +21,7 @@ public class RegistrationTests
             {
                 services.AddSocketIO().AddSocketIORedis();
             }
-            using var provider = services.BuildServiceProvider();
+            await using var provider = services.BuildServiceProvider();
             Assert.IsType<RedisAdapterFactory>(provider.GetRequiredService<ISocketIOAdapterFactory>());
         }
     }
