@@ -1,4 +1,5 @@
 using PushServer.EngineIO;
+using PushServer.SocketIO;
 
 // Serves what the Engine.IO and Socket.IO protocol test-suites expect, on 127.0.0.1.
 // Usage: ConformanceServer engineio|socketio [--port 3000] [--allow-eio3]
@@ -9,6 +10,8 @@ var allowEio3 = args.Contains("--allow-eio3");
 var builder = WebApplication.CreateSlimBuilder();
 builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+// The Socket.IO suite expects an Engine.IO connection that joins no namespace to be closed after 1 s.
+builder.Services.AddSocketIO(options => options.ConnectTimeout = TimeSpan.FromMilliseconds(1000));
 var app = builder.Build();
 
 switch (mode)
@@ -24,6 +27,16 @@ switch (mode)
             options.AllowEIO3 = allowEio3;
         });
         break;
+    case "socketio":
+        app.MapSocketIO("/socket.io", ConfigureSocketIOSuite, options =>
+        {
+            options.PingInterval = TimeSpan.FromMilliseconds(300);
+            options.PingTimeout = TimeSpan.FromMilliseconds(200);
+            options.MaxHttpBufferSize = 1_000_000;
+            options.Cors.Origins.Add("*");
+            options.AllowEIO3 = allowEio3;
+        });
+        break;
     default:
         Console.Error.WriteLine($"unknown mode '{mode}': expected engineio or socketio");
         return 2;
@@ -31,6 +44,20 @@ switch (mode)
 
 await app.RunAsync();
 return 0;
+
+// What socket.io's protocol suite expects: "/" and "/custom" report the handshake's auth right after
+// connecting; "/" echoes "message" as "message-back" and acks "message-with-ack" with the same arguments;
+// any other namespace is refused with "Invalid namespace" (the server's default).
+static void ConfigureSocketIOSuite(SocketIOServer io)
+{
+    io.OnConnection(socket =>
+    {
+        socket.Emit("auth", socket.Handshake.Auth);
+        socket.On("message", e => socket.Emit("message-back", e.Args.ToEmitArguments()));
+        socket.On("message-with-ack", e => e.Ack(e.Args.ToEmitArguments()));
+    });
+    io.Of("/custom").OnConnection(socket => socket.Emit("auth", socket.Handshake.Auth));
+}
 
 static string? ReadOption(string[] args, string name)
 {

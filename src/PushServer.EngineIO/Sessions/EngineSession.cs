@@ -28,6 +28,7 @@ internal sealed partial class EngineSession : IEngineSession
     private EngineCloseReason? _closeToNotify;
     private bool _closeNotified;
     private ITimer? _closeDeadline;
+    private ITimer? _lingerTimer;
     private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public EngineSession(
@@ -193,7 +194,16 @@ internal sealed partial class EngineSession : IEngineSession
             FinalPollPacket = finalPollPacket ?? EnginePacket.Close;
             _heartbeat.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
-        _store.Remove(this);
+        if (ReferenceEquals(FinalPollPacket, EnginePacket.Noop) && _transport is PollingTransport { IsWritableNow: false })
+        {
+            // The client said goodbye in a POST while its next GET may still be on the way over another
+            // connection: that GET gets the noop it would have had, if it comes within a moment.
+            _lingerTimer = _time.CreateTimer(static s => ((EngineSession)s!).Forget(), this, ClientCloseLinger, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _store.Remove(this);
+        }
         EngineLog.SessionClosed(_logger, Id, reason.ToReasonString());
         NotifyClosed(reason);
         _queue.Writer.TryComplete();
@@ -205,6 +215,7 @@ internal sealed partial class EngineSession : IEngineSession
     /// <summary>The transport delivered the close after a server-side <see cref="Close"/>: forget the session.</summary>
     internal void Finish()
     {
+        Forget();
         lock (_sync)
         {
             if (_state == SessionState.Closed)
@@ -213,7 +224,6 @@ internal sealed partial class EngineSession : IEngineSession
             }
             _state = SessionState.Closed;
         }
-        _store.Remove(this);
         EngineLog.SessionClosed(_logger, Id, "closed");
         _transport.OnSessionClosed();
         DisposeTimers();
@@ -224,6 +234,16 @@ internal sealed partial class EngineSession : IEngineSession
         _heartbeat.Dispose();
         _closeDeadline?.Dispose();
     }
+
+    /// <summary>Drops a closed session from the store once nothing more can be delivered to it.</summary>
+    private void Forget()
+    {
+        _store.Remove(this);
+        _lingerTimer?.Dispose();
+    }
+
+    /// <summary>How long a session closed by the client's POST stays findable for a GET sent at the same time.</summary>
+    private static readonly TimeSpan ClientCloseLinger = TimeSpan.FromSeconds(1);
 
     private void NotifyClosed(EngineCloseReason reason)
     {

@@ -121,7 +121,7 @@ internal sealed partial class PollingTransport : ISessionTransport
             switch (_session.CurrentState)
             {
                 case SessionState.Closed:
-                    return ([_session.FinalPollPacket], false);
+                    return ([_session.FinalPollPacket], true);
                 case SessionState.Closing:
                     var last = _session.DrainQueue();
                     last.Add(EnginePacket.Close);

@@ -132,7 +132,7 @@ internal sealed partial class SocketIOConnection
         {
             // Refused, but the connection stays open for other namespaces.
             Log.InvalidNamespace(_server.Logger, Session.Id, name);
-            Send(SocketIOPacketEncoder.EncodeConnectError(name, "Invalid namespace", null, Version, _server.SerializerOptions));
+            Send(SocketIOPacketEncoder.EncodeInvalidNamespace(name, _server.SerializerOptions));
             return default;
         }
         return nsp.ConnectAsync(this, auth);

@@ -128,6 +128,13 @@ internal static class SocketIOPacketEncoder
         return EnginePacket.Text(buffer.WrittenSpan);
     }
 
+    /// <summary>
+    /// The refusal of an unknown namespace: <c>44/random,{"message":"Invalid namespace"}</c> for both protocol
+    /// versions. Unlike middleware refusals, the reference sends the object to EIO=3 clients too.
+    /// </summary>
+    public static EnginePacket EncodeInvalidNamespace(string nsp, JsonSerializerOptions options) =>
+        EncodeConnectError(nsp, "Invalid namespace", null, SocketIOProtocolVersion.V5, options);
+
     /// <summary>A server DISCONNECT: <c>41</c> or <c>41/admin,</c>.</summary>
     public static EnginePacket EncodeDisconnect(string nsp)
     {

@@ -73,14 +73,14 @@ public class V4ProtocolTests
     }
 
     [Fact]
-    public async Task V4_unknown_namespace_is_refused_with_the_message_string()
+    public async Task V4_unknown_namespace_is_refused_with_the_message_object_like_the_reference()
     {
         var session = await _server.OpenAsync(EngineProtocolVersion.V3);
         session.ClearSent();
 
         await session.ReceiveAsync("0/random,");
 
-        Assert.Equal(["4/random,\"Invalid namespace\""], session.Frames);
+        Assert.Equal(["4/random,{\"message\":\"Invalid namespace\"}"], session.Frames);
     }
 
     [Fact]

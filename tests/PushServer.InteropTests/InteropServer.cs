@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using PushServer.SocketIO;
+using PushServer.Testing;
+
+namespace PushServer.InteropTests;
+
+/// <summary>
+/// The Socket.IO application every real client is tested against, on a real Kestrel at 127.0.0.1:0.
+/// On <c>/</c>:
+/// <list type="bullet">
+/// <item><c>echo</c> (with ack): acked with the same arguments, binary staying binary;</item>
+/// <item><c>message</c>: answered by <c>message-back</c> with the same arguments;</item>
+/// <item><c>join</c> room (with ack): joins and acks <c>"joined"</c>; <c>to-room</c> room, text: <c>room-message</c> to that room;</item>
+/// <item><c>ask</c> text: the server emits <c>question</c> with an ack (5 s timeout) and reports the client's answer as
+/// <c>answer</c>, or <c>answer-timeout</c>;</item>
+/// <item><c>kick</c>: the server disconnects the socket from the namespace.</item>
+/// </list>
+/// On <c>/admin</c>: a middleware requires <c>auth.token == "secret"</c>, refusing with message
+/// <c>Not authorized</c> and data <c>{"reason":"no token"}</c>; connected sockets get <c>welcome</c>.
+/// </summary>
+public sealed class InteropServer : IAsyncDisposable
+{
+    private readonly KestrelTestServer _server;
+
+    private InteropServer(KestrelTestServer server) => _server = server;
+
+    public Uri BaseAddress => _server.BaseAddress;
+
+    /// <summary><c>http://127.0.0.1:PORT</c>, without a trailing slash, as clients take it.</summary>
+    public string Url => _server.BaseAddress.GetLeftPart(UriPartial.Authority);
+
+    public SocketIOServer Io => _server.Services.GetRequiredService<SocketIOServer>();
+
+    public static async Task<InteropServer> StartAsync()
+    {
+        var server = await KestrelTestServer.StartAsync(
+            services => services.AddSocketIO(),
+            app => app.MapSocketIO("/socket.io", Configure));
+        return new InteropServer(server);
+    }
+
+    private static void Configure(SocketIOServer io)
+    {
+        io.OnConnection(socket =>
+        {
+            socket.On("echo", e => e.Ack(e.Args.ToEmitArguments()));
+            socket.On("message", e => socket.Emit("message-back", e.Args.ToEmitArguments()));
+            socket.On("join", e =>
+            {
+                socket.Join(e.Args.GetString(0)!);
+                e.Ack("joined");
+            });
+            socket.On("to-room", e => io.To(e.Args.GetString(0)!).Emit("room-message", e.Args.GetString(1)));
+            socket.On("ask", async e =>
+            {
+                try
+                {
+                    var answer = await socket.Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync("question", [e.Args.GetString(0)]);
+                    socket.Emit("answer", answer.ToEmitArguments());
+                }
+                catch (TimeoutException)
+                {
+                    socket.Emit("answer-timeout");
+                }
+            });
+            socket.On("kick", _ => socket.Disconnect());
+        });
+
+        io.Of("/admin")
+            .Use((socket, _) =>
+            {
+                var auth = socket.Handshake.Auth;
+                var authorized = auth.ValueKind == System.Text.Json.JsonValueKind.Object
+                    && auth.TryGetProperty("token", out var token)
+                    && token.ValueKind == System.Text.Json.JsonValueKind.String
+                    && token.GetString() == "secret";
+                return authorized ? ValueTask.CompletedTask : throw new ConnectErrorException("Not authorized", new { reason = "no token" });
+            })
+            .OnConnection(socket => socket.Emit("welcome", "admin"));
+    }
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+}

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using SocketIOClient;
+using SocketIOClient.Transport;
+
+namespace PushServer.InteropTests;
+
+/// <summary>The SocketIOClient NuGet package, with Engine.IO v4 and v3, over WebSocket and polling.</summary>
+public class SocketIOClientNuGetTests
+{
+    public static TheoryData<int, TransportProtocol> Variants => new()
+    {
+        { 4, TransportProtocol.WebSocket },
+        { 4, TransportProtocol.Polling },
+        { 3, TransportProtocol.WebSocket },
+        { 3, TransportProtocol.Polling },
+    };
+
+    private static SocketIOClient.SocketIO NewClient(InteropServer server, int eio, TransportProtocol transport, string nsp = "", object? auth = null)
+    {
+        var options = new SocketIOOptions
+        {
+            EIO = eio,
+            Transport = transport,
+            AutoUpgrade = false,
+            Reconnection = false,
+            ConnectionTimeout = TimeSpan.FromSeconds(10),
+        };
+        if (auth is not null)
+        {
+            if (eio == 3)
+            {
+                // Engine.IO v3 clients carry auth in the namespace's query string.
+                options.Query = [new KeyValuePair<string, string>("token", (string)auth.GetType().GetProperty("token")!.GetValue(auth)!)];
+            }
+            else
+            {
+                options.Auth = auth;
+            }
+        }
+        return new SocketIOClient.SocketIO(server.Url + nsp, options);
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public async Task Connects_and_exchanges_events_and_acks_both_ways(int eio, TransportProtocol transport)
+    {
+        await using var server = await InteropServer.StartAsync();
+        using var client = NewClient(server, eio, transport);
+        var messageBack = new Await<string>();
+        var answer = new Await<string>();
+        client.On("message-back", r => messageBack.Set(r.GetValue<string>(0)));
+        client.On("question", r => r.CallbackAsync("forty-two from " + r.GetValue<string>(0)));
+        client.On("answer", r => answer.Set(r.GetValue<string>(0)));
+        await client.ConnectAsync();
+        Assert.True(client.Connected);
+
+        var ack = new Await<string>();
+        await client.EmitAsync("echo", r => ack.Set(r.GetValue<string>(0)), "ping");
+        Assert.Equal("ping", await ack.Task);
+
+        await client.EmitAsync("message", "hello");
+        Assert.Equal("hello", await messageBack.Task);
+
+        await client.EmitAsync("ask", "life");
+        Assert.Equal("forty-two from life", await answer.Task);
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public async Task Binary_travels_both_ways(int eio, TransportProtocol transport)
+    {
+        await using var server = await InteropServer.StartAsync();
+        using var client = NewClient(server, eio, transport);
+        await client.ConnectAsync();
+
+        var ack = new Await<byte[]>();
+        await client.EmitAsync("echo", r => ack.Set(r.InComingBytes.Single()), new byte[] { 1, 2, 3, 255 });
+
+        Assert.Equal(new byte[] { 1, 2, 3, 255 }, await ack.Task);
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public async Task Room_broadcasts_reach_members_only(int eio, TransportProtocol transport)
+    {
+        await using var server = await InteropServer.StartAsync();
+        using var member = NewClient(server, eio, transport);
+        using var outsider = NewClient(server, eio, transport);
+        var received = new Await<string>();
+        var outsiderReceived = false;
+        member.On("room-message", r => received.Set(r.GetValue<string>(0)));
+        outsider.On("room-message", _ => outsiderReceived = true);
+        await member.ConnectAsync();
+        await outsider.ConnectAsync();
+        var joined = new Await<string>();
+        await member.EmitAsync("join", r => joined.Set(r.GetValue<string>(0)), "news");
+        Assert.Equal("joined", await joined.Task);
+
+        await outsider.EmitAsync("to-room", "news", "extra!");
+
+        Assert.Equal("extra!", await received.Task);
+        // The outsider's own echo proves its earlier events were all processed.
+        var echo = new Await<string>();
+        await outsider.EmitAsync("echo", r => echo.Set(r.GetValue<string>(0)), "sync");
+        await echo.Task;
+        Assert.False(outsiderReceived);
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public async Task A_second_namespace_with_auth_connects(int eio, TransportProtocol transport)
+    {
+        await using var server = await InteropServer.StartAsync();
+        using var client = NewClient(server, eio, transport, "/admin", new { token = "secret" });
+        var welcome = new Await<string>();
+        client.On("welcome", r => welcome.Set(r.GetValue<string>(0)));
+
+        await client.ConnectAsync();
+
+        Assert.Equal("admin", await welcome.Task);
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public async Task Middleware_rejection_is_seen_by_the_client(int eio, TransportProtocol transport)
+    {
+        await using var server = await InteropServer.StartAsync();
+        using var client = NewClient(server, eio, transport, "/admin", new { token = "wrong" });
+        var error = new Await<string>();
+        client.OnError += (_, e) => error.Set(e);
+
+        _ = client.ConnectAsync();
+
+        Assert.Contains("Not authorized", await error.Task);
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public async Task A_client_disconnected_by_the_server_can_connect_again(int eio, TransportProtocol transport)
+    {
+        await using var server = await InteropServer.StartAsync();
+        using var client = NewClient(server, eio, transport);
+        var disconnected = new Await<string>();
+        client.OnDisconnected += (_, reason) => disconnected.Set(reason);
+        await client.ConnectAsync();
+        var firstId = client.Id;
+
+        await client.EmitAsync("kick");
+        Assert.Equal("io server disconnect", await disconnected.Task);
+
+        await client.ConnectAsync();
+        Assert.True(client.Connected);
+        var ack = new Await<string>();
+        await client.EmitAsync("echo", r => ack.Set(r.GetValue<string>(0)), "back");
+        Assert.Equal("back", await ack.Task);
+        if (eio == 4)
+        {
+            Assert.NotEqual(firstId, client.Id);
+        }
+    }
+}
