@@ -128,7 +128,7 @@ internal sealed class ServerFlags
         var option = new Option<int?>(name) { Description = description, HelpName = "PORT" };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is { } port && port is < 0 or > 65535)
+            if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, out var port) && port is < 0 or > 65535)
             {
                 result.AddError($"{name} must be between 0 and 65535 (got {port}).");
             }
