@@ -85,18 +85,45 @@ public sealed class SocketIOArgs : IReadOnlyList<JsonElement>
     }
 
     /// <summary>
-    /// The arguments ready to pass to an emit: top-level binary values become <see cref="ReadOnlyMemory{T}"/> again,
-    /// so relaying an event keeps its attachments.
+    /// The arguments ready to pass to an emit: binary values, at any depth, become <see cref="ReadOnlyMemory{T}"/>
+    /// again, so relaying an event keeps its attachments instead of sending placeholders that point at nothing.
     /// </summary>
     public object?[] ToEmitArguments()
     {
         var result = new object?[Count];
         for (var i = 0; i < result.Length; i++)
         {
-            var e = this[i];
-            result[i] = TryGetBytes(e, out var bytes) ? bytes : e;
+            result[i] = _attachments.Count == 0 ? this[i] : Restore(this[i]);
         }
         return result;
+    }
+
+    /// <summary>Rebuilds a value whose subtree may hold placeholders: objects and arrays become dictionaries and lists.</summary>
+    private object? Restore(JsonElement element)
+    {
+        if (TryGetBytes(element, out var bytes))
+        {
+            return bytes;
+        }
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var members = new Dictionary<string, object?>();
+                foreach (var property in element.EnumerateObject())
+                {
+                    members[property.Name] = Restore(property.Value);
+                }
+                return members;
+            case JsonValueKind.Array:
+                var items = new List<object?>(element.GetArrayLength());
+                foreach (var item in element.EnumerateArray())
+                {
+                    items.Add(Restore(item));
+                }
+                return items;
+            default:
+                return element;
+        }
     }
 
     /// <inheritdoc />
