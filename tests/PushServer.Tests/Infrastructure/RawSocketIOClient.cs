@@ -44,7 +44,7 @@ public sealed class RawSocketIOClient : IAsyncDisposable
         await client.SendTextAsync("40");
         var connect = await client.ReceiveTextAsync().DefaultTimeout();
         Assert.StartsWith("40{", connect);
-        client.Id = JsonDocument.Parse(connect[2..]).RootElement.GetProperty("sid").GetString()!;
+        client.Id = JsonDocument.Parse(connect![2..]).RootElement.GetProperty("sid").GetString()!;
         client._reader = client.ReadLoopAsync();
         return client;
     }
