@@ -1,7 +1,7 @@
 namespace PushServer.Cli;
 
 /// <summary>The process exit codes of every verb, documented in the README.</summary>
-public enum ExitCode
+internal enum ExitCode
 {
     /// <summary>Success; for <c>start</c>, a clean shutdown.</summary>
     Ok = 0,

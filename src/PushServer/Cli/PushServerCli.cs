@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace PushServer.Cli;
 
 /// <summary>The command line: one root with a verb per file in this folder.</summary>
-public static class PushServerCli
+internal static class PushServerCli
 {
     /// <summary>The root command with every verb; <c>--help</c> and <c>--version</c> work everywhere.</summary>
     public static RootCommand CreateRootCommand()

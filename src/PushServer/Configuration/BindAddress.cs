@@ -3,7 +3,7 @@ using System.Net;
 namespace PushServer.Configuration;
 
 /// <summary>A listener address as configured: an IP address, all interfaces, or <c>localhost</c>.</summary>
-public readonly record struct BindAddress(IPAddress? Address, bool AnyAddress, bool Localhost)
+internal readonly record struct BindAddress(IPAddress? Address, bool AnyAddress, bool Localhost)
 {
     /// <summary>True when only this machine can connect.</summary>
     public bool IsLoopback => Localhost || (!AnyAddress && Address is not null && IPAddress.IsLoopback(Address));

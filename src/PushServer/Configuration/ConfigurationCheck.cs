@@ -10,7 +10,7 @@ namespace PushServer.Configuration;
 /// Everything wrong with a configuration, one message per problem, each naming its key: unknown keys (typos),
 /// values of the wrong type, and values the validators refuse. <c>config check</c> prints them; <c>start</c> stops on them.
 /// </summary>
-public static class ConfigurationCheck
+internal static class ConfigurationCheck
 {
     private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -4,7 +4,7 @@ namespace PushServer.Configuration;
 /// Settings given on the command line. They win over every other source. Scalar values are configuration keys;
 /// lists replace the configured list whole, which configuration layering alone cannot do.
 /// </summary>
-public sealed record ConfigurationOverrides
+internal sealed record ConfigurationOverrides
 {
     /// <summary>No overrides.</summary>
     public static ConfigurationOverrides None { get; } = new();

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace PushServer.Configuration;
 
 /// <summary>The configuration a server would run with, as JSON shaped like the configuration file, secrets masked.</summary>
-public static class EffectiveConfiguration
+internal static class EffectiveConfiguration
 {
     /// <summary>What replaces a secret that is set.</summary>
     public const string Mask = "***";

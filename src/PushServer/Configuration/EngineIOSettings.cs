@@ -6,7 +6,7 @@ namespace PushServer.Configuration;
 /// Engine.IO settings as configured (section <c>EngineIO</c>): durations in milliseconds and transports by name,
 /// as socket.io's own options are written. <see cref="ApplyTo"/> maps them onto <see cref="EngineIOOptions"/>.
 /// </summary>
-public sealed class EngineIOSettings
+internal sealed class EngineIOSettings
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "EngineIO";
@@ -86,7 +86,7 @@ public sealed class EngineIOSettings
 }
 
 /// <summary>Cross-origin settings (section <c>EngineIO:Cors</c>).</summary>
-public sealed class CorsSettings
+internal sealed class CorsSettings
 {
     /// <summary>Allowed origins besides the server's own, or <c>*</c>. Empty: same origin only.</summary>
     public List<string> Origins { get; set; } = [];

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="EngineIOSettings"/>; each message names the key.</summary>
-public sealed class EngineIOSettingsValidator : IValidateOptions<EngineIOSettings>
+internal sealed class EngineIOSettingsValidator : IValidateOptions<EngineIOSettings>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, EngineIOSettings options)

@@ -1,7 +1,7 @@
 namespace PushServer.Configuration;
 
 /// <summary>Log settings (section <c>Logging</c>).</summary>
-public sealed class LoggingSettings
+internal sealed class LoggingSettings
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Logging";

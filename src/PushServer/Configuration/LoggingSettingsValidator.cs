@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="LoggingSettings"/>; each message names the key.</summary>
-public sealed class LoggingSettingsValidator : IValidateOptions<LoggingSettings>
+internal sealed class LoggingSettingsValidator : IValidateOptions<LoggingSettings>
 {
     /// <summary>Level names accepted, Serilog's and Microsoft.Extensions.Logging's.</summary>
     public static readonly string[] Levels = ["Verbose", "Trace", "Debug", "Information", "Warning", "Error", "Fatal", "Critical"];

@@ -1,7 +1,7 @@
 namespace PushServer.Configuration;
 
 /// <summary>The push API listener (configuration section <c>PushApi</c>).</summary>
-public sealed class PushApiOptions
+internal sealed class PushApiOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "PushApi";

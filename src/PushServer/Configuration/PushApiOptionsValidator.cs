@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="PushApiOptions"/>; each message names the key.</summary>
-public sealed class PushApiOptionsValidator(IOptions<ServerOptions> server) : IValidateOptions<PushApiOptions>
+internal sealed class PushApiOptionsValidator(IOptions<ServerOptions> server) : IValidateOptions<PushApiOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, PushApiOptions options)

@@ -7,7 +7,7 @@ namespace PushServer.Configuration;
 /// Builds the configuration in its documented order, later wins: built-in defaults &lt; <c>config/pushserver.json</c>
 /// (or <c>--config FILE</c>) &lt; environment variables <c>PUSHSERVER_Section__Key</c> &lt; command-line flags.
 /// </summary>
-public static class PushServerConfiguration
+internal static class PushServerConfiguration
 {
     /// <summary>Prefix of the environment variables read.</summary>
     public const string EnvironmentPrefix = "PUSHSERVER_";
@@ -95,4 +95,4 @@ public static class PushServerConfiguration
 /// <param name="Configuration">The layered configuration.</param>
 /// <param name="File">The configuration file read, or null when none was found.</param>
 /// <param name="Overrides">The command-line overrides, applied again after binding for lists.</param>
-public sealed record LoadedConfiguration(IConfigurationRoot Configuration, string? File, ConfigurationOverrides Overrides);
+internal sealed record LoadedConfiguration(IConfigurationRoot Configuration, string? File, ConfigurationOverrides Overrides);

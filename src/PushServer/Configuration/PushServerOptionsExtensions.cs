@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace PushServer.Configuration;
 
 /// <summary>Registers every settings section, bound from configuration and validated at start.</summary>
-public static class PushServerOptionsExtensions
+internal static class PushServerOptionsExtensions
 {
     /// <summary>Binds each section, applies the command-line lists and registers the validators.</summary>
     public static IServiceCollection AddPushServerOptions(this IServiceCollection services, LoadedConfiguration loaded)

@@ -1,7 +1,7 @@
 namespace PushServer.Configuration;
 
 /// <summary>Redis adapter (section <c>Redis</c>). Reserved: the adapter is not yet supported.</summary>
-public sealed class RedisOptions
+internal sealed class RedisOptions
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Redis";

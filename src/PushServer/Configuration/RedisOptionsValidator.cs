@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="RedisOptions"/>; each message names the key.</summary>
-public sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
+internal sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, RedisOptions options)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="ServerOptions"/>; each message names the key.</summary>
-public sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
+internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, ServerOptions options)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="ShutdownOptions"/>; each message names the key.</summary>
-public sealed class ShutdownOptionsValidator : IValidateOptions<ShutdownOptions>
+internal sealed class ShutdownOptionsValidator : IValidateOptions<ShutdownOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, ShutdownOptions options)

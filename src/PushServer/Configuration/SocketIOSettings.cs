@@ -3,7 +3,7 @@ using PushServer.SocketIO;
 namespace PushServer.Configuration;
 
 /// <summary>Socket.IO settings as configured (section <c>SocketIO</c>), mapped onto <see cref="SocketIOOptions"/>.</summary>
-public sealed class SocketIOSettings
+internal sealed class SocketIOSettings
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "SocketIO";

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="SocketIOSettings"/>; each message names the key.</summary>
-public sealed class SocketIOSettingsValidator : IValidateOptions<SocketIOSettings>
+internal sealed class SocketIOSettingsValidator : IValidateOptions<SocketIOSettings>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, SocketIOSettings options)

@@ -4,7 +4,7 @@ namespace PushServer.Hosting;
 /// Whether the server is draining. Once set, readiness fails, new handshakes and pushes get 503, and existing sessions
 /// keep being served until they are closed. It never goes back.
 /// </summary>
-public sealed class DrainState
+internal sealed class DrainState
 {
     private int _draining;
 

@@ -15,7 +15,7 @@ namespace PushServer.Hosting;
 /// once every session is gone or the drain budget (<c>Shutdown:DrainSeconds</c>, also the host's shutdown timeout) runs
 /// out. A second signal ends the process at once.
 /// </summary>
-public sealed partial class GracefulShutdown : IHostLifetime, IHostedLifecycleService, IDisposable
+internal sealed partial class GracefulShutdown : IHostLifetime, IHostedLifecycleService, IDisposable
 {
     // Left to the listeners after the sessions drained, so Kestrel can finish the close handshakes it has started.
     private static readonly TimeSpan ListenerReserve = TimeSpan.FromSeconds(1);
@@ -150,4 +150,4 @@ public sealed partial class GracefulShutdown : IHostLifetime, IHostedLifecycleSe
 
 /// <summary>Whether <see cref="GracefulShutdown"/> registers for process signals.</summary>
 /// <param name="Enabled">True for the real executable.</param>
-public sealed record SignalHandling(bool Enabled);
+internal sealed record SignalHandling(bool Enabled);

@@ -7,7 +7,7 @@ namespace PushServer.Hosting;
 /// While draining, answers new Engine.IO handshakes (requests without <c>sid</c>) with 503 so clients retry elsewhere;
 /// requests of existing sessions pass, so their queued packets and close still reach them.
 /// </summary>
-public sealed partial class HandshakeDrainMiddleware(RequestDelegate next, DrainState drain, ILogger<HandshakeDrainMiddleware> logger)
+internal sealed partial class HandshakeDrainMiddleware(RequestDelegate next, DrainState drain, ILogger<HandshakeDrainMiddleware> logger)
 {
     /// <summary>Refuses handshakes while draining.</summary>
     public Task InvokeAsync(HttpContext context)

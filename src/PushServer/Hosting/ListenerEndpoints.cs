@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace PushServer.Hosting;
 
 /// <summary>The two Kestrel listeners, to read the ports they actually bound (port 0 picks one).</summary>
-public sealed class ListenerEndpoints
+internal sealed class ListenerEndpoints
 {
     internal ListenOptions? SocketIO { get; set; }
 

@@ -6,7 +6,7 @@ namespace PushServer.Hosting;
 /// Runs after routing: an endpoint that belongs to the other listener is treated as not found, so the push API is
 /// unreachable on the client port and <c>/socket.io/</c> on the push port, whatever the ports are.
 /// </summary>
-public sealed class ListenerIsolationMiddleware(RequestDelegate next)
+internal sealed class ListenerIsolationMiddleware(RequestDelegate next)
 {
     /// <summary>Hides endpoints of the other listener.</summary>
     public Task InvokeAsync(HttpContext context)

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace PushServer.Hosting;
 
 /// <summary>Which of the two listeners a connection came in on.</summary>
-public enum ListenerRole
+internal enum ListenerRole
 {
     /// <summary>Not tagged: a connection from neither listener.</summary>
     None,
@@ -22,10 +22,10 @@ public enum ListenerRole
 /// endpoints from the other listener, so push endpoints are unreachable on the client port and vice versa.
 /// </summary>
 /// <param name="Role">The listener that serves the endpoint.</param>
-public sealed record ListenerRoleMetadata(ListenerRole Role);
+internal sealed record ListenerRoleMetadata(ListenerRole Role);
 
 /// <summary>Tags connections with their listener and reads the tag back.</summary>
-public static class ListenerTag
+internal static class ListenerTag
 {
     private const string ItemKey = "PushServer.Listener";
 

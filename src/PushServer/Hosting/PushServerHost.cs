@@ -22,7 +22,7 @@ namespace PushServer.Hosting;
 /// listener serves the push API, <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c>. Endpoints are tagged
 /// with their listener and hidden from the other one.
 /// </summary>
-public static partial class PushServerHost
+internal static partial class PushServerHost
 {
     /// <summary>Where clients connect, as socket.io's default.</summary>
     public const string SocketIOPath = "/socket.io";

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace PushServer.Hosting;
 
 /// <summary>Ready until shutdown begins, so load balancers stop sending clients before they are closed.</summary>
-public sealed class ReadinessHealthCheck(DrainState drain) : IHealthCheck
+internal sealed class ReadinessHealthCheck(DrainState drain) : IHealthCheck
 {
     /// <summary>Tag of the checks <c>/health/ready</c> runs.</summary>
     public const string Tag = "ready";

@@ -6,7 +6,7 @@ using Serilog.Formatting.Compact;
 namespace PushServer.Hosting;
 
 /// <summary>Builds the Serilog logger from <see cref="LoggingSettings"/>.</summary>
-public static class SerilogSetup
+internal static class SerilogSetup
 {
     private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 

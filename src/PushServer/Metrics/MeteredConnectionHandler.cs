@@ -6,7 +6,7 @@ namespace PushServer.Metrics;
 /// Sits between the Engine.IO endpoint and the Socket.IO layer and counts what crosses: sessions opened and closed,
 /// packets in, and (through <see cref="MeteredSession"/>) packets out. It changes nothing that passes.
 /// </summary>
-public sealed class MeteredConnectionHandler(IEngineConnectionHandler inner, PushServerMetrics metrics) : IEngineConnectionHandler
+internal sealed class MeteredConnectionHandler(IEngineConnectionHandler inner, PushServerMetrics metrics) : IEngineConnectionHandler
 {
     /// <inheritdoc />
     public ValueTask OnOpenedAsync(IEngineSession session)

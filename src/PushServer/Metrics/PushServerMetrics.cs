@@ -8,7 +8,7 @@ namespace PushServer.Metrics;
 /// The server's own meters, in a registry of their own (never prometheus-net's process-wide default, so two servers
 /// in one process count apart). Gauges are read at scrape time from the live sessions.
 /// </summary>
-public sealed class PushServerMetrics
+internal sealed class PushServerMetrics
 {
     private static readonly string[] Transports = ["polling", "websocket"];
     private static readonly string[] Protocols = ["3", "4"];
@@ -25,7 +25,6 @@ public sealed class PushServerMetrics
     private readonly Counter _disconnects;
     private readonly Counter _pushRequests;
     private readonly Histogram _fanOut;
-    private readonly HashSet<string> _knownNamespaces = new(StringComparer.Ordinal);
 
     /// <summary>Creates the meters in <see cref="Registry"/>.</summary>
     public PushServerMetrics()
@@ -76,7 +75,6 @@ public sealed class PushServerMetrics
             }
             foreach (var nsp in io.Namespaces)
             {
-                _knownNamespaces.Add(nsp.Name);
                 _sockets.WithLabels(nsp.Name).Set(nsp.Sockets.Count);
             }
             _queueBytes.Set(engine.OutboundQueueBytes);

@@ -4,7 +4,7 @@ using PushServer.EngineIO;
 namespace PushServer.Metrics;
 
 /// <summary>The open sessions, so transports (which change on upgrade) are counted when asked, not when they change.</summary>
-public sealed class SessionTracker
+internal sealed class SessionTracker
 {
     private readonly ConcurrentDictionary<string, IEngineSession> _sessions = new(StringComparer.Ordinal);
 

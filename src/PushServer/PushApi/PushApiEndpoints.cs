@@ -7,7 +7,7 @@ using PushServer.Hosting;
 namespace PushServer.PushApi;
 
 /// <summary>Maps the push API on the push listener.</summary>
-public static class PushApiEndpoints
+internal static class PushApiEndpoints
 {
     /// <summary>
     /// <c>/</c> (phpsocket.io's <c>?msg=</c> and web-msg-sender's form), <c>/api/emit</c>, <c>/api/stats</c>,

@@ -11,7 +11,7 @@ namespace PushServer.PushApi;
 /// Guards the push listener, after routing: unknown paths get a JSON 404, the bearer token is checked when one is
 /// configured (health probes are exempt), and while draining everything but health and metrics gets 503.
 /// </summary>
-public sealed class PushApiGateMiddleware
+internal sealed class PushApiGateMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly DrainState _drain;

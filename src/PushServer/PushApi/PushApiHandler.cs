@@ -12,7 +12,7 @@ namespace PushServer.PushApi;
 /// The one path every push endpoint takes: read the request form into a <see cref="PushRequest"/>, run it through the
 /// <see cref="PushExecutor"/>, answer, log and count. Errors become <c>{"error":{"code","message"}}</c>.
 /// </summary>
-public sealed partial class PushApiHandler(
+internal sealed partial class PushApiHandler(
     PushExecutor executor, PushServerMetrics metrics, IOptions<PushApiOptions> options, ILogger<PushApiHandler> logger)
 {
     /// <summary>Serializer options of every push API answer: camelCase, nulls left out.</summary>

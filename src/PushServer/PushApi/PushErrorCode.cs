@@ -1,7 +1,7 @@
 namespace PushServer.PushApi;
 
 /// <summary>Why a push request failed. <see cref="PushErrors"/> maps each to its HTTP status and wire code, in one place.</summary>
-public enum PushErrorCode
+internal enum PushErrorCode
 {
     /// <summary>A field has the wrong type or value.</summary>
     InvalidRequest,

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 namespace PushServer.PushApi;
 
 /// <summary>The one place where <see cref="PushErrorCode"/> meets the wire.</summary>
-public static class PushErrors
+internal static class PushErrors
 {
     /// <summary>The HTTP status of <paramref name="code"/>.</summary>
     public static int StatusOf(PushErrorCode code) => code switch
@@ -40,7 +40,7 @@ public static class PushErrors
 /// <summary>A push request that cannot be carried out; answered with <see cref="PushErrors"/>' status and code.</summary>
 /// <param name="code">The classification.</param>
 /// <param name="message">What was wrong, for the caller; never contains the token or the body.</param>
-public sealed class PushApiException(PushErrorCode code, string message) : Exception(message)
+internal sealed class PushApiException(PushErrorCode code, string message) : Exception(message)
 {
     /// <summary>The classification.</summary>
     public PushErrorCode Code { get; } = code;

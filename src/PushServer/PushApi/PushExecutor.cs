@@ -10,7 +10,7 @@ namespace PushServer.PushApi;
 /// Runs every <see cref="PushRequest"/> against the Socket.IO server through its public broadcast operators, so the
 /// same request reaches every node once a cluster adapter is in place.
 /// </summary>
-public sealed class PushExecutor
+internal sealed class PushExecutor
 {
     private readonly SocketIOServer _io;
     private readonly StatsCollector _stats;

@@ -1,7 +1,7 @@
 namespace PushServer.PushApi;
 
 /// <summary>What a push request asks of the Socket.IO server.</summary>
-public enum PushOperation
+internal enum PushOperation
 {
     /// <summary>Emit an event to the selected sockets (with acks when a timeout is given).</summary>
     Emit,

@@ -1,7 +1,7 @@
 namespace PushServer.PushApi;
 
 /// <summary>How a successful push is answered; errors are always JSON.</summary>
-public enum PushReplyStyle
+internal enum PushReplyStyle
 {
     /// <summary>A JSON document (the <c>/api/</c> endpoints).</summary>
     Json,

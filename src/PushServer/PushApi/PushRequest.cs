@@ -5,7 +5,7 @@ namespace PushServer.PushApi;
 /// operators: members of any of <see cref="Rooms"/> or the socket <see cref="SocketId"/> (every socket when both are
 /// empty), minus members of any of <see cref="Except"/>.
 /// </summary>
-public sealed record PushRequest
+internal sealed record PushRequest
 {
     /// <summary>What to do.</summary>
     public required PushOperation Operation { get; init; }

@@ -6,7 +6,7 @@ using PushServer.SocketIO.Protocol;
 
 namespace PushServer.PushApi;
 
-public static partial class PushRequestReader
+internal static partial class PushRequestReader
 {
     /// <summary>
     /// Reads <c>POST /api/emit</c>: <c>{"event", "args" | "data", "namespace", "rooms", "except", "socketId", "volatile",

@@ -11,7 +11,7 @@ namespace PushServer.PushApi;
 /// <c>type=publish</c> form (query or POST form, urlencoded or multipart), and the JSON bodies of <c>/api/</c>.
 /// Bodies are read up to <see cref="PushApiOptions.MaxBodyBytes"/>; past it the request fails with 413.
 /// </summary>
-public static partial class PushRequestReader
+internal static partial class PushRequestReader
 {
     /// <summary>Event phpsocket.io's push worker emits for <c>?msg=</c>.</summary>
     public const string ChatMessageEvent = "chat message";

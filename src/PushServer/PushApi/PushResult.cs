@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace PushServer.PushApi;
 
 /// <summary>What a push request did.</summary>
-public sealed record PushResult
+internal sealed record PushResult
 {
     /// <summary>Sockets selected (recipients of an emit, or sockets a join/leave/disconnect applied to).</summary>
     public int? Recipients { get; init; }
@@ -30,9 +30,9 @@ public sealed record PushResult
 /// <param name="Address">The client's address.</param>
 /// <param name="ConnectedAt">When the handshake happened.</param>
 /// <param name="Secure">Whether the connection used TLS.</param>
-public sealed record SocketInfo(string Id, IReadOnlyList<string> Rooms, string Address, DateTimeOffset ConnectedAt, bool Secure);
+internal sealed record SocketInfo(string Id, IReadOnlyList<string> Rooms, string Address, DateTimeOffset ConnectedAt, bool Secure);
 
 /// <summary>A room and how many sockets are in it.</summary>
 /// <param name="Name">The room name.</param>
 /// <param name="Sockets">Members.</param>
-public sealed record RoomInfo(string Name, int Sockets);
+internal sealed record RoomInfo(string Name, int Sockets);

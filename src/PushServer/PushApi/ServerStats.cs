@@ -1,7 +1,7 @@
 namespace PushServer.PushApi;
 
 /// <summary>What <c>GET /api/stats</c> answers and <c>pushserver status</c> shows.</summary>
-public sealed record ServerStats
+internal sealed record ServerStats
 {
     /// <summary>The server's version.</summary>
     public required string Version { get; init; }
@@ -32,4 +32,4 @@ public sealed record ServerStats
 /// <param name="Name">The namespace.</param>
 /// <param name="Sockets">Connected sockets.</param>
 /// <param name="Rooms">Rooms, not counting each socket's own room.</param>
-public sealed record NamespaceStats(string Name, int Sockets, int Rooms);
+internal sealed record NamespaceStats(string Name, int Sockets, int Rooms);

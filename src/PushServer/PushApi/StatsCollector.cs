@@ -7,7 +7,7 @@ using PushServer.SocketIO;
 namespace PushServer.PushApi;
 
 /// <summary>Builds <see cref="ServerStats"/> from the live server.</summary>
-public sealed class StatsCollector(SocketIOServer io, EngineServer engine, PushServerMetrics metrics, DrainState drain, TimeProvider time)
+internal sealed class StatsCollector(SocketIOServer io, EngineServer engine, PushServerMetrics metrics, DrainState drain, TimeProvider time)
 {
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
