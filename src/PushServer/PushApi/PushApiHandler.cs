@@ -33,7 +33,7 @@ internal sealed partial class PushApiHandler(
             if (request is null)
             {
                 await WriteTextAsync(context, "fail").ConfigureAwait(false);
-                Log.PushHandled(logger, source, context.Response.StatusCode, context.Request.ContentLength ?? 0, 0);
+                Log.PushHandled(logger, source, context.Response.StatusCode, PushRequestReader.BodyBytes(context), 0);
                 metrics.PushRequest(source, context.Response.StatusCode, null);
                 return;
             }
@@ -41,7 +41,7 @@ internal sealed partial class PushApiHandler(
             var result = await executor.ExecuteAsync(request, context.RequestAborted).ConfigureAwait(false);
             recipients = result.Recipients;
             await WriteResultAsync(context, request, result).ConfigureAwait(false);
-            Log.PushHandled(logger, source, context.Response.StatusCode, context.Request.ContentLength ?? 0, recipients ?? 0);
+            Log.PushHandled(logger, source, context.Response.StatusCode, PushRequestReader.BodyBytes(context), recipients ?? 0);
         }
         catch (PushApiException ex)
         {

@@ -138,6 +138,7 @@ internal static partial class PushRequestReader
                 var read = await context.Request.Body.ReadAsync(memory, context.RequestAborted).ConfigureAwait(false);
                 if (read == 0)
                 {
+                    context.Items[BodyBytesKey] = (long)buffer.WrittenCount;
                     return buffer.WrittenMemory;
                 }
                 buffer.Advance(read);

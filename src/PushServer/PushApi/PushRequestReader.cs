@@ -76,6 +76,12 @@ internal static partial class PushRequestReader
             "msg is required: GET /?msg=TEXT, or the form type=publish&to=UID&content=TEXT.");
     }
 
+    private const string BodyBytesKey = "PushServer.BodyBytes";
+
+    /// <summary>The request body's size for logs: the bytes read, or the declared length.</summary>
+    public static long BodyBytes(HttpContext context) =>
+        context.Items.TryGetValue(BodyBytesKey, out var read) && read is long n ? n : context.Request.ContentLength ?? 0;
+
     /// <summary>A namespace from a route value: <c>chat</c> or <c>%2Fchat</c> is <c>/chat</c>, <c>%2F</c> is <c>/</c>.</summary>
     public static string NamespaceFromRoute(string? value)
     {

@@ -177,4 +177,48 @@ public sealed class ExecutableTests : IAsyncLifetime
             await client.WaitForEventAsync("reconnect_attempt");
         }
     }
+
+    [Fact]
+    public async Task A_drain_longer_than_two_seconds_is_not_cut_short_and_still_ends_within_the_budget()
+    {
+        const int budgetSeconds = 4;
+        var server = await StartServerAsync(environment: new Dictionary<string, string>
+        {
+            ["PUSHSERVER_Shutdown__DrainSeconds"] = budgetSeconds.ToString(),
+        });
+        // A polling session whose client never polls again: its close cannot be delivered, so the drain waits for it.
+        using var http = new HttpClient { BaseAddress = new Uri(server.SocketIOUrl) };
+        Assert.StartsWith("0{", await http.GetStringAsync("socket.io/?EIO=4&transport=polling"));
+
+        var clock = Stopwatch.StartNew();
+        server.Terminate();
+        var exitCode = await server.WaitForExitAsync(TimeSpan.FromSeconds(budgetSeconds + 10));
+        clock.Stop();
+
+        Assert.True(exitCode == 0, $"exit code {exitCode}\n{server.Output}");
+        Assert.True(clock.Elapsed > TimeSpan.FromSeconds(2.5), $"took only {clock.Elapsed}\n{server.Output}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(budgetSeconds), $"took {clock.Elapsed}\n{server.Output}");
+        Assert.Contains("Drain budget spent with 1 sessions still open", server.Output);
+    }
+
+    [Fact]
+    public async Task Json_log_format_writes_one_json_event_a_line_with_push_status_and_recipients_but_no_body_or_token()
+    {
+        var server = await StartServerAsync(["--log-format", "json", "--push-token", "very-secret-token"]);
+        await ConnectAsync(server, version: 4);
+        using var push = Push(server);
+        push.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "very-secret-token");
+
+        using var response = await push.PostAsJsonAsync("api/emit", new { @event = "x", data = "body-that-must-not-be-logged" });
+        response.EnsureSuccessStatusCode();
+        await push.GetStringAsync("api/stats");
+
+        var events = server.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var pushed = Assert.Single(events, e => e.TryGetProperty("Operation", out var op) && op.GetString() == "emit");
+        Assert.Equal(200, pushed.GetProperty("Status").GetInt32());
+        Assert.Equal(1, pushed.GetProperty("Recipients").GetInt32());
+        Assert.True(pushed.GetProperty("Bytes").GetInt64() > 0);
+        Assert.DoesNotContain("body-that-must-not-be-logged", server.Output);
+        Assert.DoesNotContain("very-secret-token", server.Output);
+    }
 }

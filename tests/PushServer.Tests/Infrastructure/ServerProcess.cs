@@ -176,10 +176,26 @@ public sealed partial class ServerProcess : IAsyncDisposable
         {
             _output.AppendLine(line);
         }
-        var match = ListeningLine().Match(line);
+        var match = ListeningLine().Match(line.StartsWith('{') ? FromJsonEvent(line) : line);
         if (match.Success)
         {
             _listening.TrySetResult(match);
+        }
+    }
+
+    /// <summary>The Listening event of <c>--log-format json</c> rendered as the text line, so one pattern reads both.</summary>
+    private static string FromJsonEvent(string line)
+    {
+        try
+        {
+            var e = System.Text.Json.JsonDocument.Parse(line).RootElement;
+            return e.TryGetProperty("SocketIOUrl", out var io) && e.TryGetProperty("PushUrl", out var push)
+                ? $"Listening: Socket.IO on {io.GetString()}, push API on {push.GetString()}"
+                : "";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "";
         }
     }
 
