@@ -170,7 +170,16 @@ public class SocketIOClientNuGetTests
         var client = NewClient(server, eio, transport);
         await using var clientHandle = Track(client);
         var disconnected = new Await<string>();
+        var reconnected = new Await<bool>();
+        var connects = 0;
         client.OnDisconnected += (_, reason) => disconnected.Set(reason);
+        client.OnConnected += (_, _) =>
+        {
+            if (Interlocked.Increment(ref connects) == 2)
+            {
+                reconnected.Set(true);
+            }
+        };
         await client.ConnectAsync();
         var firstId = client.Id;
 
@@ -178,7 +187,7 @@ public class SocketIOClientNuGetTests
         Assert.Equal("io server disconnect", await disconnected.Task);
 
         await client.ConnectAsync();
-        Assert.True(client.Connected);
+        Assert.True(await reconnected.Task);
         var ack = new Await<string>();
         await client.EmitAsync("echo", r => ack.Set(r.GetValue<string>(0)), "back");
         Assert.Equal("back", await ack.Task);
