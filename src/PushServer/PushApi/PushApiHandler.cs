@@ -41,7 +41,15 @@ internal sealed partial class PushApiHandler(
             var result = await executor.ExecuteAsync(request, context.RequestAborted).ConfigureAwait(false);
             recipients = result.Recipients;
             await WriteResultAsync(context, request, result).ConfigureAwait(false);
-            Log.PushHandled(logger, source, context.Response.StatusCode, PushRequestReader.BodyBytes(context), recipients ?? 0);
+            if (request.Operation is PushOperation.Stats or PushOperation.ListRooms or PushOperation.ListSockets)
+            {
+                // Monitoring polls these; at Information they would drown the pushes.
+                Log.QueryHandled(logger, source, context.Response.StatusCode);
+            }
+            else
+            {
+                Log.PushHandled(logger, source, context.Response.StatusCode, PushRequestReader.BodyBytes(context), recipients ?? 0);
+            }
         }
         catch (PushApiException ex)
         {
@@ -108,6 +116,10 @@ internal sealed partial class PushApiHandler(
         [LoggerMessage(EventId = PushServerEventIds.PushHandled, Level = LogLevel.Information,
             Message = "Push {Operation} answered {Status}: {Bytes} bytes in, {Recipients} recipients")]
         public static partial void PushHandled(ILogger logger, string operation, int status, long bytes, int recipients);
+
+        [LoggerMessage(EventId = PushServerEventIds.QueryHandled, Level = LogLevel.Debug,
+            Message = "Query {Operation} answered {Status}")]
+        public static partial void QueryHandled(ILogger logger, string operation, int status);
 
         [LoggerMessage(EventId = PushServerEventIds.PushRefused, Level = LogLevel.Information,
             Message = "Push {Operation} refused with {Status} {Code}: {Reason}")]

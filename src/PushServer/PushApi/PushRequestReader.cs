@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
@@ -49,7 +48,7 @@ internal static partial class PushRequestReader
             var content = parameters.GetValueOrDefault("content").ToString();
             if (options.EscapeFormContent)
             {
-                content = WebUtility.HtmlEncode(content);
+                content = HtmlSpecialChars(content);
             }
             return new PushRequest
             {
@@ -74,6 +73,32 @@ internal static partial class PushRequestReader
         }
         throw new PushApiException(PushErrorCode.MissingParameter,
             "msg is required: GET /?msg=TEXT, or the form type=publish&to=UID&content=TEXT.");
+    }
+
+    /// <summary>
+    /// PHP's <c>htmlspecialchars</c> with its PHP 8.1 defaults, as web-msg-sender applies it: only <c>&amp; &lt; &gt; " '</c>
+    /// change, so non-ASCII text and emoji arrive as sent (unlike <c>WebUtility.HtmlEncode</c>).
+    /// </summary>
+    public static string HtmlSpecialChars(string text)
+    {
+        if (text.AsSpan().IndexOfAny("&<>\"'") < 0)
+        {
+            return text;
+        }
+        var result = new System.Text.StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            result.Append(c switch
+            {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#039;",
+                _ => null,
+            } ?? c.ToString());
+        }
+        return result.ToString();
     }
 
     private const string BodyBytesKey = "PushServer.BodyBytes";

@@ -135,6 +135,17 @@ public sealed class PushApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Publish_form_escapes_like_phps_htmlspecialchars_leaving_other_text_as_sent()
+    {
+        var a = await ConnectAsync();
+        var content = "é 中文 😀 'q' \"d\" & <i>";
+
+        Assert.Equal("ok", await _push.GetStringAsync("?type=publish&content=" + Uri.EscapeDataString(content)));
+
+        Assert.Equal("é 中文 😀 &#039;q&#039; &quot;d&quot; &amp; &lt;i&gt;", (await a.NextEventAsync())[1].GetString());
+    }
+
+    [Fact]
     public async Task Form_with_another_type_answers_fail()
     {
         Assert.Equal("fail", await _push.GetStringAsync("?type=subscribe&content=x"));
