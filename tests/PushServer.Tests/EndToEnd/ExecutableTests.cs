@@ -181,7 +181,7 @@ public sealed class ExecutableTests : IAsyncLifetime
     [Fact]
     public async Task A_drain_longer_than_two_seconds_is_not_cut_short_and_still_ends_within_the_budget()
     {
-        const int budgetSeconds = 4;
+        const int budgetSeconds = 5;
         var server = await StartServerAsync(environment: new Dictionary<string, string>
         {
             ["PUSHSERVER_Shutdown__DrainSeconds"] = budgetSeconds.ToString(),
