@@ -76,14 +76,18 @@ internal static class PushServerConfiguration
         return null;
     }
 
-    /// <summary><c>PUSHSERVER_EngineIO__PingInterval=1000</c> becomes <c>EngineIO:PingInterval</c>.</summary>
+    /// <summary>
+    /// <c>PUSHSERVER_EngineIO__PingInterval=1000</c> becomes <c>EngineIO:PingInterval</c>; <c>PUSHSERVER_</c> variables
+    /// without <c>__</c> are left alone.
+    /// </summary>
     private static IEnumerable<KeyValuePair<string, string?>> ReadEnvironment(IEnumerable<KeyValuePair<string, string?>>? environment)
     {
         environment ??= Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
             .Select(e => new KeyValuePair<string, string?>((string)e.Key, (string?)e.Value));
         foreach (var (name, value) in environment)
         {
-            if (name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > EnvironmentPrefix.Length)
+            // Every key has a section, so a variable without "__" (PUSHSERVER_SKIP_APT, say) is not configuration.
+            if (name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) && name.Contains("__", StringComparison.Ordinal))
             {
                 yield return new(name[EnvironmentPrefix.Length..].Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal), value);
             }

@@ -12,10 +12,12 @@ public sealed class ConfigurationLayeringTests
     public void Flags_win_over_environment_which_wins_over_the_file_which_wins_over_defaults()
     {
         using var file = TempConfig.Write("""{"Server":{"Port":1000},"PushApi":{"Port":1001}}""");
-        var environment = new Dictionary<string, string?> { ["PUSHSERVER_Server__Port"] = "2000", ["OTHER_Server__Port"] = "9" };
+        var environment = new Dictionary<string, string?> { ["PUSHSERVER_Server__Port"] = "2000", ["OTHER_Server__Port"] = "9", ["PUSHSERVER_SKIP_APT"] = "1" };
         var flags = new ConfigurationOverrides { Values = new Dictionary<string, string?> { ["Server:Port"] = "3000" } };
 
-        Assert.Equal(3000, Port(PushServerConfiguration.Load(file.Path, flags, environment)));
+        var layered = PushServerConfiguration.Load(file.Path, flags, environment);
+        Assert.Equal(3000, Port(layered));
+        Assert.Empty(ConfigurationCheck.Run(layered));
         Assert.Equal(2000, Port(PushServerConfiguration.Load(file.Path, ConfigurationOverrides.None, environment)));
         var fileOnly = PushServerConfiguration.Load(file.Path, ConfigurationOverrides.None, []);
         Assert.Equal(1000, Port(fileOnly));
