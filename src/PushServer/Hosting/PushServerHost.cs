@@ -88,6 +88,8 @@ internal static partial class PushServerHost
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+        // Created now, not at the first stats request, so uptime counts from start-up.
+        app.Services.GetRequiredService<StatsCollector>();
         app.UseMiddleware<ListenerIsolationMiddleware>();
         app.UseMiddleware<HandshakeDrainMiddleware>();
         app.UseMiddleware<PushApiGateMiddleware>();
