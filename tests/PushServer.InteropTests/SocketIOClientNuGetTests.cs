@@ -108,6 +108,22 @@ public class SocketIOClientNuGetTests
 
     [Theory]
     [MemberData(nameof(Variants))]
+    public async Task An_ack_the_client_never_sends_times_out_on_the_server(int eio, TransportProtocol transport)
+    {
+        await using var server = await InteropServer.StartAsync();
+        var client = NewClient(server, eio, transport);
+        await using var clientHandle = Track(client);
+        var timedOut = new Await<bool>();
+        client.On("answer-timeout", _ => timedOut.Set(true));
+        await ConnectAndWaitAsync(client);
+
+        await client.EmitAsync("ask", "anyone?", 300);
+
+        Assert.True(await timedOut.Task);
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
     public async Task Binary_travels_both_ways(int eio, TransportProtocol transport)
     {
         await using var server = await InteropServer.StartAsync();
