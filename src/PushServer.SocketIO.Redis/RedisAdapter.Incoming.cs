@@ -9,6 +9,20 @@ namespace PushServer.SocketIO.Redis;
 
 public sealed partial class RedisAdapter
 {
+    /// <summary>Any message on this namespace's channels, in the order Redis delivered them.</summary>
+    private void OnMessage(string channel, RedisValue message)
+    {
+        if (channel == _requestChannel || channel == _responseChannel || channel == _specificResponseChannel)
+        {
+            OnRequestMessage(channel, message);
+        }
+        else if (channel.StartsWith(_channel, StringComparison.Ordinal))
+        {
+            OnBroadcastMessage(channel, message);
+        }
+        // Anything else matched the pattern only by chance (another node's own response channel, another prefix).
+    }
+
     /// <summary>A broadcast of another node or of an emitter, on <c>socket.io#/#</c> or <c>socket.io#/#room#</c>.</summary>
     private void OnBroadcastMessage(string channel, RedisValue message)
     {

@@ -29,6 +29,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
     private readonly ConcurrentDictionary<string, AckRequest> _ackRequests = new(StringComparer.Ordinal);
     private readonly List<ChannelMessageQueue> _queues = [];
     private readonly SemaphoreSlim _subscribeLock = new(1, 1);
+    private readonly TaskCompletionSource _subscribedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _subscribed;
     private int _disposed;
 
@@ -52,6 +53,9 @@ public sealed partial class RedisAdapter : InMemoryAdapter
 
     /// <summary>True while Redis is reachable and this namespace's channels are subscribed.</summary>
     public bool IsConnected => _subscribed && _connection.IsConnected;
+
+    /// <summary>Completes once this namespace's channels are subscribed for the first time (Redis reached).</summary>
+    public Task WaitUntilSubscribedAsync(CancellationToken cancellationToken = default) => _subscribedSignal.Task.WaitAsync(cancellationToken);
 
     /// <inheritdoc />
     public override async ValueTask InitAsync(CancellationToken cancellationToken)
@@ -204,6 +208,21 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Escapes the glob characters of Redis patterns.</summary>
+    private static string Glob(string literal)
+    {
+        var builder = new System.Text.StringBuilder(literal.Length);
+        foreach (var c in literal)
+        {
+            if (c is '*' or '?' or '[' or ']' or '\\')
+            {
+                builder.Append('\\');
+            }
+            builder.Append(c);
+        }
+        return builder.ToString();
+    }
+
     private static string NewId() => RandomNumberGenerator.GetString(UidAlphabet, 6);
 
     private string BroadcastChannel(BroadcastOptions options) =>
@@ -274,14 +293,20 @@ public sealed partial class RedisAdapter : InMemoryAdapter
                 return;
             }
             var subscriber = redis.GetSubscriber();
-            // One ordered queue per channel: messages of a channel are handled in the order Redis delivered them.
-            var broadcasts = await subscriber.SubscribeAsync(RedisChannel.Pattern(_channel + "*")).ConfigureAwait(false);
-            broadcasts.OnMessage(m => OnBroadcastMessage(m.Channel.ToString(), m.Message));
-            var queues = new List<ChannelMessageQueue> { broadcasts };
+            // Every channel of this namespace arrives through one pattern subscription, so one ordered queue sees them in
+            // the order they were published: a REMOTE_JOIN on the request channel is applied before a broadcast to that
+            // room that followed it on the room's channel, as on a Node node's single event loop.
+            var all = await subscriber.SubscribeAsync(RedisChannel.Pattern(Glob(_options.KeyPrefix) + "*#" + Glob(Namespace.Name) + "#*"))
+                .ConfigureAwait(false);
+            all.OnMessage(m => OnMessage(m.Channel.ToString(), m.Message));
+            var queues = new List<ChannelMessageQueue> { all };
+            // The request and response channels are also subscribed by name, as the Node adapter does: PUBSUB NUMSUB of
+            // the request channel is how every node counts the cluster, and PUBSUB CHANNELS lists the per-node response
+            // channels. Their messages are read from the pattern subscription above, so these queues are only drained.
             foreach (var channel in new[] { _requestChannel, _responseChannel, _specificResponseChannel })
             {
                 var queue = await subscriber.SubscribeAsync(RedisChannel.Literal(channel)).ConfigureAwait(false);
-                queue.OnMessage(m => OnRequestMessage(m.Channel.ToString(), m.Message));
+                queue.OnMessage(static _ => { });
                 queues.Add(queue);
             }
             lock (_queues)
@@ -289,6 +314,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
                 _queues.AddRange(queues);
             }
             _subscribed = true;
+            _subscribedSignal.TrySetResult();
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
