@@ -4,7 +4,7 @@ namespace PushServer;
 internal static class PushServerEventIds
 {
     public const int Listening = 4001;
-    public const int RedisNotSupported = 4002;
+    public const int RedisAdapter = 4002;
     public const int PushHandled = 4010;
     public const int PushRefused = 4011;
     public const int PushFailed = 4012;

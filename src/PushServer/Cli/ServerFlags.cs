@@ -35,7 +35,7 @@ internal sealed class ServerFlags
 
     public Option<string?> Redis { get; } = new("--redis")
     {
-        Description = "Redis URL for the cluster adapter: reserved, not yet supported (accepted and checked; the server runs single-node) [Redis:Url]",
+        Description = "Redis URL (redis://[:password@]host:port[/db]): nodes share rooms and broadcasts, compatible with Node's @socket.io/redis-adapter [Redis:Url]",
         HelpName = "URL",
     };
 

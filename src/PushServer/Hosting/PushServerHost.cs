@@ -63,6 +63,13 @@ internal static partial class PushServerHost
         services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.DrainBudget);
 
         services.AddSocketIO();
+        var redis = Section<RedisOptions>(loaded, RedisOptions.Section);
+        if (redis.Url.Length > 0)
+        {
+            // Rooms and broadcasts go through Redis, wire-compatible with Node's @socket.io/redis-adapter;
+            // its health check joins /health/ready.
+            services.AddSocketIORedis(o => o.Configuration = redis.Url);
+        }
         services.AddOptions<SocketIOOptions>().Configure<IOptions<SocketIOSettings>>((o, s) => s.Value.ApplyTo(o));
         services.AddSingleton<DrainState>();
         services.AddSingleton<PushServerMetrics>();
@@ -122,7 +129,7 @@ internal static partial class PushServerHost
         var redis = app.Services.GetRequiredService<IOptions<RedisOptions>>().Value;
         if (redis.Url.Length > 0)
         {
-            Log.RedisNotSupported(logger);
+            Log.RedisAdapter(logger, EffectiveConfiguration.MaskUrl(redis.Url));
         }
     }
 
@@ -145,8 +152,8 @@ internal static partial class PushServerHost
             Message = "Listening: Socket.IO on {SocketIOUrl}, push API on {PushUrl}")]
         public static partial void Listening(Microsoft.Extensions.Logging.ILogger logger, string socketIOUrl, string pushUrl);
 
-        [LoggerMessage(EventId = PushServerEventIds.RedisNotSupported, Level = LogLevel.Warning,
-            Message = "Redis:Url is set, but the Redis adapter is not yet supported: running single-node with the in-memory adapter")]
-        public static partial void RedisNotSupported(Microsoft.Extensions.Logging.ILogger logger);
+        [LoggerMessage(EventId = PushServerEventIds.RedisAdapter, Level = LogLevel.Information,
+            Message = "Cluster mode: rooms and broadcasts shared through Redis at {RedisUrl}")]
+        public static partial void RedisAdapter(Microsoft.Extensions.Logging.ILogger logger, string redisUrl);
     }
 }

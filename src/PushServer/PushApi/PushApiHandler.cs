@@ -84,6 +84,18 @@ internal sealed partial class PushApiHandler(
         return context.Response.WriteAsJsonAsync(new { error = new { code = PushErrors.WireCode(code), message } }, Json);
     }
 
+    /// <summary>
+    /// <c>node</c>: one node, as configured; <c>cluster</c>: handed to every node; <c>node-only</c>: the cluster
+    /// was unreachable, so clients on other nodes missed it.
+    /// </summary>
+    private static string? ReachName(SocketIO.Adapters.BroadcastReach? reach) => reach switch
+    {
+        SocketIO.Adapters.BroadcastReach.ThisNode => "node",
+        SocketIO.Adapters.BroadcastReach.Cluster => "cluster",
+        SocketIO.Adapters.BroadcastReach.ThisNodeOnlyClusterUnavailable => "node-only",
+        _ => null,
+    };
+
     private static Task WriteTextAsync(HttpContext context, string text)
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
@@ -102,7 +114,13 @@ internal sealed partial class PushApiHandler(
         }
         object body = request.Operation switch
         {
-            PushOperation.Emit => new { recipients = result.Recipients, acks = result.Acks, ackTimedOut = result.Acks is null ? (bool?)null : result.AckTimedOut },
+            PushOperation.Emit => new
+            {
+                recipients = result.Recipients,
+                reach = ReachName(result.Reach),
+                acks = result.Acks,
+                ackTimedOut = result.Acks is null ? (bool?)null : result.AckTimedOut,
+            },
             PushOperation.ListSockets => new { @namespace = request.Namespace, sockets = result.Sockets },
             PushOperation.ListRooms => new { @namespace = request.Namespace, rooms = result.Rooms },
             PushOperation.Stats => result.Stats!,

@@ -81,9 +81,13 @@ internal sealed class PushExecutor
         var eventName = request.Event ?? throw new PushApiException(PushErrorCode.MissingParameter, "event is required.");
         if (request.AckTimeout is not { } timeout)
         {
-            var count = await CountAsync(selection, cancellationToken).ConfigureAwait(false);
-            (request.Volatile ? selection.Volatile : selection).Emit(eventName, [.. request.Args]);
-            return new PushResult { Recipients = count };
+            var sent = await (request.Volatile ? selection.Volatile : selection)
+                .EmitAsync(eventName, [.. request.Args], cancellationToken).ConfigureAwait(false);
+            // On one node the broadcast itself knows how many it reached; a cluster has to be asked.
+            var count = sent.Reach == BroadcastReach.Cluster
+                ? await CountAsync(selection, cancellationToken).ConfigureAwait(false)
+                : sent.LocalRecipients;
+            return new PushResult { Recipients = count, Reach = sent.Reach };
         }
         var withAck = (request.Volatile ? selection.Volatile : selection).Timeout(timeout);
         var recipients = await CountAsync(selection, cancellationToken).ConfigureAwait(false);

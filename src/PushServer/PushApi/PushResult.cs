@@ -8,6 +8,12 @@ internal sealed record PushResult
     /// <summary>Sockets selected (recipients of an emit, or sockets a join/leave/disconnect applied to).</summary>
     public int? Recipients { get; init; }
 
+    /// <summary>
+    /// Where an emit went: this node, the whole cluster, or this node only because the cluster was unreachable
+    /// (then clients on other nodes missed it).
+    /// </summary>
+    public SocketIO.Adapters.BroadcastReach? Reach { get; init; }
+
     /// <summary>The first argument of each acknowledgement received, as socket.io's broadcast <c>emitWithAck</c> gives.</summary>
     public IReadOnlyList<JsonElement?>? Acks { get; init; }
 

@@ -1,0 +1,80 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using PushServer.Tests.Infrastructure;
+
+namespace PushServer.Tests.EndToEnd;
+
+/// <summary>Two executables started with <c>--redis</c> against one real redis-server.</summary>
+public sealed class ClusterTests : IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _resources = [];
+    private RedisServer _redis = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        for (var i = _resources.Count - 1; i >= 0; i--)
+        {
+            await _resources[i].DisposeAsync();
+        }
+        await _redis.DisposeAsync();
+    }
+
+    private async Task<ServerProcess> StartNodeAsync()
+    {
+        var server = await ServerProcess.StartAsync(["--redis", _redis.Url]);
+        _resources.Insert(0, server);
+        using var http = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+        // Ready only once the node is subscribed to Redis.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!(await http.GetAsync("health/ready", cts.Token)).IsSuccessStatusCode)
+        {
+            await Task.Delay(50, cts.Token);
+        }
+        return server;
+    }
+
+    [Fact]
+    public async Task A_push_on_one_node_reaches_a_client_on_the_other()
+    {
+        var nodeA = await StartNodeAsync();
+        var nodeB = await StartNodeAsync();
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 4 });
+        _resources.Add(client);
+        await client.WaitForEventAsync("connect");
+        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+
+        Assert.Equal("ok", await pushB.GetStringAsync("?msg=across"));
+        var received = await client.WaitForServerEventAsync("chat message");
+        Assert.Equal("across", received.GetProperty("args")[0].GetString());
+
+        var response = await pushB.PostAsJsonAsync("api/emit", new { @event = "news", args = new[] { "x" } });
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("cluster", body.RootElement.GetProperty("reach").GetString());
+        Assert.Equal(1, body.RootElement.GetProperty("recipients").GetInt32());
+        Assert.Equal("x", (await client.WaitForServerEventAsync("news")).GetProperty("args")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Listings_on_one_node_cover_the_sockets_of_the_other()
+    {
+        var nodeA = await StartNodeAsync();
+        var nodeB = await StartNodeAsync();
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 4 });
+        _resources.Add(client);
+        var id = (await client.WaitForEventAsync("connect")).GetProperty("id").GetString();
+        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+
+        var join = await pushB.PostAsJsonAsync("api/sockets/join", new { socketId = id, targetRooms = new[] { "vip" } });
+        Assert.True(join.IsSuccessStatusCode, await join.Content.ReadAsStringAsync());
+        using var sockets = JsonDocument.Parse(await pushB.GetStringAsync("api/namespaces/%2F/sockets"));
+
+        var listed = Assert.Single(sockets.RootElement.GetProperty("sockets").EnumerateArray());
+        Assert.Equal(id, listed.GetProperty("id").GetString());
+        Assert.Contains("vip", listed.GetProperty("rooms").EnumerateArray().Select(r => r.GetString()));
+    }
+}
