@@ -77,4 +77,33 @@ public sealed class ClusterTests : IAsyncLifetime
         Assert.Equal(id, listed.GetProperty("id").GetString());
         Assert.Contains("vip", listed.GetProperty("rooms").EnumerateArray().Select(r => r.GetString()));
     }
+
+    [Fact]
+    public async Task Behind_haproxy_a_polling_client_keeps_its_session_and_receives_pushes_from_either_node()
+    {
+        var nodeA = await StartNodeAsync();
+        var nodeB = await StartNodeAsync();
+        var haproxy = await HaproxyProcess.StartAsync(nodeA.SocketIOPort, nodeB.SocketIOPort);
+        _resources.Insert(0, haproxy);
+        // withCredentials makes the Node client keep and send the sticky cookie, as browsers do.
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(haproxy.Url)
+        {
+            Version = 4,
+            Transports = ["polling"],
+            Options = new Dictionary<string, object?> { ["withCredentials"] = true },
+        });
+        _resources.Add(client);
+        await client.WaitForEventAsync("connect");
+        using var pushA = new HttpClient { BaseAddress = nodeA.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("ok", await pushA.GetStringAsync($"?msg=from-a-{i}"));
+            Assert.Equal($"from-a-{i}", (await client.WaitForServerEventAsync("chat message")).GetProperty("args")[0].GetString());
+            Assert.Equal("ok", await pushB.GetStringAsync($"?msg=from-b-{i}"));
+            Assert.Equal($"from-b-{i}", (await client.WaitForServerEventAsync("chat message")).GetProperty("args")[0].GetString());
+        }
+        Assert.DoesNotContain(client.Events, e => e.GetProperty("event").GetString() is "disconnect" or "connect_error");
+    }
 }
