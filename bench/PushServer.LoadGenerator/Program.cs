@@ -5,12 +5,20 @@ using PushServer.LoadGenerator.Scenarios;
 // Load generator for PushServer and the Node reference server. Loopback targets only.
 //   loadgen idle|broadcast|echo --server 127.0.0.1:PORT [--push http://127.0.0.1:PUSHPORT/] --server-pid PID
 //           [--clients N] [--connect-rate N] [--eio 4|3] [--sources N] [--broadcasts N] [--bps N] [--seconds S]
-//           [--drain-seconds S] [--hold-seconds S]
+//           [--drain-seconds S] [--hold-seconds S] [--label NAME]
+//   loadgen report RESULTS.jsonl   (Markdown table comparing runs labelled pushserver and reference)
 // Prints one JSON line of results.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.Error.WriteLine("usage: loadgen idle|broadcast|echo --server 127.0.0.1:PORT --server-pid PID [options]; see bench/README.md");
     return 2;
+}
+
+if (args[0] == "report")
+{
+    // loadgen report RESULTS.jsonl: the Markdown comparison of runs tagged "server": "pushserver" | "reference".
+    Console.Write(ComparisonReport.Build(File.ReadLines(args.Length > 1 ? args[1] : "/dev/stdin")));
+    return 0;
 }
 
 string? Value(string name)
@@ -48,5 +56,9 @@ var result = args[0] switch
     "echo" => await EchoScenario.RunAsync(options),
     _ => throw new ArgumentException($"unknown scenario {args[0]}"),
 };
+if (Value("--label") is { } label)
+{
+    result.Set("server", label);
+}
 Console.WriteLine(result.ToJson());
 return 0;

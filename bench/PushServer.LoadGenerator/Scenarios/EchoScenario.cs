@@ -45,13 +45,17 @@ internal static class EchoScenario
             .Set("rttP50Ms", p50)
             .Set("rttP90Ms", p90)
             .Set("rttP99Ms", p99)
-            .Set("rttMaxMs", max);
+            .Set("rttMaxMs", max)
+            .Set("ackTimeouts", loops.Sum(l => l.Timeouts));
     }
 
     /// <summary>One client's loop: emit, await the ack, record the round trip, repeat.</summary>
     private sealed class EchoLoop(Fleet fleet, LatencyRecorder recorder) : IClientEvents
     {
         private TaskCompletionSource? _pending;
+        private int _timeouts;
+
+        public int Timeouts => Volatile.Read(ref _timeouts);
 
         public ILoadClient Client { get; set; } = null!;
 
@@ -70,6 +74,12 @@ internal static class EchoScenario
                 catch (OperationCanceledException)
                 {
                     return;
+                }
+                catch (TimeoutException)
+                {
+                    // No ack within 10 s: the server does not answer echo (or is overloaded); count it and go on.
+                    Interlocked.Increment(ref _timeouts);
+                    continue;
                 }
                 recorder.Record((Stopwatch.GetTimestamp() - sentAt) * 1_000_000 / Stopwatch.Frequency);
             }
