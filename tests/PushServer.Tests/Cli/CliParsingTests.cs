@@ -19,7 +19,7 @@ public sealed class CliParsingTests
     }
 
     [Fact]
-    public async Task Start_help_lists_every_flag_and_says_redis_is_not_yet_supported()
+    public async Task Start_help_lists_every_flag_and_explains_redis()
     {
         var run = await CliRun.InvokeAsync("start", "--help");
 
@@ -28,7 +28,7 @@ public sealed class CliParsingTests
         {
             Assert.Contains(flag, run.Output);
         }
-        Assert.Contains("not yet supported", run.Output);
+        Assert.Contains("@socket.io/redis-adapter", run.Output);
         Assert.Contains("2024", run.Output);
         Assert.Contains("9191", run.Output);
     }
