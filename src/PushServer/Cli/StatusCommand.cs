@@ -50,6 +50,16 @@ internal static class StatusCommand
             ("  by protocol", Join(stats.Protocols.ToDictionary(p => "EIO" + p.Key, p => p.Value))),
             ("Send queue", stats.SendQueueBytes.ToString(c) + " bytes"),
         };
+        if (stats.Cluster is { } cluster)
+        {
+            rows.Add(("Cluster", cluster.Reachable
+                ? $"{cluster.RespondedNodes.ToString(c)} of {cluster.Nodes.ToString(c)} nodes answered"
+                : "unreachable: counts are this node's only"));
+            foreach (var nsp in cluster.Namespaces)
+            {
+                rows.Add(($"  {nsp.Name}", $"{nsp.Sockets.ToString(c)} sockets, {nsp.Rooms.ToString(c)} rooms on all nodes"));
+            }
+        }
         var width = rows.Max(r => r.Item1.Length) + 2;
         var text = new System.Text.StringBuilder();
         foreach (var (name, value) in rows)

@@ -30,7 +30,7 @@ internal sealed class PushExecutor
     {
         if (request.Operation == PushOperation.Stats)
         {
-            return new PushResult { Stats = _stats.Collect() };
+            return new PushResult { Stats = await _stats.CollectAsync(cancellationToken).ConfigureAwait(false) };
         }
         var nsp = FindNamespace(request.Namespace);
         var selection = nsp.To(request.SocketId is null ? request.Rooms : [.. request.Rooms, request.SocketId]).Except(request.Except);

@@ -26,7 +26,17 @@ internal sealed record ServerStats
 
     /// <summary>Each namespace with its sockets and rooms on this node.</summary>
     public required IReadOnlyList<NamespaceStats> Namespaces { get; init; }
+
+    /// <summary>The whole cluster's view, when nodes share an adapter (Redis); null on a single node.</summary>
+    public ClusterStats? Cluster { get; init; }
 }
+
+/// <summary>Counts across every node of a cluster.</summary>
+/// <param name="Nodes">Nodes subscribed to the cluster, this one included.</param>
+/// <param name="RespondedNodes">Nodes that answered within the request timeout.</param>
+/// <param name="Reachable">False while the cluster (Redis) cannot be reached: the counts are this node's only.</param>
+/// <param name="Namespaces">Each namespace with its sockets and rooms on all answering nodes.</param>
+internal sealed record ClusterStats(int Nodes, int RespondedNodes, bool Reachable, IReadOnlyList<NamespaceStats> Namespaces);
 
 /// <summary>A namespace's counts.</summary>
 /// <param name="Name">The namespace.</param>

@@ -3,6 +3,7 @@ using PushServer.EngineIO;
 using PushServer.Hosting;
 using PushServer.Metrics;
 using PushServer.SocketIO;
+using PushServer.SocketIO.Adapters;
 
 namespace PushServer.PushApi;
 
@@ -16,7 +17,33 @@ internal sealed class StatsCollector(SocketIOServer io, EngineServer engine, Pus
         typeof(StatsCollector).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";
 
-    /// <summary>A snapshot of the server's counts.</summary>
+    /// <summary>A snapshot of the server's counts, with the cluster's when nodes share an adapter.</summary>
+    public async Task<ServerStats> CollectAsync(CancellationToken cancellationToken)
+    {
+        var local = Collect();
+        var clusterNamespaces = new List<NamespaceStats>();
+        ClusterResult<IReadOnlyList<RemoteSocket>>? last = null;
+        foreach (var nsp in io.Namespaces.OrderBy(n => n.Name, StringComparer.Ordinal))
+        {
+            // An empty room list selects every socket, on every node the adapter reaches.
+            last = await nsp.To(Array.Empty<string>()).FetchSocketsFromClusterAsync(cancellationToken).ConfigureAwait(false);
+            var sockets = last.Value;
+            var ids = sockets.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+            var rooms = sockets.SelectMany(s => s.Rooms).Where(r => !ids.Contains(r)).Distinct(StringComparer.Ordinal).Count();
+            clusterNamespaces.Add(new NamespaceStats(nsp.Name, ids.Count, rooms));
+        }
+        if (last is null || (last.ExpectedNodeCount == 0 && last.ClusterReachable))
+        {
+            return local;
+        }
+        // The adapter counts the other nodes; the stats count this one too.
+        return local with
+        {
+            Cluster = new ClusterStats(last.ExpectedNodeCount + 1, last.RespondedNodeCount + 1, last.ClusterReachable, clusterNamespaces),
+        };
+    }
+
+    /// <summary>A snapshot of this node's counts.</summary>
     public ServerStats Collect()
     {
         var counts = metrics.Sessions.CountByTransportAndProtocol();

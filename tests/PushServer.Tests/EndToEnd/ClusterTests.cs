@@ -106,4 +106,52 @@ public sealed class ClusterTests : IAsyncLifetime
         }
         Assert.DoesNotContain(client.Events, e => e.GetProperty("event").GetString() is "disconnect" or "connect_error");
     }
+
+    [Fact]
+    public async Task Stats_on_one_node_count_the_sockets_of_every_node()
+    {
+        var nodeA = await StartNodeAsync();
+        var nodeB = await StartNodeAsync();
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 4 });
+        _resources.Add(client);
+        await client.WaitForEventAsync("connect");
+        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+
+        using var stats = JsonDocument.Parse(await pushB.GetStringAsync("api/stats"));
+
+        Assert.Equal(0, stats.RootElement.GetProperty("connections").GetInt32());
+        var cluster = stats.RootElement.GetProperty("cluster");
+        Assert.Equal(2, cluster.GetProperty("nodes").GetInt32());
+        Assert.True(cluster.GetProperty("reachable").GetBoolean());
+        var root = cluster.GetProperty("namespaces").EnumerateArray().Single(n => n.GetProperty("name").GetString() == "/");
+        Assert.Equal(1, root.GetProperty("sockets").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_node_whose_redis_is_down_serves_locally_and_is_not_ready_until_redis_returns()
+    {
+        await _redis.StopAsync();
+        var node = await ServerProcess.StartAsync(["--redis", _redis.Url]);
+        _resources.Insert(0, node);
+        using var push = new HttpClient { BaseAddress = node.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+        Assert.False((await push.GetAsync("health/ready")).IsSuccessStatusCode);
+        Assert.True((await push.GetAsync("health/live")).IsSuccessStatusCode);
+
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(node.SocketIOUrl) { Version = 4 });
+        _resources.Add(client);
+        await client.WaitForEventAsync("connect");
+        var response = await push.PostAsJsonAsync("api/emit", new { @event = "local", args = new[] { "still served" } });
+        using (var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal("node-only", body.RootElement.GetProperty("reach").GetString());
+        }
+        Assert.Equal("still served", (await client.WaitForServerEventAsync("local")).GetProperty("args")[0].GetString());
+
+        await _redis.StartAgainAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!(await push.GetAsync("health/ready", cts.Token)).IsSuccessStatusCode)
+        {
+            await Task.Delay(50, cts.Token);
+        }
+    }
 }
