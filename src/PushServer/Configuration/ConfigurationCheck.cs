@@ -21,6 +21,7 @@ internal static class ConfigurationCheck
         [LoggingSettings.Section] = typeof(LoggingSettings),
         [ShutdownOptions.Section] = typeof(ShutdownOptions),
         [RedisOptions.Section] = typeof(RedisOptions),
+        [RelaySettings.Section] = typeof(RelaySettings),
     };
 
     /// <summary>The problems of <paramref name="loaded"/>; empty when it is good to start with.</summary>
@@ -47,6 +48,7 @@ internal static class ConfigurationCheck
         Resolve<LoggingSettings>(services, errors);
         Resolve<ShutdownOptions>(services, errors);
         Resolve<RedisOptions>(services, errors);
+        Resolve<RelaySettings>(services, errors);
         return errors.Distinct().ToList();
     }
 
@@ -70,6 +72,16 @@ internal static class ConfigurationCheck
 
     private static void FindUnknownKeys(IConfigurationSection section, Type type, List<string> errors)
     {
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>)
+            && type.GetGenericArguments()[1] is { IsClass: true } valueType && valueType != typeof(string))
+        {
+            // Keyed entries such as relay rules: any key is fine, each entry's fields are checked.
+            foreach (var entry in section.GetChildren())
+            {
+                FindUnknownKeys(entry, valueType, errors);
+            }
+            return;
+        }
         if (type == typeof(string) || type.IsPrimitive || type.IsEnum || type == typeof(decimal)
             || typeof(IDictionary).IsAssignableFrom(type) || typeof(IEnumerable).IsAssignableFrom(type))
         {

@@ -28,6 +28,7 @@ internal static class EffectiveConfiguration
             [LoggingSettings.Section] = Node(Get<LoggingSettings>(services)),
             [ShutdownOptions.Section] = Node(Get<ShutdownOptions>(services)),
             [RedisOptions.Section] = Node(redis),
+            [RelaySettings.Section] = Node(Get<RelaySettings>(services)),
         };
         if (pushApi.Token.Length > 0)
         {

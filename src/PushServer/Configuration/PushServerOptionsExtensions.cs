@@ -19,6 +19,7 @@ internal static class PushServerOptionsExtensions
         Add<LoggingSettings, LoggingSettingsValidator>(services, configuration, LoggingSettings.Section);
         Add<ShutdownOptions, ShutdownOptionsValidator>(services, configuration, ShutdownOptions.Section);
         Add<RedisOptions, RedisOptionsValidator>(services, configuration, RedisOptions.Section);
+        Add<RelaySettings, RelaySettingsValidator>(services, configuration, RelaySettings.Section);
         services.PostConfigure<EngineIOSettings>(s =>
         {
             if (s.Transports.Count == 0)

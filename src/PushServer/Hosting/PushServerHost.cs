@@ -106,6 +106,7 @@ internal static partial class PushServerHost
         {
             socketIO.Of(name);
         }
+        Behaviours.RelayBehaviour.Apply(socketIO, app.Services.GetRequiredService<IOptions<RelaySettings>>().Value);
         var engine = app.Services.GetRequiredService<EngineServer>();
         app.Services.GetRequiredService<PushServerMetrics>().Observe(engine, socketIO, app.Services.GetRequiredService<DrainState>());
 

@@ -36,6 +36,10 @@ public sealed class ConfigCommandTests
     [InlineData("""{"Logging":{"Overrides":{"Microsoft":"Noisy"}}}""", "Logging:Overrides:Microsoft must be one of")]
     [InlineData("""{"Shutdown":{"DrainSeconds":0}}""", "Shutdown:DrainSeconds must be positive")]
     [InlineData("""{"Redis":{"Url":"http://cache"}}""", "Redis:Url must be a redis://")]
+    [InlineData("""{"Relay":{"Rules":{"chat message":{"To":"everyone"}}}}""", "Relay:Rules:chat message:To must be one of")]
+    [InlineData("""{"Relay":{"Rules":{"ping":{"Too":"all"}}}}""", "Relay:Rules:ping:Too is not a known key")]
+    [InlineData("""{"Relay":{"Rules":{"ping":{"Namespace":"/nowhere"}}}}""", "Relay:Rules:ping:Namespace '/nowhere' is not served")]
+    [InlineData("""{"Relay":{"Rules":{"ping":{"EmitAs":"disconnect"}}}}""", "Relay:Rules:ping:EmitAs must not be a reserved event name")]
     public async Task Config_check_names_the_key_of_each_bad_value(string json, string expected)
     {
         using var file = TempConfig.Write(json);
