@@ -22,6 +22,7 @@ internal static class ConfigurationCheck
         [ShutdownOptions.Section] = typeof(ShutdownOptions),
         [RedisOptions.Section] = typeof(RedisOptions),
         [RelaySettings.Section] = typeof(RelaySettings),
+        [RoomSettings.Section] = typeof(RoomSettings),
     };
 
     /// <summary>The problems of <paramref name="loaded"/>; empty when it is good to start with.</summary>
@@ -49,6 +50,7 @@ internal static class ConfigurationCheck
         Resolve<ShutdownOptions>(services, errors);
         Resolve<RedisOptions>(services, errors);
         Resolve<RelaySettings>(services, errors);
+        Resolve<RoomSettings>(services, errors);
         return errors.Distinct().ToList();
     }
 

@@ -29,6 +29,7 @@ internal static class EffectiveConfiguration
             [ShutdownOptions.Section] = Node(Get<ShutdownOptions>(services)),
             [RedisOptions.Section] = Node(redis),
             [RelaySettings.Section] = Node(Get<RelaySettings>(services)),
+            [RoomSettings.Section] = Node(Get<RoomSettings>(services)),
         };
         if (pushApi.Token.Length > 0)
         {

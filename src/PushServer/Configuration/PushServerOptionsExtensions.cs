@@ -20,6 +20,7 @@ internal static class PushServerOptionsExtensions
         Add<ShutdownOptions, ShutdownOptionsValidator>(services, configuration, ShutdownOptions.Section);
         Add<RedisOptions, RedisOptionsValidator>(services, configuration, RedisOptions.Section);
         Add<RelaySettings, RelaySettingsValidator>(services, configuration, RelaySettings.Section);
+        Add<RoomSettings, RoomSettingsValidator>(services, configuration, RoomSettings.Section);
         services.PostConfigure<EngineIOSettings>(s =>
         {
             if (s.Transports.Count == 0)

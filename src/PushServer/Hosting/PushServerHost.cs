@@ -107,6 +107,7 @@ internal static partial class PushServerHost
             socketIO.Of(name);
         }
         Behaviours.RelayBehaviour.Apply(socketIO, app.Services.GetRequiredService<IOptions<RelaySettings>>().Value);
+        Behaviours.ClientRoomsBehaviour.Apply(socketIO, app.Services.GetRequiredService<IOptions<RoomSettings>>().Value);
         var engine = app.Services.GetRequiredService<EngineServer>();
         app.Services.GetRequiredService<PushServerMetrics>().Observe(engine, socketIO, app.Services.GetRequiredService<DrainState>());
 

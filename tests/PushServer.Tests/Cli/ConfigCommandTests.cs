@@ -37,6 +37,8 @@ public sealed class ConfigCommandTests
     [InlineData("""{"Shutdown":{"DrainSeconds":0}}""", "Shutdown:DrainSeconds must be positive")]
     [InlineData("""{"Redis":{"Url":"http://cache"}}""", "Redis:Url must be a redis://")]
     [InlineData("""{"Relay":{"Rules":{"chat message":{"To":"everyone"}}}}""", "Relay:Rules:chat message:To must be one of")]
+    [InlineData("""{"Rooms":{"LeaveEvent":"join"}}""", "Rooms:LeaveEvent must be set and differ from Rooms:JoinEvent")]
+    [InlineData("""{"Rooms":{"Namespace":"/private"}}""", "Rooms:Namespace '/private' is not served")]
     [InlineData("""{"Relay":{"Rules":{"ping":{"Too":"all"}}}}""", "Relay:Rules:ping:Too is not a known key")]
     [InlineData("""{"Relay":{"Rules":{"ping":{"Namespace":"/nowhere"}}}}""", "Relay:Rules:ping:Namespace '/nowhere' is not served")]
     [InlineData("""{"Relay":{"Rules":{"ping":{"EmitAs":"disconnect"}}}}""", "Relay:Rules:ping:EmitAs must not be a reserved event name")]
