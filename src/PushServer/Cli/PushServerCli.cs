@@ -14,6 +14,7 @@ internal static class PushServerCli
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(HealthcheckCommand.Create());
+        root.Subcommands.Add(TokenCommand.Create());
         return root;
     }
 

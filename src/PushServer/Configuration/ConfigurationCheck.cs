@@ -23,6 +23,7 @@ internal static class ConfigurationCheck
         [RedisOptions.Section] = typeof(RedisOptions),
         [RelaySettings.Section] = typeof(RelaySettings),
         [RoomSettings.Section] = typeof(RoomSettings),
+        [AuthSettings.Section] = typeof(AuthSettings),
     };
 
     /// <summary>The problems of <paramref name="loaded"/>; empty when it is good to start with.</summary>
@@ -51,6 +52,7 @@ internal static class ConfigurationCheck
         Resolve<RedisOptions>(services, errors);
         Resolve<RelaySettings>(services, errors);
         Resolve<RoomSettings>(services, errors);
+        Resolve<AuthSettings>(services, errors);
         return errors.Distinct().ToList();
     }
 

@@ -30,7 +30,12 @@ internal static class EffectiveConfiguration
             [RedisOptions.Section] = Node(redis),
             [RelaySettings.Section] = Node(Get<RelaySettings>(services)),
             [RoomSettings.Section] = Node(Get<RoomSettings>(services)),
+            [AuthSettings.Section] = Node(Get<AuthSettings>(services)),
         };
+        if (root[AuthSettings.Section]!["Secret"]!.GetValue<string>().Length > 0)
+        {
+            root[AuthSettings.Section]!["Secret"] = Mask;
+        }
         if (pushApi.Token.Length > 0)
         {
             root[PushApiOptions.Section]!["Token"] = Mask;

@@ -21,6 +21,7 @@ internal static class PushServerOptionsExtensions
         Add<RedisOptions, RedisOptionsValidator>(services, configuration, RedisOptions.Section);
         Add<RelaySettings, RelaySettingsValidator>(services, configuration, RelaySettings.Section);
         Add<RoomSettings, RoomSettingsValidator>(services, configuration, RoomSettings.Section);
+        Add<AuthSettings, AuthSettingsValidator>(services, configuration, AuthSettings.Section);
         services.PostConfigure<EngineIOSettings>(s =>
         {
             if (s.Transports.Count == 0)

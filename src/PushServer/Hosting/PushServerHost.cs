@@ -108,6 +108,12 @@ internal static partial class PushServerHost
         }
         Behaviours.RelayBehaviour.Apply(socketIO, app.Services.GetRequiredService<IOptions<RelaySettings>>().Value);
         Behaviours.ClientRoomsBehaviour.Apply(socketIO, app.Services.GetRequiredService<IOptions<RoomSettings>>().Value);
+        Auth.JwtAuthBehaviour.Apply(
+            socketIO,
+            app.Services.GetRequiredService<IOptions<AuthSettings>>().Value,
+            app.Services.GetRequiredService<IOptions<PushApiOptions>>().Value,
+            app.Services.GetRequiredService<IOptions<SocketIOSettings>>().Value.Namespaces.Append("/"),
+            app.Services.GetRequiredService<TimeProvider>());
         var engine = app.Services.GetRequiredService<EngineServer>();
         app.Services.GetRequiredService<PushServerMetrics>().Observe(engine, socketIO, app.Services.GetRequiredService<DrainState>());
 
