@@ -24,6 +24,7 @@ internal static class ConfigurationCheck
         [RelaySettings.Section] = typeof(RelaySettings),
         [RoomSettings.Section] = typeof(RoomSettings),
         [AuthSettings.Section] = typeof(AuthSettings),
+        [WebMsgSenderSettings.Section] = typeof(WebMsgSenderSettings),
     };
 
     /// <summary>The problems of <paramref name="loaded"/>; empty when it is good to start with.</summary>
@@ -53,6 +54,7 @@ internal static class ConfigurationCheck
         Resolve<RelaySettings>(services, errors);
         Resolve<RoomSettings>(services, errors);
         Resolve<AuthSettings>(services, errors);
+        Resolve<WebMsgSenderSettings>(services, errors);
         return errors.Distinct().ToList();
     }
 

@@ -31,6 +31,7 @@ internal static class EffectiveConfiguration
             [RelaySettings.Section] = Node(Get<RelaySettings>(services)),
             [RoomSettings.Section] = Node(Get<RoomSettings>(services)),
             [AuthSettings.Section] = Node(Get<AuthSettings>(services)),
+            [WebMsgSenderSettings.Section] = Node(Get<WebMsgSenderSettings>(services)),
         };
         if (root[AuthSettings.Section]!["Secret"]!.GetValue<string>().Length > 0)
         {

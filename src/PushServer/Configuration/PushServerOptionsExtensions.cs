@@ -22,6 +22,7 @@ internal static class PushServerOptionsExtensions
         Add<RelaySettings, RelaySettingsValidator>(services, configuration, RelaySettings.Section);
         Add<RoomSettings, RoomSettingsValidator>(services, configuration, RoomSettings.Section);
         Add<AuthSettings, AuthSettingsValidator>(services, configuration, AuthSettings.Section);
+        Add<WebMsgSenderSettings, WebMsgSenderSettingsValidator>(services, configuration, WebMsgSenderSettings.Section);
         services.PostConfigure<EngineIOSettings>(s =>
         {
             if (s.Transports.Count == 0)

@@ -108,6 +108,10 @@ internal static partial class PushServerHost
         }
         Behaviours.RelayBehaviour.Apply(socketIO, app.Services.GetRequiredService<IOptions<RelaySettings>>().Value);
         Behaviours.ClientRoomsBehaviour.Apply(socketIO, app.Services.GetRequiredService<IOptions<RoomSettings>>().Value);
+        Behaviours.WebMsgSenderBehaviour.Apply(
+            socketIO,
+            app.Services.GetRequiredService<IOptions<WebMsgSenderSettings>>().Value,
+            app.Services.GetRequiredService<IOptions<PushApiOptions>>().Value);
         Auth.JwtAuthBehaviour.Apply(
             socketIO,
             app.Services.GetRequiredService<IOptions<AuthSettings>>().Value,
