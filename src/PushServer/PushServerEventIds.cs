@@ -14,4 +14,7 @@ internal static class PushServerEventIds
     public const int DrainTimedOut = 4022;
     public const int SignalReceived = 4023;
     public const int HandshakeRefusedWhileDraining = 4024;
+    public const int WebhookFailed = 4030;
+    public const int LifecycleWebhookQueueFull = 4031;
+    public const int LifecycleWebhookGivenUp = 4032;
 }

@@ -25,6 +25,7 @@ internal static class ConfigurationCheck
         [RoomSettings.Section] = typeof(RoomSettings),
         [AuthSettings.Section] = typeof(AuthSettings),
         [WebMsgSenderSettings.Section] = typeof(WebMsgSenderSettings),
+        [WebhookSettings.Section] = typeof(WebhookSettings),
     };
 
     /// <summary>The problems of <paramref name="loaded"/>; empty when it is good to start with.</summary>
@@ -55,6 +56,7 @@ internal static class ConfigurationCheck
         Resolve<RoomSettings>(services, errors);
         Resolve<AuthSettings>(services, errors);
         Resolve<WebMsgSenderSettings>(services, errors);
+        Resolve<WebhookSettings>(services, errors);
         return errors.Distinct().ToList();
     }
 

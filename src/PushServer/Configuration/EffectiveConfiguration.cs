@@ -32,7 +32,12 @@ internal static class EffectiveConfiguration
             [RoomSettings.Section] = Node(Get<RoomSettings>(services)),
             [AuthSettings.Section] = Node(Get<AuthSettings>(services)),
             [WebMsgSenderSettings.Section] = Node(Get<WebMsgSenderSettings>(services)),
+            [WebhookSettings.Section] = Node(Get<WebhookSettings>(services)),
         };
+        if (root[WebhookSettings.Section]!["Secret"]!.GetValue<string>().Length > 0)
+        {
+            root[WebhookSettings.Section]!["Secret"] = Mask;
+        }
         if (root[AuthSettings.Section]!["Secret"]!.GetValue<string>().Length > 0)
         {
             root[AuthSettings.Section]!["Secret"] = Mask;

@@ -23,6 +23,7 @@ internal static class PushServerOptionsExtensions
         Add<RoomSettings, RoomSettingsValidator>(services, configuration, RoomSettings.Section);
         Add<AuthSettings, AuthSettingsValidator>(services, configuration, AuthSettings.Section);
         Add<WebMsgSenderSettings, WebMsgSenderSettingsValidator>(services, configuration, WebMsgSenderSettings.Section);
+        Add<WebhookSettings, WebhookSettingsValidator>(services, configuration, WebhookSettings.Section);
         services.PostConfigure<EngineIOSettings>(s =>
         {
             if (s.Transports.Count == 0)

@@ -89,6 +89,13 @@ internal static partial class PushServerHost
         services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<GracefulShutdown>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<GracefulShutdown>());
         services.AddSingleton<StatsCollector>();
+        services.AddSingleton(sp => new Webhooks.WebhookClient(sp.GetRequiredService<IOptions<WebhookSettings>>().Value));
+        services.AddSingleton(sp => new Webhooks.LifecycleWebhookQueue(
+            sp.GetRequiredService<Webhooks.WebhookClient>(),
+            sp.GetRequiredService<IOptions<WebhookSettings>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Webhooks.LifecycleWebhookQueue>>()));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<Webhooks.LifecycleWebhookQueue>());
         services.AddSingleton<PushExecutor>();
         services.AddSingleton<PushApiHandler>();
         services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("ready", tags: [ReadinessHealthCheck.Tag]);
@@ -112,6 +119,12 @@ internal static partial class PushServerHost
             socketIO,
             app.Services.GetRequiredService<IOptions<WebMsgSenderSettings>>().Value,
             app.Services.GetRequiredService<IOptions<PushApiOptions>>().Value);
+        Webhooks.WebhookBehaviour.Apply(
+            socketIO,
+            app.Services.GetRequiredService<IOptions<WebhookSettings>>().Value,
+            app.Services.GetRequiredService<Webhooks.WebhookClient>(),
+            app.Services.GetRequiredService<Webhooks.LifecycleWebhookQueue>(),
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer.Webhooks"));
         Auth.JwtAuthBehaviour.Apply(
             socketIO,
             app.Services.GetRequiredService<IOptions<AuthSettings>>().Value,

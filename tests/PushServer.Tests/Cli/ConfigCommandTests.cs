@@ -38,6 +38,8 @@ public sealed class ConfigCommandTests
     [InlineData("""{"Redis":{"Url":"http://cache"}}""", "Redis:Url must be a redis://")]
     [InlineData("""{"Relay":{"Rules":{"chat message":{"To":"everyone"}}}}""", "Relay:Rules:chat message:To must be one of")]
     [InlineData("""{"WebMsgSender":{"OnlineCount":true}}""", "WebMsgSender:OnlineCount counts logged-in uids: it needs WebMsgSender:Login")]
+    [InlineData("""{"Webhooks":{"Events":["order"]}}""", "Webhooks:Url must be set")]
+    [InlineData("""{"Webhooks":{"Url":"ftp://backend"}}""", "Webhooks:Url must be an absolute http")]
     [InlineData("""{"Auth":{"Secret":"short"}}""", "Auth:Secret must be at least 32 bytes")]
     [InlineData("""{"Auth":{"Required":true}}""", "Auth:Required needs a key")]
     [InlineData("""{"Auth":{"Algorithm":"none"}}""", "Auth:Algorithm must be HS256, RS256 or ES256")]
