@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -88,6 +89,7 @@ internal static partial class PushServerHost
         services.AddSingleton<GracefulShutdown>();
         services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<GracefulShutdown>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<GracefulShutdown>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerRoleMatcherPolicy>());
         services.AddSingleton<StatsCollector>();
         services.AddSingleton(sp => new Webhooks.WebhookClient(sp.GetRequiredService<IOptions<WebhookSettings>>().Value));
         services.AddSingleton(sp => new Webhooks.LifecycleWebhookQueue(
@@ -137,6 +139,7 @@ internal static partial class PushServerHost
         var socketIORole = new ListenerRoleMetadata(ListenerRole.SocketIO);
         var pushRole = new ListenerRoleMetadata(ListenerRole.Push);
         app.MapEngineIO(SocketIOPath, engine).WithMetadata(socketIORole);
+        app.MapDemo(socketIORole);
         app.MapPushApi();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithMetadata(pushRole);
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadinessHealthCheck.Tag) })

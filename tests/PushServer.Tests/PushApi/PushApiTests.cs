@@ -397,7 +397,13 @@ public sealed class PushApiTests : IAsyncLifetime
     public async Task Push_endpoints_are_not_found_on_the_socket_io_port()
     {
         using var socketIO = _server.SocketIOClient();
-        foreach (var path in new[] { "?msg=x", "api/stats", "api/emit", "metrics", "health/ready", "health/live", "api/namespaces/%2F/rooms" })
+        // "/" on the Socket.IO port is the demo page: a msg there is not a push.
+        using (var root = await socketIO.GetAsync("?msg=x"))
+        {
+            Assert.Equal("text/html", root.Content.Headers.ContentType?.MediaType);
+            Assert.NotEqual("ok", await root.Content.ReadAsStringAsync());
+        }
+        foreach (var path in new[] { "api/stats", "api/emit", "metrics", "health/ready", "health/live", "api/namespaces/%2F/rooms" })
         {
             using var response = await socketIO.GetAsync(path);
             Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{path} answered {response.StatusCode} on the Socket.IO port");
