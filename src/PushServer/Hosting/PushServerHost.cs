@@ -89,6 +89,7 @@ internal static partial class PushServerHost
         services.AddSingleton<GracefulShutdown>();
         services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<GracefulShutdown>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<GracefulShutdown>());
+        services.AddSingleton<IHostedService, SystemdReadiness>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerRoleMatcherPolicy>());
         services.AddSingleton<StatsCollector>();
         services.AddSingleton(sp => new Webhooks.WebhookClient(sp.GetRequiredService<IOptions<WebhookSettings>>().Value));
