@@ -52,6 +52,13 @@ internal static class RelayBehaviour
                     e.Ack(new { error = "the first argument must name the room" });
                     return;
                 }
+                // Only a member may send to a room: otherwise any client could write into another user's push room
+                // (uid:42) or straight to a socket by its id.
+                if (!socket.Rooms.Contains(room) || room == socket.Id)
+                {
+                    e.Ack(new { error = "join the room first" });
+                    return;
+                }
                 var rest = args[1..];
                 if (rule.IncludeSender)
                 {

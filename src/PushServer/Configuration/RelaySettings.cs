@@ -44,7 +44,7 @@ internal static class RelayTarget
     /// <summary>Every client of the namespace.</summary>
     public const string All = "all";
 
-    /// <summary>The room named by the event's first argument; the remaining arguments are relayed.</summary>
+    /// <summary>The room named by the event's first argument, which the sender must have joined; the remaining arguments are relayed.</summary>
     public const string Room = "room";
 
     /// <summary>Every room the sender has joined (besides its own).</summary>

@@ -18,7 +18,8 @@ internal sealed class RoomSettings
 
     /// <summary>
     /// Room names clients may join, as patterns where <c>*</c> matches any run of characters and <c>?</c> one
-    /// (<c>news</c>, <c>chat-*</c>). Empty (the default): clients can join no room themselves.
+    /// (<c>news</c>, <c>chat-*</c>), or regular expressions between slashes (<c>/game-[0-9]+/</c>); either must match
+    /// the whole name. Empty (the default): clients can join no room themselves.
     /// </summary>
     public List<string> Allowed { get; set; } = [];
 

@@ -23,6 +23,10 @@ internal sealed class RoomSettingsValidator(IOptions<SocketIOSettings> socketIO)
             {
                 errors.Add($"Rooms:Allowed:{i} must not be empty.");
             }
+            else if (!PushServer.Behaviours.RoomPattern.TryValidate(options.Allowed[i], out var problem))
+            {
+                errors.Add($"Rooms:Allowed:{i} is not a valid regular expression: {problem}");
+            }
         }
         if (options.Namespace != "/" && !socketIO.Value.Namespaces.Contains(options.Namespace))
         {
