@@ -33,6 +33,11 @@ internal sealed class TokenValidator
             // Expiry is judged on the server's clock, the one tests can move.
             LifetimeValidator = (notBefore, expires, _, p) =>
             {
+                // Replacing the default check also replaces its RequireExpirationTime test: keep it, with its own code.
+                if (expires is null)
+                {
+                    throw new SecurityTokenNoExpirationException("The token has no exp claim.");
+                }
                 var now = time.GetUtcNow().UtcDateTime;
                 return (notBefore is null || notBefore <= now + p.ClockSkew) && expires is not null && expires >= now - p.ClockSkew;
             },
@@ -40,6 +45,8 @@ internal sealed class TokenValidator
     }
 
     /// <summary>The signing key for <paramref name="settings"/>; null when none is configured.</summary>
+    /// <exception cref="ArgumentException">The PEM file holds no key of the algorithm's kind.</exception>
+    /// <exception cref="CryptographicException">The key in the PEM file is malformed.</exception>
     public static SecurityKey? CreateKey(AuthSettings settings)
     {
         if (settings.Algorithm == "HS256")
@@ -59,6 +66,11 @@ internal sealed class TokenValidator
         }
         var ecdsa = ECDsa.Create();
         ecdsa.ImportFromPem(pem);
+        // ES256 is ECDSA on P-256 (RFC 7518, section 3.4); another curve would never verify a conforming token.
+        if (ecdsa.KeySize != 256)
+        {
+            throw new ArgumentException($"ES256 needs a P-256 key, not a {ecdsa.KeySize}-bit one.");
+        }
         return new ECDsaSecurityKey(ecdsa);
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,18 @@ internal sealed class AuthSettingsValidator : IValidateOptions<AuthSettings>
                 if (options.PublicKeyFile.Length > 0 && !File.Exists(options.PublicKeyFile))
                 {
                     errors.Add($"Auth:PublicKeyFile '{options.PublicKeyFile}' does not exist.");
+                }
+                else if (options.PublicKeyFile.Length > 0)
+                {
+                    // Read the key now, so a wrong file is a configuration error, not a failure while the host builds.
+                    try
+                    {
+                        _ = PushServer.Auth.TokenValidator.CreateKey(options);
+                    }
+                    catch (Exception ex) when (ex is ArgumentException or CryptographicException or IOException or UnauthorizedAccessException)
+                    {
+                        errors.Add($"Auth:PublicKeyFile '{options.PublicKeyFile}' holds no {options.Algorithm} public key: {ex.Message}");
+                    }
                 }
                 if (options.Secret.Length > 0)
                 {
