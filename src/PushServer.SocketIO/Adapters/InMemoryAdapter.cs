@@ -17,9 +17,23 @@ public class InMemoryAdapter : SocketIOAdapter
     {
     }
 
+    /// <summary>
+    /// Raised with (room, socket id) when a room of this node gets its first local member (socket.io-adapter's
+    /// <c>create-room</c>), after the change and outside the adapter's lock. A socket's own id room is included, as in
+    /// socket.io; it is the one whose name equals the socket id.
+    /// </summary>
+    public event Action<string, string>? RoomCreated;
+
+    /// <summary>
+    /// Raised with (room, socket id) when a room of this node loses its last local member, that socket
+    /// (socket.io-adapter's <c>delete-room</c>).
+    /// </summary>
+    public event Action<string, string>? RoomDeleted;
+
     /// <inheritdoc />
     public override void AddAll(string socketId, IEnumerable<string> rooms)
     {
+        List<string>? created = null;
         lock (_lock)
         {
             if (!_sids.TryGetValue(socketId, out var socketRooms))
@@ -32,28 +46,36 @@ public class InMemoryAdapter : SocketIOAdapter
                 if (!_rooms.TryGetValue(room, out var members))
                 {
                     _rooms[room] = members = new HashSet<string>(StringComparer.Ordinal);
+                    if (RoomCreated is not null)
+                    {
+                        (created ??= []).Add(room);
+                    }
                 }
                 members.Add(socketId);
             }
         }
+        Raise(RoomCreated, created, socketId);
     }
 
     /// <inheritdoc />
     public override void Del(string socketId, string room)
     {
+        List<string>? deleted = null;
         lock (_lock)
         {
             if (_sids.TryGetValue(socketId, out var socketRooms))
             {
                 socketRooms.Remove(room);
             }
-            RemoveMember(room, socketId);
+            RemoveMember(room, socketId, ref deleted);
         }
+        Raise(RoomDeleted, deleted, socketId);
     }
 
     /// <inheritdoc />
     public override void DelAll(string socketId)
     {
+        List<string>? deleted = null;
         lock (_lock)
         {
             if (!_sids.Remove(socketId, out var socketRooms))
@@ -62,9 +84,10 @@ public class InMemoryAdapter : SocketIOAdapter
             }
             foreach (var room in socketRooms)
             {
-                RemoveMember(room, socketId);
+                RemoveMember(room, socketId, ref deleted);
             }
         }
+        Raise(RoomDeleted, deleted, socketId);
     }
 
     /// <inheritdoc />
@@ -268,11 +291,27 @@ public class InMemoryAdapter : SocketIOAdapter
         return ids;
     }
 
-    private void RemoveMember(string room, string socketId)
+    private void RemoveMember(string room, string socketId, ref List<string>? deleted)
     {
         if (_rooms.TryGetValue(room, out var members) && members.Remove(socketId) && members.Count == 0)
         {
             _rooms.Remove(room);
+            if (RoomDeleted is not null)
+            {
+                (deleted ??= []).Add(room);
+            }
+        }
+    }
+
+    private static void Raise(Action<string, string>? handler, List<string>? rooms, string socketId)
+    {
+        if (handler is null || rooms is null)
+        {
+            return;
+        }
+        foreach (var room in rooms)
+        {
+            handler(room, socketId);
         }
     }
 }

@@ -27,6 +27,12 @@ internal sealed class WebhookSettings
     /// <summary>Whether connects and disconnects (with the reason) are reported, at least once and possibly late.</summary>
     public bool Lifecycle { get; set; }
 
+    /// <summary>
+    /// Whether rooms of <c>/</c> are reported when they get their first socket on this node (<c>room_occupied</c>) and
+    /// lose their last (<c>room_empty</c>); sockets' own id rooms are left out. Delivered like <see cref="Lifecycle"/>.
+    /// </summary>
+    public bool RoomLifecycle { get; set; }
+
     /// <summary>Tries per lifecycle webhook before it is given up (and logged), with doubling delays from 0.5 s.</summary>
     public int MaxAttempts { get; set; } = 5;
 }

@@ -13,9 +13,9 @@ internal sealed class WebhookSettingsValidator : IValidateOptions<WebhookSetting
         {
             errors.Add("Webhooks:Url must be an absolute http:// or https:// URL.");
         }
-        if (options.Url.Length == 0 && (options.Events.Count > 0 || options.Lifecycle))
+        if (options.Url.Length == 0 && (options.Events.Count > 0 || options.Lifecycle || options.RoomLifecycle))
         {
-            errors.Add("Webhooks:Url must be set when Webhooks:Events or Webhooks:Lifecycle is used.");
+            errors.Add("Webhooks:Url must be set when Webhooks:Events, Webhooks:Lifecycle or Webhooks:RoomLifecycle is used.");
         }
         if (options.TimeoutMs is < 100 or > 120_000)
         {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using PushServer.Configuration;
 using PushServer.SocketIO;
+using PushServer.SocketIO.Adapters;
 
 namespace PushServer.Webhooks;
 
@@ -18,6 +19,24 @@ internal static partial class WebhookBehaviour
             return;
         }
         var timeout = TimeSpan.FromMilliseconds(settings.TimeoutMs);
+        if (settings.RoomLifecycle && io.Of("/").Adapter is InMemoryAdapter adapter)
+        {
+            var nsp = adapter.Namespace.Name;
+            adapter.RoomCreated += (room, socketId) =>
+            {
+                if (room != socketId)
+                {
+                    lifecycle.Enqueue(new { type = "room_occupied", room, @namespace = nsp, socketId });
+                }
+            };
+            adapter.RoomDeleted += (room, socketId) =>
+            {
+                if (room != socketId)
+                {
+                    lifecycle.Enqueue(new { type = "room_empty", room, @namespace = nsp, socketId });
+                }
+            };
+        }
         io.Of("/").OnConnection(socket =>
         {
             foreach (var eventName in settings.Events)
