@@ -27,6 +27,12 @@ public sealed class SocketIOOptions
     public int MaxJsonDepth { get; set; } = DefaultMaxJsonDepth;
 
     /// <summary>
+    /// Connection state recovery; null (the default, as in socket.io) turns it off. With it on, CONNECT replies carry a
+    /// private session id and plain events an offset, and a client back within the window recovers its socket.
+    /// </summary>
+    public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
+
+    /// <summary>
     /// How argument objects are serialised and read. Null uses <see cref="JsonSerializerDefaults.Web"/> (camelCase),
     /// which is what JavaScript clients expect.
     /// </summary>
