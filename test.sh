@@ -16,8 +16,9 @@ CONFIGURATION=Release
 RESULTS_DIR="${TEST_RESULTS_DIR:-$ROOT/TestResults}"
 HANG_TIMEOUT="${TEST_HANG_TIMEOUT:-5m}"
 # Debian packages the tests use: redis-server for the Redis adapter tests (two or more
-# servers against one real redis), chromium for the browser client tests.
-APT_PACKAGES=(redis-server chromium)
+# servers against one real redis), chromium for the browser client tests, haproxy for the
+# sticky-session test of a cluster behind a load balancer.
+APT_PACKAGES=(redis-server chromium haproxy)
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 

@@ -39,6 +39,23 @@ public sealed class EngineServer
     /// <summary>Sessions currently open (or still delivering their close).</summary>
     public int SessionCount => _store.Count;
 
+    /// <summary>
+    /// Bytes queued on every open session and not yet written to a transport, for monitoring. Walks the sessions,
+    /// so read it at scrape intervals, not per packet.
+    /// </summary>
+    public long OutboundQueueBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (var session in _store.Snapshot())
+            {
+                total += session.QueuedBytes;
+            }
+            return total;
+        }
+    }
+
     /// <summary>Closes every session, e.g. with <see cref="EngineCloseReason.ServerShuttingDown"/> when the host stops.</summary>
     public void CloseAll(EngineCloseReason reason = EngineCloseReason.ServerShuttingDown)
     {

@@ -1,1 +1,3 @@
-return 0;
+using PushServer.Cli;
+
+return await PushServerCli.InvokeAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

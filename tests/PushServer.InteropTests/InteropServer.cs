@@ -13,8 +13,8 @@ namespace PushServer.InteropTests;
 /// <item><c>echo</c> (with ack): acked with the same arguments, binary staying binary;</item>
 /// <item><c>message</c>: answered by <c>message-back</c> with the same arguments;</item>
 /// <item><c>join</c> room (with ack): joins and acks <c>"joined"</c>; <c>to-room</c> room, text: <c>room-message</c> to that room;</item>
-/// <item><c>ask</c> text: the server emits <c>question</c> with an ack (5 s timeout) and reports the client's answer as
-/// <c>answer</c>, or <c>answer-timeout</c>;</item>
+/// <item><c>ask</c> text [timeoutMs]: the server emits <c>question</c> with an ack (5 s timeout unless given) and reports
+/// the client's answer as <c>answer</c>, or <c>answer-timeout</c>;</item>
 /// <item><c>kick</c>: the server disconnects the socket from the namespace.</item>
 /// </list>
 /// On <c>/admin</c>: a middleware requires <c>auth.token == "secret"</c>, refusing with message
@@ -70,7 +70,8 @@ public sealed class InteropServer : IAsyncDisposable
             {
                 try
                 {
-                    var answer = await socket.Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync("question", [e.Args.GetString(0)]);
+                    var timeout = e.Args.Count > 1 ? TimeSpan.FromMilliseconds(e.Args[1].GetInt32()) : TimeSpan.FromSeconds(5);
+                    var answer = await socket.Timeout(timeout).EmitWithAckAsync("question", [e.Args.GetString(0)]);
                     socket.Emit("answer", answer.ToEmitArguments());
                 }
                 catch (TimeoutException)

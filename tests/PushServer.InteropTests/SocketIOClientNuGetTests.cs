@@ -34,6 +34,26 @@ public class SocketIOClientNuGetTests
         }
     }
 
+    /// <summary>
+    /// Connects and waits for the connected event: under load the client's ConnectAsync can return before
+    /// the namespace CONNECT reply has been processed.
+    /// </summary>
+    private static async Task ConnectAndWaitAsync(SocketIOClient.SocketIO client)
+    {
+        var connected = new Await<bool>();
+        EventHandler onConnected = (_, _) => connected.Set(true);
+        client.OnConnected += onConnected;
+        try
+        {
+            await client.ConnectAsync();
+            await connected.Task;
+        }
+        finally
+        {
+            client.OnConnected -= onConnected;
+        }
+    }
+
     private static ClientHandle Track(SocketIOClient.SocketIO client) => new(client);
 
     private static SocketIOClient.SocketIO NewClient(InteropServer server, int eio, TransportProtocol transport, string nsp = "", object? auth = null)
@@ -73,8 +93,7 @@ public class SocketIOClientNuGetTests
         client.On("message-back", r => messageBack.Set(r.GetValue<string>(0)));
         client.On("question", r => r.CallbackAsync("forty-two from " + r.GetValue<string>(0)));
         client.On("answer", r => answer.Set(r.GetValue<string>(0)));
-        await client.ConnectAsync();
-        Assert.True(client.Connected);
+        await ConnectAndWaitAsync(client);
 
         var ack = new Await<string>();
         await client.EmitAsync("echo", r => ack.Set(r.GetValue<string>(0)), "ping");
@@ -89,12 +108,28 @@ public class SocketIOClientNuGetTests
 
     [Theory]
     [MemberData(nameof(Variants))]
+    public async Task An_ack_the_client_never_sends_times_out_on_the_server(int eio, TransportProtocol transport)
+    {
+        await using var server = await InteropServer.StartAsync();
+        var client = NewClient(server, eio, transport);
+        await using var clientHandle = Track(client);
+        var timedOut = new Await<bool>();
+        client.On("answer-timeout", _ => timedOut.Set(true));
+        await ConnectAndWaitAsync(client);
+
+        await client.EmitAsync("ask", "anyone?", 300);
+
+        Assert.True(await timedOut.Task);
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
     public async Task Binary_travels_both_ways(int eio, TransportProtocol transport)
     {
         await using var server = await InteropServer.StartAsync();
         var client = NewClient(server, eio, transport);
         await using var clientHandle = Track(client);
-        await client.ConnectAsync();
+        await ConnectAndWaitAsync(client);
 
         var ack = new Await<byte[]>();
         await client.EmitAsync("echo", r => ack.Set(r.InComingBytes.Single()), new byte[] { 1, 2, 3, 255 });
@@ -115,8 +150,8 @@ public class SocketIOClientNuGetTests
         var outsiderReceived = false;
         member.On("room-message", r => received.Set(r.GetValue<string>(0)));
         outsider.On("room-message", _ => outsiderReceived = true);
-        await member.ConnectAsync();
-        await outsider.ConnectAsync();
+        await ConnectAndWaitAsync(member);
+        await ConnectAndWaitAsync(outsider);
         var joined = new Await<string>();
         await member.EmitAsync("join", r => joined.Set(r.GetValue<string>(0)), "news");
         Assert.Equal("joined", await joined.Task);
@@ -141,7 +176,7 @@ public class SocketIOClientNuGetTests
         var welcome = new Await<string>();
         client.On("welcome", r => welcome.Set(r.GetValue<string>(0)));
 
-        await client.ConnectAsync();
+        await ConnectAndWaitAsync(client);
 
         Assert.Equal("admin", await welcome.Task);
     }
@@ -180,7 +215,7 @@ public class SocketIOClientNuGetTests
                 reconnected.Set(true);
             }
         };
-        await client.ConnectAsync();
+        await ConnectAndWaitAsync(client);
         var firstId = client.Id;
 
         await client.EmitAsync("kick");

@@ -77,6 +77,19 @@ public class SocketIONodeClientTests
 
     [Theory]
     [MemberData(nameof(Variants))]
+    public async Task An_ack_the_client_never_sends_times_out_on_the_server(int version, string mode)
+    {
+        await using var server = await InteropServer.StartAsync();
+        await using var client = await ConnectAsync(server, version, mode);
+
+        await client.EmitAsync("ask", "anyone?", 300);
+
+        Assert.Equal(["anyone?"], Strings((await client.WaitForServerEventAsync("question")).GetProperty("args")));
+        await client.WaitForServerEventAsync("answer-timeout");
+    }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
     public async Task Binary_travels_both_ways_at_any_depth(int version, string mode)
     {
         await using var server = await InteropServer.StartAsync();

@@ -90,6 +90,9 @@ internal sealed partial class EngineSession : IEngineSession
 
     internal ChannelReader<EnginePacket> Outbound => _queue.Reader;
 
+    /// <summary>Bytes queued for the client and not yet handed to the transport.</summary>
+    internal long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
     /// <summary>Attaches the first transport and starts the heartbeat. Called once, before the handshake answer.</summary>
     internal void Start(ISessionTransport transport)
     {

@@ -109,7 +109,14 @@ public class InMemoryAdapter : SocketIOAdapter
     }
 
     /// <inheritdoc />
-    public override void Broadcast(BroadcastPacket packet, BroadcastOptions options)
+    public override void Broadcast(BroadcastPacket packet, BroadcastOptions options) => BroadcastLocally(packet, options);
+
+    /// <inheritdoc />
+    public override ValueTask<BroadcastResult> BroadcastAsync(BroadcastPacket packet, BroadcastOptions options, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new BroadcastResult(BroadcastLocally(packet, options), BroadcastReach.ThisNode));
+
+    /// <summary>Delivers <paramref name="packet"/> to the selected local sockets; returns how many were selected.</summary>
+    protected int BroadcastLocally(BroadcastPacket packet, BroadcastOptions options)
     {
         // With recovery on, a plain event (no ack, not volatile) is stored under an offset, as socket.io's
         // SessionAwareAdapter does; storing and delivering happen under one gate that restoring sessions also take.
@@ -117,14 +124,13 @@ public class InMemoryAdapter : SocketIOAdapter
         {
             lock (_recovery.Gate)
             {
-                Deliver(_recovery.Append(packet, options), options);
+                return Deliver(_recovery.Append(packet, options), options);
             }
-            return;
         }
-        Deliver(packet, options);
+        return Deliver(packet, options);
     }
 
-    private void Deliver(BroadcastPacket packet, BroadcastOptions options)
+    private int Deliver(BroadcastPacket packet, BroadcastOptions options)
     {
         var targets = CollectSockets(options);
         var serializer = Namespace.Server.SerializerOptions;
@@ -134,6 +140,7 @@ public class InMemoryAdapter : SocketIOAdapter
             socket.NotifyOutgoing(packet.EventName, packet.Args);
             WriteToSocket(socket, packet.GetEncoded(socket.Protocol, serializer), isVolatile);
         }
+        return targets.Count;
     }
 
     /// <inheritdoc />
@@ -166,16 +173,20 @@ public class InMemoryAdapter : SocketIOAdapter
     }
 
     /// <inheritdoc />
-    public override Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options, CancellationToken cancellationToken)
+    public override Task<ClusterResult<IReadOnlyList<RemoteSocket>>> FetchSocketsFromClusterAsync(
+        BroadcastOptions options, CancellationToken cancellationToken) =>
+        Task.FromResult(ClusterResult<IReadOnlyList<RemoteSocket>>.Local(FetchLocalSockets(options)));
+
+    /// <summary>Describes the selected local sockets.</summary>
+    protected List<RemoteSocket> FetchLocalSockets(BroadcastOptions options)
     {
         var targets = CollectSockets(options);
-        var result = new RemoteSocket[targets.Count];
-        for (var i = 0; i < result.Length; i++)
+        var result = new List<RemoteSocket>(targets.Count);
+        foreach (var s in targets)
         {
-            var s = targets[i];
-            result[i] = new RemoteSocket(this, s.Id, s.Handshake, s.Rooms, s.Data);
+            result.Add(new RemoteSocket(this, s.Id, s.Handshake, s.Rooms, s.Data));
         }
-        return Task.FromResult<IReadOnlyList<RemoteSocket>>(result);
+        return result;
     }
 
     /// <inheritdoc />
@@ -218,11 +229,24 @@ public class InMemoryAdapter : SocketIOAdapter
     public override Task<int> ServerCountAsync(CancellationToken cancellationToken) => Task.FromResult(1);
 
     /// <inheritdoc />
-    public override Task<IReadOnlySet<string>> AllRoomsAsync(CancellationToken cancellationToken)
+    public override Task<ClusterResult<IReadOnlySet<string>>> AllRoomsFromClusterAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(ClusterResult<IReadOnlySet<string>>.Local(LocalRooms()));
+
+    /// <summary>The rooms that have members on this node.</summary>
+    protected HashSet<string> LocalRooms()
     {
         lock (_lock)
         {
-            return Task.FromResult<IReadOnlySet<string>>(new HashSet<string>(_rooms.Keys, StringComparer.Ordinal));
+            return new HashSet<string>(_rooms.Keys, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>True when <paramref name="room"/> has a member on this node.</summary>
+    protected bool HasLocalRoom(string room)
+    {
+        lock (_lock)
+        {
+            return _rooms.ContainsKey(room);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PushServer.SocketIO.Protocol;
 
 namespace PushServer.SocketIO.Adapters;
@@ -37,6 +38,16 @@ public abstract class SocketIOAdapter : IAsyncDisposable
     public abstract void Broadcast(BroadcastPacket packet, BroadcastOptions options);
 
     /// <summary>
+    /// Sends <paramref name="packet"/> to every selected socket and reports where it went: how many local clients it
+    /// was queued for and whether the other nodes were reached. The default calls <see cref="Broadcast"/>.
+    /// </summary>
+    public virtual ValueTask<BroadcastResult> BroadcastAsync(BroadcastPacket packet, BroadcastOptions options, CancellationToken cancellationToken)
+    {
+        Broadcast(packet, options);
+        return ValueTask.FromResult(new BroadcastResult(-1, BroadcastReach.ThisNode));
+    }
+
+    /// <summary>
     /// Sends <paramref name="packet"/> asking each selected socket for an acknowledgement (<c>broadcastWithAck</c>).
     /// <paramref name="clientCountCallback"/> is called once per node with the number of clients it sent to;
     /// <paramref name="ack"/> is called with each client's answer as it arrives.
@@ -47,8 +58,16 @@ public abstract class SocketIOAdapter : IAsyncDisposable
     /// <summary>The ids of the local sockets selected by <paramref name="rooms"/> (all when empty) (<c>sockets</c>).</summary>
     public abstract IReadOnlySet<string> GetSockets(IReadOnlySet<string> rooms);
 
-    /// <summary>Describes the selected sockets, on every node (<c>fetchSockets</c>).</summary>
-    public abstract Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options, CancellationToken cancellationToken);
+    /// <summary>
+    /// Describes the selected sockets on every node (<c>fetchSockets</c>), saying which nodes did not answer within the
+    /// request timeout instead of failing.
+    /// </summary>
+    public abstract Task<ClusterResult<IReadOnlyList<RemoteSocket>>> FetchSocketsFromClusterAsync(
+        BroadcastOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Describes the selected sockets of this node and of every node that answered in time.</summary>
+    public async Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(BroadcastOptions options, CancellationToken cancellationToken) =>
+        (await FetchSocketsFromClusterAsync(options, cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary>Makes the selected sockets join <paramref name="rooms"/> (<c>addSockets</c>).</summary>
     public abstract void AddSockets(BroadcastOptions options, IReadOnlyCollection<string> rooms);
@@ -62,11 +81,23 @@ public abstract class SocketIOAdapter : IAsyncDisposable
     /// <summary>Sends an event to the other nodes' namespace of the same name (<c>serverSideEmit</c>).</summary>
     public abstract void ServerSideEmit(string eventName, IReadOnlyList<object?> args);
 
+    /// <summary>
+    /// Sends an event to the other nodes and collects one answer per node (<c>serverSideEmitWithAck</c>); nodes that
+    /// do not answer within the request timeout are reported as missing. The default (a single node) answers nothing.
+    /// </summary>
+    public virtual Task<ClusterResult<IReadOnlyList<JsonElement>>> ServerSideEmitWithAckAsync(
+        string eventName, IReadOnlyList<object?> args, CancellationToken cancellationToken) =>
+        Task.FromResult(ClusterResult<IReadOnlyList<JsonElement>>.Local([]));
+
     /// <summary>How many nodes share this namespace, this one included (<c>serverCount</c>).</summary>
     public abstract Task<int> ServerCountAsync(CancellationToken cancellationToken);
 
-    /// <summary>Every room known on any node (<c>allRooms</c>).</summary>
-    public abstract Task<IReadOnlySet<string>> AllRoomsAsync(CancellationToken cancellationToken);
+    /// <summary>Every room known on any node (<c>allRooms</c>), saying which nodes did not answer.</summary>
+    public abstract Task<ClusterResult<IReadOnlySet<string>>> AllRoomsFromClusterAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every room known on this node and on every node that answered in time.</summary>
+    public async Task<IReadOnlySet<string>> AllRoomsAsync(CancellationToken cancellationToken) =>
+        (await AllRoomsFromClusterAsync(cancellationToken).ConfigureAwait(false)).Value;
 
     /// <summary>
     /// Keeps the session of a socket that disconnected for a recoverable reason, for connection state recovery

@@ -58,6 +58,17 @@ public sealed class BroadcastOperator
     }
 
     /// <summary>
+    /// Emits an event to every selected socket and reports where it went: how many clients of this node it was
+    /// queued for, and whether the other nodes were reached (<see cref="BroadcastReach.ThisNodeOnlyClusterUnavailable"/>
+    /// when a cluster adapter could not hand it on).
+    /// </summary>
+    public ValueTask<BroadcastResult> EmitAsync(string eventName, IReadOnlyList<object?>? args = null, CancellationToken cancellationToken = default)
+    {
+        SocketIOSocket.ThrowIfReserved(eventName);
+        return _nsp.Adapter.BroadcastAsync(new BroadcastPacket(_nsp.Name, eventName, args is null ? [] : [.. args]), Options, cancellationToken);
+    }
+
+    /// <summary>
     /// Emits an event asking every selected client for an acknowledgement (socket.io's <c>emitWithAck</c> on a broadcast)
     /// and returns all answers once every client, on every node, has answered.
     /// </summary>
@@ -90,6 +101,13 @@ public sealed class BroadcastOperator
     /// <summary>Describes the selected sockets, on every node.</summary>
     public Task<IReadOnlyList<RemoteSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default) =>
         _nsp.Adapter.FetchSocketsAsync(Options, cancellationToken);
+
+    /// <summary>
+    /// Describes the selected sockets on every node, saying which nodes did not answer within the adapter's request
+    /// timeout (where <see cref="FetchSocketsAsync"/> keeps only what arrived).
+    /// </summary>
+    public Task<ClusterResult<IReadOnlyList<RemoteSocket>>> FetchSocketsFromClusterAsync(CancellationToken cancellationToken = default) =>
+        _nsp.Adapter.FetchSocketsFromClusterAsync(Options, cancellationToken);
 
     /// <summary>Makes the selected sockets join <paramref name="rooms"/>.</summary>
     public void SocketsJoin(params string[] rooms) => _nsp.Adapter.AddSockets(Options, rooms);

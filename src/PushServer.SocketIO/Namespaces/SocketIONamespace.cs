@@ -16,7 +16,8 @@ public sealed partial class SocketIONamespace
     private readonly Lock _handlersLock = new();
     private Func<SocketIOSocket, CancellationToken, ValueTask>[] _middlewares = [];
     private Func<SocketIOSocket, ValueTask>[] _connectionHandlers = [];
-    private readonly ConcurrentDictionary<string, Action<IReadOnlyList<object?>>> _serverSideHandlers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Func<IReadOnlyList<object?>, Action<object?>?, ValueTask>> _serverSideHandlers =
+        new(StringComparer.Ordinal);
     private readonly BroadcastOperator _all;
 
     internal SocketIONamespace(SocketIOServer server, string name, SocketIOParentNamespace? parent)
@@ -121,26 +122,71 @@ public sealed partial class SocketIONamespace
         Adapter.ServerSideEmit(eventName, args);
     }
 
+    /// <summary>
+    /// Sends an event to this namespace on the other nodes and collects one answer from each (socket.io's
+    /// <c>serverSideEmitWithAck</c>). Nodes that do not answer within the adapter's request timeout are reported in
+    /// the result instead of failing it; with the in-memory adapter the result is empty.
+    /// </summary>
+    public Task<ClusterResult<IReadOnlyList<System.Text.Json.JsonElement>>> ServerSideEmitWithAckAsync(
+        string eventName, IReadOnlyList<object?>? args = null, CancellationToken cancellationToken = default)
+    {
+        if (ReservedEventNames.IsReservedForNamespace(eventName))
+        {
+            throw new ArgumentException($"\"{eventName}\" is a reserved event name.", nameof(eventName));
+        }
+        return Adapter.ServerSideEmitWithAckAsync(eventName, args ?? [], cancellationToken);
+    }
+
     /// <summary>Handles an event another node sent with <see cref="ServerSideEmit"/>.</summary>
     public SocketIONamespace OnServerSideEmit(string eventName, Action<IReadOnlyList<object?>> handler)
     {
-        _serverSideHandlers[eventName] = handler;
+        _serverSideHandlers[eventName] = (args, _) =>
+        {
+            handler(args);
+            return default;
+        };
+        return this;
+    }
+
+    /// <summary>
+    /// Handles an event another node sent, answering it: the returned value is the acknowledgement a node that used
+    /// <see cref="ServerSideEmitWithAckAsync"/> receives (nothing is sent when the sender asked for none).
+    /// </summary>
+    public SocketIONamespace OnServerSideEmitWithAck(string eventName, Func<IReadOnlyList<object?>, ValueTask<object?>> handler)
+    {
+        _serverSideHandlers[eventName] = async (args, ack) =>
+        {
+            var answer = await handler(args).ConfigureAwait(false);
+            ack?.Invoke(answer);
+        };
         return this;
     }
 
     /// <summary>Delivers a server-side event from another node; called by cluster adapters.</summary>
-    public void DispatchServerSideEmit(string eventName, IReadOnlyList<object?> args)
+    public void DispatchServerSideEmit(string eventName, IReadOnlyList<object?> args) => DispatchServerSideEmit(eventName, args, null);
+
+    /// <summary>
+    /// Delivers a server-side event from another node; <paramref name="ack"/>, when the sender asked for an answer,
+    /// receives the handler's. Called by cluster adapters.
+    /// </summary>
+    public void DispatchServerSideEmit(string eventName, IReadOnlyList<object?> args, Action<object?>? ack)
     {
         if (_serverSideHandlers.TryGetValue(eventName, out var handler))
         {
-            try
-            {
-                handler(args);
-            }
-            catch (Exception ex)
-            {
-                Log.HandlerFailed(Server.Logger, Name, eventName, ex);
-            }
+            _ = RunServerSideHandlerAsync(eventName, handler, args, ack);
+        }
+    }
+
+    private async Task RunServerSideHandlerAsync(
+        string eventName, Func<IReadOnlyList<object?>, Action<object?>?, ValueTask> handler, IReadOnlyList<object?> args, Action<object?>? ack)
+    {
+        try
+        {
+            await handler(args, ack).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.HandlerFailed(Server.Logger, Name, eventName, ex);
         }
     }
 

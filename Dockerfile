@@ -1,0 +1,27 @@
+# PushServer container image: docker build -t pushserver . && docker run -p 2024:2024 pushserver
+# The push API stays on the container's loopback unless told otherwise; to reach it from outside, publish 9191 and
+# set both -e PUSHSERVER_PushApi__Bind=0.0.0.0 and -e PUSHSERVER_PushApi__Token=<secret> (start-up refuses one
+# without the other).
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The build embeds the socket.io client bundles from npm (src/PushServer/ClientLibrary).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN dotnet publish src/PushServer/PushServer.csproj -c Release -o /app --no-self-contained
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /app .
+# Inside a container the Socket.IO port must listen on every interface to be reachable at all.
+ENV PUSHSERVER_Server__Bind=0.0.0.0
+EXPOSE 2024 9191
+# The image's unprivileged user; the server needs no privilege (ports above 1024).
+USER app
+HEALTHCHECK --interval=15s --timeout=5s --start-period=10s --retries=3 CMD ["dotnet", "/app/pushserver.dll", "healthcheck"]
+# The server drains on SIGTERM within Shutdown:DrainSeconds (8 s), inside docker stop's default 10 s.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["dotnet", "/app/pushserver.dll"]
+CMD ["start"]

@@ -1,0 +1,76 @@
+using System.Text;
+
+namespace PushServer.LoadGenerator.Clients;
+
+/// <summary>The few Engine.IO / Socket.IO text frames the load generator needs to recognise and build.</summary>
+internal static class WireText
+{
+    public static readonly byte[] ChatMessagePrefix = "42[\"chat message\",\""u8.ToArray();
+
+    /// <summary>
+    /// Parses one Engine.IO message text (without packet separators) and reports what matters:
+    /// open, ping, the namespace CONNECT reply, chat messages and acks.
+    /// </summary>
+    public static FrameKind Classify(ReadOnlySpan<byte> frame, out ReadOnlySpan<byte> payload, out long ackId)
+    {
+        payload = default;
+        ackId = -1;
+        if (frame.IsEmpty)
+        {
+            return FrameKind.Other;
+        }
+        switch (frame[0])
+        {
+            case (byte)'0':
+                return FrameKind.Open;
+            case (byte)'2':
+                return FrameKind.Ping;
+            case (byte)'3':
+                return FrameKind.Pong;
+            case (byte)'1':
+                return FrameKind.Close;
+            case (byte)'4':
+                break;
+            default:
+                return FrameKind.Other;
+        }
+        if (frame.Length >= 2 && frame[1] == (byte)'0')
+        {
+            return FrameKind.Connected;
+        }
+        if (frame.StartsWith(ChatMessagePrefix))
+        {
+            var rest = frame[ChatMessagePrefix.Length..];
+            var end = rest.IndexOf((byte)'"');
+            payload = end < 0 ? rest : rest[..end];
+            return FrameKind.ChatMessage;
+        }
+        if (frame.Length >= 3 && frame[1] == (byte)'3')
+        {
+            long id = 0;
+            var i = 2;
+            for (; i < frame.Length && frame[i] is >= (byte)'0' and <= (byte)'9'; i++)
+            {
+                id = id * 10 + (frame[i] - '0');
+            }
+            ackId = i > 2 ? id : -1;
+            return FrameKind.Ack;
+        }
+        return FrameKind.Other;
+    }
+
+    /// <summary><c>42&lt;id&gt;["echo",&lt;id&gt;]</c>: an echo emit asking for an ack.</summary>
+    public static byte[] EchoEmit(long ackId) => Encoding.ASCII.GetBytes($"42{ackId}[\"echo\",{ackId}]");
+}
+
+internal enum FrameKind
+{
+    Other,
+    Open,
+    Ping,
+    Pong,
+    Close,
+    Connected,
+    ChatMessage,
+    Ack,
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net;
+using PushServer.LoadGenerator.Clients;
+using PushServer.LoadGenerator.Measurement;
+
+namespace PushServer.LoadGenerator.Scenarios;
+
+/// <summary>
+/// Many clients of one server, opened at a fixed rate from several loopback source addresses, with shared
+/// counters: how many joined <c>/</c>, how many chat messages arrived and how late.
+/// </summary>
+internal sealed class Fleet : IAsyncDisposable
+{
+    private readonly List<ILoadClient> _clients = [];
+    private readonly TaskCompletionSource _allConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _connected;
+    private int _closed;
+    private long _delivered;
+    private int _target;
+
+    public LatencyRecorder Latency { get; } = new();
+
+    public int Connected => Volatile.Read(ref _connected);
+
+    public int Closed => Volatile.Read(ref _closed);
+
+    public long Delivered => Interlocked.Read(ref _delivered);
+
+    public IReadOnlyList<ILoadClient> Clients => _clients;
+
+    /// <summary>Opens <paramref name="count"/> WebSocket clients, <paramref name="perSecond"/> a second, and waits until all joined.</summary>
+    public async Task OpenAsync(IPEndPoint server, int count, int perSecond, int eio, int sourceAddresses, Func<Fleet, IClientEvents>? events, TimeSpan timeout)
+    {
+        _target = count;
+        var sources = new SourceAddressPool(sourceAddresses);
+        var started = Stopwatch.GetTimestamp();
+        var pending = new List<Task<WebSocketLoadClient>>();
+        using var cts = new CancellationTokenSource(timeout);
+        for (var i = 0; i < count; i++)
+        {
+            // Pace the connection attempts: client i starts at i / perSecond seconds.
+            var due = TimeSpan.FromSeconds((double)i / perSecond) - Stopwatch.GetElapsedTime(started);
+            if (due > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(due, cts.Token).ConfigureAwait(false);
+            }
+            pending.Add(WebSocketLoadClient.ConnectAsync(server, sources.Next(), eio, events?.Invoke(this) ?? new Counting(this), cts.Token));
+        }
+        foreach (var client in pending)
+        {
+            _clients.Add(await client.ConfigureAwait(false));
+        }
+        await _allConnected.Task.WaitAsync(cts.Token).ConfigureAwait(false);
+    }
+
+    internal void OnConnected()
+    {
+        if (Interlocked.Increment(ref _connected) == _target)
+        {
+            _allConnected.TrySetResult();
+        }
+    }
+
+    internal void OnDelivered(ReadOnlySpan<byte> text)
+    {
+        Interlocked.Increment(ref _delivered);
+        if (long.TryParse(text, out var sentAt))
+        {
+            Latency.Record((Stopwatch.GetTimestamp() - sentAt) * 1_000_000 / Stopwatch.Frequency);
+        }
+    }
+
+    internal void OnClosed() => Interlocked.Increment(ref _closed);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var chunk in _clients.Chunk(500))
+        {
+            await Task.WhenAll(chunk.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The default per-client events: count joins, deliveries and closes.</summary>
+    private sealed class Counting(Fleet fleet) : IClientEvents
+    {
+        public void OnConnected() => fleet.OnConnected();
+
+        public void OnChatMessage(ReadOnlySpan<byte> text) => fleet.OnDelivered(text);
+
+        public void OnAck(long ackId)
+        {
+        }
+
+        public void OnClosed(Exception? error) => fleet.OnClosed();
+    }
+}

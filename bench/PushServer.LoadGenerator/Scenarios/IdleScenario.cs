@@ -1,0 +1,23 @@
+using PushServer.LoadGenerator.Measurement;
+
+namespace PushServer.LoadGenerator.Scenarios;
+
+/// <summary>N idle connections: the server's resident memory per connection.</summary>
+internal static class IdleScenario
+{
+    public static async Task<ScenarioResult> RunAsync(LoadOptions options)
+    {
+        var server = new ProcessSampler(options.ServerPid);
+        var before = server.RssBytes();
+        await using var fleet = new Fleet();
+        await fleet.OpenAsync(options.Server, options.Clients, options.ConnectRate, options.Eio, options.SourceAddresses, null, TimeSpan.FromMinutes(5));
+        // Let allocations settle (first heartbeats, GC) before reading the footprint.
+        await Task.Delay(TimeSpan.FromSeconds(options.HoldSeconds));
+        var after = server.RssBytes();
+        return new ScenarioResult("idle")
+            .Set("eio", options.Eio)
+            .Set("clients", options.Clients)
+            .Set("serverRssMiB", after / 1048576.0)
+            .Set("serverBytesPerConnection", (double)(after - before) / options.Clients);
+    }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Runs the same scenarios against the pushserver executable and the Node reference server (socket.io 4.8,
+# bench/reference), each started fresh for every run, 3 runs each, and prints a Markdown table of medians
+# with min–max and the ratio PushServer / reference. Loopback only; every run is bounded.
+#
+#   bench/compare.sh [RESULTS.jsonl]        (QUICK=1 for a short smoke run with small client counts)
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+results=${1:-$(mktemp --suffix=.jsonl)}
+runs=${RUNS:-3}
+big=${BIG_N:-10000}
+small=${SMALL_N:-1000}
+if [ "${QUICK:-}" = 1 ]; then runs=1; big=500; small=100; fi
+
+ulimit -n 20000 2>/dev/null || true
+dotnet build "$root/src/PushServer" -c Release -v quiet -nologo >/dev/null
+dotnet build "$root/bench/PushServer.LoadGenerator" -c Release -v quiet -nologo >/dev/null
+(cd "$root/bench/reference" && [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+loadgen="$root/bench/PushServer.LoadGenerator/bin/Release/net10.0/loadgen"
+
+server_pid=
+stop_server() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=; fi
+}
+trap stop_server EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# start_server pushserver|reference: sets server_pid, port, push_port
+start_server() {
+  port=$(free_port); push_port=$(free_port)
+  case "$1" in
+    pushserver)
+      dotnet "$root/src/PushServer/bin/Release/net10.0/pushserver.dll" start --port "$port" --push-port "$push_port" --bind 127.0.0.1 --log-level Warning >/dev/null 2>&1 &
+      ;;
+    reference)
+      node "$root/bench/reference/server.js" "$port" "$push_port" >/dev/null 2>&1 &
+      ;;
+  esac
+  server_pid=$!
+  for _ in $(seq 1 200); do
+    if (exec 3<>/dev/tcp/127.0.0.1/"$push_port") 2>/dev/null; then return 0; fi
+    sleep 0.05
+  done
+  echo "$1 did not start" >&2; return 1
+}
+
+run() { # run LABEL SCENARIO ARGS...
+  local label=$1 scenario=$2; shift 2
+  start_server "$label"
+  timeout 300 "$loadgen" "$scenario" --server 127.0.0.1:"$port" --push http://127.0.0.1:"$push_port"/ \
+    --server-pid "$server_pid" --label "$label" "$@" | tee -a "$results" >&2 || echo "run failed: $label $scenario $*" >&2
+  stop_server
+}
+
+scenarios=(
+  "idle --clients $small"
+  "idle --clients $big"
+  "broadcast --clients $small --broadcasts 5"
+  "broadcast --clients $big --broadcasts 5"
+  "broadcast --clients $big --bps 2 --seconds 5"
+  "broadcast --clients $big --bps 10 --seconds 5 --drain-seconds 20"
+  "echo --clients 100 --seconds 10"
+  "broadcast --clients $big --broadcasts 5 --eio 3"
+  "echo --clients 100 --seconds 10 --eio 3"
+)
+for scenario in "${scenarios[@]}"; do
+  for _ in $(seq 1 "$runs"); do
+    for label in pushserver reference; do
+      # shellcheck disable=SC2086
+      run "$label" $scenario
+    done
+  done
+done
+
+"$loadgen" report "$results"
+echo "raw results: $results" >&2

@@ -1,0 +1,15 @@
+namespace PushServer.SocketIO.Redis;
+
+/// <summary>Every log event id of the Redis adapter, in one table so ids stay stable and unique.</summary>
+internal static class RedisEventIds
+{
+    public const int Unreachable = 4001;
+    public const int ConnectionLost = 4002;
+    public const int ConnectionRestored = 4003;
+    public const int Connected = 4004;
+    public const int MalformedMessage = 4010;
+    public const int PublishFailed = 4011;
+    public const int RequestFailed = 4012;
+    public const int ClusterQueryIncomplete = 4013;
+    public const int SubscribeFailed = 4014;
+}

@@ -1,0 +1,46 @@
+using PushServer.Configuration;
+using PushServer.SocketIO;
+
+namespace PushServer.Behaviours;
+
+/// <summary>
+/// Lets clients join and leave rooms by emitting the configured events, for allowed room names only, and answers
+/// through the client's ack: <c>{"ok":true,"room":"news"}</c> or <c>{"ok":false,"room":…,"error":…}</c>.
+/// </summary>
+internal static class ClientRoomsBehaviour
+{
+    // Longer names are refused outright: they can only be a mistake or an attempt to grow server memory.
+    private const int MaxRoomNameLength = 256;
+
+    /// <summary>Registers the join and leave handlers when any room is allowed.</summary>
+    public static void Apply(SocketIOServer io, RoomSettings settings)
+    {
+        if (settings.Allowed.Count == 0)
+        {
+            return;
+        }
+        var patterns = settings.Allowed.Select(p => new RoomPattern(p)).ToList();
+        io.Of(settings.Namespace).OnConnection(socket =>
+        {
+            socket.On(settings.JoinEvent, e => Answer(e, patterns, room => socket.Join(room)));
+            socket.On(settings.LeaveEvent, e => Answer(e, patterns, room => socket.Leave(room)));
+        });
+    }
+
+    private static void Answer(SocketIOEvent e, List<RoomPattern> patterns, Action<string> apply)
+    {
+        var room = e.Args.Count > 0 && e.Args[0].ValueKind == System.Text.Json.JsonValueKind.String ? e.Args.GetString(0) : null;
+        if (room is null || room.Length == 0 || room.Length > MaxRoomNameLength)
+        {
+            e.Ack(new { ok = false, error = "the first argument must be a room name of 1 to 256 characters" });
+            return;
+        }
+        if (!patterns.Any(p => p.Matches(room)))
+        {
+            e.Ack(new { ok = false, room, error = "room not allowed" });
+            return;
+        }
+        apply(room);
+        e.Ack(new { ok = true, room });
+    }
+}

@@ -1,0 +1,84 @@
+using PushServer.Configuration;
+using PushServer.SocketIO;
+
+namespace PushServer.Behaviours;
+
+/// <summary>
+/// Applies the configured relay rules: each listens for a client event on its namespace and re-emits it to
+/// everyone, a room, or the sender's rooms, or answers it through the client's ack.
+/// </summary>
+internal static class RelayBehaviour
+{
+    /// <summary>Registers every rule that is not switched off.</summary>
+    public static void Apply(SocketIOServer io, RelaySettings settings)
+    {
+        foreach (var group in settings.Rules.Where(r => r.Value.To != RelayTarget.None).GroupBy(r => r.Value.Namespace))
+        {
+            var rules = group.ToList();
+            io.Of(group.Key).OnConnection(socket =>
+            {
+                foreach (var (eventName, rule) in rules)
+                {
+                    socket.On(eventName, e => Relay(socket, eventName, rule, e));
+                }
+            });
+        }
+    }
+
+    private static void Relay(SocketIOSocket socket, string eventName, RelayRule rule, SocketIOEvent e)
+    {
+        var args = e.Args.ToEmitArguments();
+        var emitAs = rule.EmitAs.Length > 0 ? rule.EmitAs : eventName;
+        var nsp = socket.Namespace;
+        switch (rule.To)
+        {
+            case RelayTarget.Ack:
+                e.Ack(args);
+                return;
+            case RelayTarget.All:
+                if (rule.IncludeSender)
+                {
+                    nsp.Emit(emitAs, args);
+                }
+                else
+                {
+                    socket.Broadcast.Emit(emitAs, args);
+                }
+                break;
+            case RelayTarget.Room:
+                if (args.Length == 0 || e.Args.GetString(0) is not { Length: > 0 } room)
+                {
+                    // Nothing says where to: the client's mistake, answered through its ack when it asked for one.
+                    e.Ack(new { error = "the first argument must name the room" });
+                    return;
+                }
+                var rest = args[1..];
+                if (rule.IncludeSender)
+                {
+                    nsp.To(room).Emit(emitAs, rest);
+                }
+                else
+                {
+                    socket.To(room).Emit(emitAs, rest);
+                }
+                break;
+            case RelayTarget.SenderRooms:
+                var rooms = socket.Rooms.Where(r => r != socket.Id).ToList();
+                if (rooms.Count == 0)
+                {
+                    break;
+                }
+                if (rule.IncludeSender)
+                {
+                    nsp.To(rooms).Emit(emitAs, args);
+                }
+                else
+                {
+                    socket.To(rooms).Emit(emitAs, args);
+                }
+                break;
+        }
+        // Confirms the relay to a client that asked for an ack.
+        e.Ack();
+    }
+}

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using PushServer.Configuration;
+
+namespace PushServer.Cli;
+
+/// <summary>
+/// The flags that override configuration, shared by <c>start</c>, <c>config check</c> and <c>config print</c>. None has a
+/// default of its own: an absent flag leaves the configured value in place.
+/// </summary>
+internal sealed class ServerFlags
+{
+    public Option<string?> Config { get; } = new("--config", "-c")
+    {
+        Description = "Configuration file (default: config/pushserver.json in the working directory or beside the executable)",
+        HelpName = "FILE",
+    };
+
+    public Option<int?> Port { get; } = PortOption("--port", "Socket.IO port (default: 2024) [Server:Port]");
+
+    public Option<string?> Bind { get; } = new("--bind") { Description = "Socket.IO address (default: 0.0.0.0) [Server:Bind]", HelpName = "ADDRESS" };
+
+    public Option<int?> PushPort { get; } = PortOption("--push-port", "Push API port (default: 9191) [PushApi:Port]");
+
+    public Option<string?> PushBind { get; } = new("--push-bind")
+    {
+        Description = "Push API address (default: 127.0.0.1; any other needs --push-token) [PushApi:Bind]",
+        HelpName = "ADDRESS",
+    };
+
+    public Option<string?> PushToken { get; } = new("--push-token")
+    {
+        Description = "Bearer token required on the push API [PushApi:Token]",
+        HelpName = "TOKEN",
+    };
+
+    public Option<string?> Redis { get; } = new("--redis")
+    {
+        Description = "Redis URL (redis://[:password@]host:port[/db]): nodes share rooms and broadcasts, compatible with Node's @socket.io/redis-adapter [Redis:Url]",
+        HelpName = "URL",
+    };
+
+    public Option<string?> LogLevel { get; } = new("--log-level")
+    {
+        Description = "Minimum log level (default: Information) [Logging:Level]",
+        HelpName = "LEVEL",
+    };
+
+    public Option<string?> LogFormat { get; } = new("--log-format")
+    {
+        Description = "Log format: text or json (default: text) [Logging:Format]",
+        HelpName = "FORMAT",
+    };
+
+    public Option<string[]> CorsOrigin { get; } = new("--cors-origin")
+    {
+        Description = "Allowed cross-origin client origin, or *; repeat for several; replaces the configured list [EngineIO:Cors:Origins]",
+        HelpName = "ORIGIN",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<bool?> AllowEIO3 { get; } = new("--allow-eio3")
+    {
+        Description = "Accept socket.io 1.x/2.x clients (Engine.IO v3): true or false (default: true) [EngineIO:AllowEIO3]",
+        HelpName = "BOOL",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    public ServerFlags()
+    {
+        LogLevel.AcceptOnlyFromAmong(LoggingSettingsValidator.Levels);
+        LogFormat.AcceptOnlyFromAmong("text", "json");
+        Redis.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string?>();
+            if (value is not null && !RedisOptionsValidator.IsRedisUrl(value))
+            {
+                result.AddError($"--redis must be a redis:// or rediss:// URL with a host (got \"{value}\").");
+            }
+        });
+    }
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Config, Port, Bind, PushPort, PushBind, PushToken, Redis, LogLevel, LogFormat, CorsOrigin, AllowEIO3 })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The flags given, as configuration overrides.</summary>
+    public ConfigurationOverrides ToOverrides(ParseResult parse)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        void Set(string key, object? value)
+        {
+            if (value is not null)
+            {
+                values[key] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        Set("Server:Port", parse.GetValue(Port));
+        Set("Server:Bind", parse.GetValue(Bind));
+        Set("PushApi:Port", parse.GetValue(PushPort));
+        Set("PushApi:Bind", parse.GetValue(PushBind));
+        Set("PushApi:Token", parse.GetValue(PushToken));
+        Set("Redis:Url", parse.GetValue(Redis));
+        Set("Logging:Level", parse.GetValue(LogLevel));
+        Set("Logging:Format", parse.GetValue(LogFormat));
+        if (parse.GetResult(AllowEIO3) is not null)
+        {
+            // A bare --allow-eio3 means true.
+            Set("EngineIO:AllowEIO3", (parse.GetValue(AllowEIO3) ?? true) ? "true" : "false");
+        }
+        var origins = parse.GetValue(CorsOrigin);
+        return new ConfigurationOverrides
+        {
+            Values = values,
+            CorsOrigins = origins is { Length: > 0 } ? origins : null,
+        };
+    }
+
+    /// <summary>Loads the configuration these flags point at and override.</summary>
+    public LoadedConfiguration Load(ParseResult parse) =>
+        PushServerConfiguration.Load(parse.GetValue(Config), ToOverrides(parse));
+
+    private static Option<int?> PortOption(string name, string description)
+    {
+        var option = new Option<int?>(name) { Description = description, HelpName = "PORT" };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, out var port) && port is < 0 or > 65535)
+            {
+                result.AddError($"{name} must be between 0 and 65535 (got {port}).");
+            }
+        });
+        return option;
+    }
+}

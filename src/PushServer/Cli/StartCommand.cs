@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PushServer.Configuration;
+using PushServer.Hosting;
+
+namespace PushServer.Cli;
+
+/// <summary><c>pushserver start</c>: runs the server until SIGTERM or Ctrl+C, then drains and exits 0.</summary>
+internal static class StartCommand
+{
+    public static Command Create()
+    {
+        var flags = new ServerFlags();
+        var command = new Command("start", "Run the server: Socket.IO clients on --port, the push API on --push-port");
+        flags.AddTo(command);
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, flags, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, ServerFlags flags, CancellationToken cancellationToken)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        LoadedConfiguration loaded;
+        try
+        {
+            loaded = flags.Load(parse);
+        }
+        catch (ConfigurationFileException ex)
+        {
+            await error.WriteLineAsync("pushserver: " + ex.Message).ConfigureAwait(false);
+            return (int)ExitCode.ConfigInvalid;
+        }
+        var problems = ConfigurationCheck.Run(loaded);
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                await error.WriteLineAsync("pushserver: configuration error: " + problem).ConfigureAwait(false);
+            }
+            return (int)ExitCode.ConfigInvalid;
+        }
+
+        await using var app = PushServerHost.Build(loaded);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FindBindFailure(ex) is { } bindFailure)
+        {
+            await error.WriteLineAsync("pushserver: " + Describe(bindFailure, app)).ConfigureAwait(false);
+            return (int)ExitCode.AddressInUse;
+        }
+        catch (OptionsValidationException ex)
+        {
+            // Checked above already; kept for options validated only inside the host.
+            await error.WriteLineAsync("pushserver: configuration error: " + string.Join(" ", ex.Failures)).ConfigureAwait(false);
+            return (int)ExitCode.ConfigInvalid;
+        }
+        PushServerHost.LogListening(app);
+        await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+        return (int)ExitCode.Ok;
+    }
+
+    private static Exception? FindBindFailure(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is AddressInUseException
+                || e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse or SocketError.AddressNotAvailable or SocketError.AccessDenied })
+            {
+                return ex;
+            }
+        }
+        return null;
+    }
+
+    private static string Describe(Exception failure, Microsoft.AspNetCore.Builder.WebApplication app)
+    {
+        // Kestrel's message names the address: "Failed to bind to address http://127.0.0.1:9191: address already in use."
+        var message = failure is IOException && failure.Message.StartsWith("Failed to bind", StringComparison.Ordinal)
+            ? failure.Message.TrimEnd('.')
+            : "cannot listen: " + failure.Message.TrimEnd('.');
+        var server = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
+        var push = app.Services.GetRequiredService<IOptions<PushApiOptions>>().Value;
+        var key = message.Contains($":{push.Port}", StringComparison.Ordinal) ? "PushApi:Port, --push-port"
+            : message.Contains($":{server.Port}", StringComparison.Ordinal) ? "Server:Port, --port"
+            : "Server:Port / PushApi:Port";
+        return $"{message} ({key})";
+    }
+}

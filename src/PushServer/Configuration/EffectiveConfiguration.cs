@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace PushServer.Configuration;
+
+/// <summary>The configuration a server would run with, as JSON shaped like the configuration file, secrets masked.</summary>
+internal static class EffectiveConfiguration
+{
+    /// <summary>What replaces a secret that is set.</summary>
+    public const string Mask = "***";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>Renders <paramref name="loaded"/> after binding; call <see cref="ConfigurationCheck.Run"/> first.</summary>
+    public static string Render(LoadedConfiguration loaded)
+    {
+        var services = new ServiceCollection().AddPushServerOptions(loaded).BuildServiceProvider();
+        var pushApi = Get<PushApiOptions>(services);
+        var redis = Get<RedisOptions>(services);
+        var root = new JsonObject
+        {
+            [ServerOptions.Section] = Node(Get<ServerOptions>(services)),
+            [PushApiOptions.Section] = Node(pushApi),
+            [EngineIOSettings.Section] = Node(Get<EngineIOSettings>(services)),
+            [SocketIOSettings.Section] = Node(Get<SocketIOSettings>(services)),
+            [LoggingSettings.Section] = Node(Get<LoggingSettings>(services)),
+            [ShutdownOptions.Section] = Node(Get<ShutdownOptions>(services)),
+            [RedisOptions.Section] = Node(redis),
+            [RelaySettings.Section] = Node(Get<RelaySettings>(services)),
+            [RoomSettings.Section] = Node(Get<RoomSettings>(services)),
+            [AuthSettings.Section] = Node(Get<AuthSettings>(services)),
+            [WebMsgSenderSettings.Section] = Node(Get<WebMsgSenderSettings>(services)),
+            [WebhookSettings.Section] = Node(Get<WebhookSettings>(services)),
+        };
+        if (root[WebhookSettings.Section]!["Secret"]!.GetValue<string>().Length > 0)
+        {
+            root[WebhookSettings.Section]!["Secret"] = Mask;
+        }
+        if (root[AuthSettings.Section]!["Secret"]!.GetValue<string>().Length > 0)
+        {
+            root[AuthSettings.Section]!["Secret"] = Mask;
+        }
+        if (pushApi.Token.Length > 0)
+        {
+            root[PushApiOptions.Section]!["Token"] = Mask;
+        }
+        root[RedisOptions.Section]!["Url"] = MaskUrl(redis.Url);
+        return root.ToJsonString(Json);
+    }
+
+    /// <summary>Hides the password (user info) of a URL.</summary>
+    public static string MaskUrl(string url)
+    {
+        if (url.Length == 0 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.UserInfo.Length == 0)
+        {
+            return url;
+        }
+        return new UriBuilder(uri) { UserName = Mask, Password = "" }.Uri.ToString();
+    }
+
+    private static T Get<T>(IServiceProvider services)
+        where T : class => services.GetRequiredService<IOptions<T>>().Value;
+
+    private static JsonNode Node<T>(T value) => JsonSerializer.SerializeToNode(value, Json)!;
+}

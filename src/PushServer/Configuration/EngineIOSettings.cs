@@ -1,0 +1,96 @@
+using PushServer.EngineIO;
+
+namespace PushServer.Configuration;
+
+/// <summary>
+/// Engine.IO settings as configured (section <c>EngineIO</c>): durations in milliseconds and transports by name,
+/// as socket.io's own options are written. <see cref="ApplyTo"/> maps them onto <see cref="EngineIOOptions"/>.
+/// </summary>
+internal sealed class EngineIOSettings
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "EngineIO";
+
+    private static readonly EngineIOOptions Defaults = new();
+
+    /// <summary>socket.io's <c>pingInterval</c> in ms (25000).</summary>
+    public int PingInterval { get; set; } = (int)Defaults.PingInterval.TotalMilliseconds;
+
+    /// <summary>socket.io's <c>pingTimeout</c> in ms (20000).</summary>
+    public int PingTimeout { get; set; } = (int)Defaults.PingTimeout.TotalMilliseconds;
+
+    /// <summary>socket.io's <c>upgradeTimeout</c> in ms (10000).</summary>
+    public int UpgradeTimeout { get; set; } = (int)Defaults.UpgradeTimeout.TotalMilliseconds;
+
+    /// <summary>socket.io's <c>maxHttpBufferSize</c> in bytes (1e6).</summary>
+    public int MaxHttpBufferSize { get; set; } = Defaults.MaxHttpBufferSize;
+
+    /// <summary>Bytes a slow client may have queued before it is disconnected (1 MiB).</summary>
+    public long MaxOutboundQueueBytes { get; set; } = Defaults.MaxOutboundQueueBytes;
+
+    /// <summary>Both transports, as socket.io.</summary>
+    public static readonly IReadOnlyList<string> DefaultTransports = ["polling", "websocket"];
+
+    /// <summary>
+    /// Enabled transports: <c>polling</c>, <c>websocket</c>. Empty until bound, because the configuration binder appends
+    /// to a list it finds filled; none configured means <see cref="DefaultTransports"/>.
+    /// </summary>
+    public List<string> Transports { get; set; } = [];
+
+    /// <summary>Whether polling sessions may upgrade to WebSocket.</summary>
+    public bool AllowUpgrades { get; set; } = Defaults.AllowUpgrades;
+
+    /// <summary>Whether socket.io 1.x/2.x clients (Engine.IO v3) are accepted.</summary>
+    public bool AllowEIO3 { get; set; } = Defaults.AllowEIO3;
+
+    /// <summary>Cross-origin rules.</summary>
+    public CorsSettings Cors { get; set; } = new();
+
+    /// <summary>Whether WebSocket messages may be compressed.</summary>
+    public bool PerMessageDeflate { get; set; } = Defaults.PerMessageDeflate;
+
+    /// <summary>Whether polling responses may be compressed.</summary>
+    public bool HttpCompression { get; set; } = Defaults.HttpCompression;
+
+    /// <summary>Copies the settings onto the library options.</summary>
+    public void ApplyTo(EngineIOOptions options)
+    {
+        options.PingInterval = TimeSpan.FromMilliseconds(PingInterval);
+        options.PingTimeout = TimeSpan.FromMilliseconds(PingTimeout);
+        options.UpgradeTimeout = TimeSpan.FromMilliseconds(UpgradeTimeout);
+        options.MaxHttpBufferSize = MaxHttpBufferSize;
+        options.MaxOutboundQueueBytes = MaxOutboundQueueBytes;
+        options.Transports = ParseTransports(Transports);
+        options.AllowUpgrades = AllowUpgrades;
+        options.AllowEIO3 = AllowEIO3;
+        options.Cors = new EngineCorsOptions { Origins = [.. Cors.Origins], Credentials = Cors.Credentials };
+        options.PerMessageDeflate = PerMessageDeflate;
+        options.HttpCompression = HttpCompression;
+    }
+
+    /// <summary>The transport flags named in <paramref name="names"/>; unknown names are ignored (validation reports them).</summary>
+    public static EngineTransports ParseTransports(IEnumerable<string> names)
+    {
+        var result = EngineTransports.None;
+        foreach (var name in names)
+        {
+            result |= name.Trim().ToLowerInvariant() switch
+            {
+                "polling" => EngineTransports.Polling,
+                "websocket" => EngineTransports.WebSocket,
+                _ => EngineTransports.None,
+            };
+        }
+        return result;
+    }
+}
+
+/// <summary>Cross-origin settings (section <c>EngineIO:Cors</c>).</summary>
+internal sealed class CorsSettings
+{
+    /// <summary>Allowed origins besides the server's own, or <c>*</c>. Empty: same origin only.</summary>
+    public List<string> Origins { get; set; } = [];
+
+    /// <summary>Whether cross-origin requests may carry cookies.</summary>
+    public bool Credentials { get; set; }
+}

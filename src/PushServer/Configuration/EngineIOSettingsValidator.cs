@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+
+namespace PushServer.Configuration;
+
+/// <summary>Checks <see cref="EngineIOSettings"/>; each message names the key.</summary>
+internal sealed class EngineIOSettingsValidator : IValidateOptions<EngineIOSettings>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, EngineIOSettings options)
+    {
+        var errors = new List<string>();
+        OptionChecks.Positive(errors, "EngineIO:PingInterval", options.PingInterval);
+        OptionChecks.Positive(errors, "EngineIO:PingTimeout", options.PingTimeout);
+        OptionChecks.Positive(errors, "EngineIO:UpgradeTimeout", options.UpgradeTimeout);
+        OptionChecks.Positive(errors, "EngineIO:MaxHttpBufferSize", options.MaxHttpBufferSize);
+        OptionChecks.Positive(errors, "EngineIO:MaxOutboundQueueBytes", options.MaxOutboundQueueBytes);
+        foreach (var transport in options.Transports)
+        {
+            if (EngineIOSettings.ParseTransports([transport]) == PushServer.EngineIO.EngineTransports.None)
+            {
+                errors.Add($"EngineIO:Transports has an unknown transport \"{transport}\" (known: polling, websocket).");
+            }
+        }
+        foreach (var origin in options.Cors.Origins)
+        {
+            if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                && uri.AbsolutePath == "/" && !origin.EndsWith('/')))
+            {
+                errors.Add($"EngineIO:Cors:Origins has \"{origin}\", which is neither * nor an origin such as https://app.example.com.");
+            }
+        }
+        if (options.Cors.Credentials && options.Cors.Origins.Contains("*"))
+        {
+            errors.Add("EngineIO:Cors:Credentials cannot be true with the origin *; list the origins instead.");
+        }
+        return OptionChecks.Result(errors);
+    }
+}

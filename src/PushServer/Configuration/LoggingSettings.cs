@@ -1,0 +1,27 @@
+namespace PushServer.Configuration;
+
+/// <summary>Log settings (section <c>Logging</c>).</summary>
+internal sealed class LoggingSettings
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "Logging";
+
+    /// <summary>Information shows start-up, pushes and client mistakes; connection events need Debug.</summary>
+    public const string DefaultLevel = "Information";
+
+    /// <summary>Minimum level: Verbose, Debug, Information, Warning, Error or Fatal.</summary>
+    public string Level { get; set; } = DefaultLevel;
+
+    /// <summary><c>text</c> (readable console) or <c>json</c> (compact JSON, one event a line).</summary>
+    public string Format { get; set; } = "text";
+
+    /// <summary>
+    /// Levels per source (logger category prefix). ASP.NET Core's request logs default to Warning because every
+    /// long-poll would otherwise log two lines.
+    /// </summary>
+    public Dictionary<string, string> Overrides { get; set; } = new(StringComparer.Ordinal)
+    {
+        ["Microsoft.AspNetCore"] = "Warning",
+        ["Microsoft.Hosting.Lifetime"] = "Information",
+    };
+}

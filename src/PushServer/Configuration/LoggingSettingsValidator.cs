@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+
+namespace PushServer.Configuration;
+
+/// <summary>Checks <see cref="LoggingSettings"/>; each message names the key.</summary>
+internal sealed class LoggingSettingsValidator : IValidateOptions<LoggingSettings>
+{
+    /// <summary>Level names accepted, Serilog's and Microsoft.Extensions.Logging's.</summary>
+    public static readonly string[] Levels = ["Verbose", "Trace", "Debug", "Information", "Warning", "Error", "Fatal", "Critical"];
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, LoggingSettings options)
+    {
+        var errors = new List<string>();
+        if (!IsLevel(options.Level))
+        {
+            errors.Add($"Logging:Level must be one of {string.Join(", ", Levels)} (got \"{options.Level}\").");
+        }
+        if (options.Format is not ("text" or "json"))
+        {
+            errors.Add($"Logging:Format must be text or json (got \"{options.Format}\").");
+        }
+        foreach (var (source, level) in options.Overrides)
+        {
+            if (!IsLevel(level))
+            {
+                errors.Add($"Logging:Overrides:{source} must be one of {string.Join(", ", Levels)} (got \"{level}\").");
+            }
+        }
+        return OptionChecks.Result(errors);
+    }
+
+    private static bool IsLevel(string? level) => Levels.Contains(level, StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,47 @@
+namespace PushServer.Configuration;
+
+/// <summary>The push API listener (configuration section <c>PushApi</c>).</summary>
+internal sealed class PushApiOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "PushApi";
+
+    /// <summary>phpsocket.io's inner HTTP worker listens on 9191; backends written for it post there unchanged.</summary>
+    public const int DefaultPort = 9191;
+
+    /// <summary>The push API can reach every client, so by default only this machine may call it.</summary>
+    public const string DefaultBind = "127.0.0.1";
+
+    /// <summary>Pushes are small JSON documents; 1 MiB matches the clients' own message cap (maxHttpBufferSize).</summary>
+    public const long DefaultMaxBodyBytes = 1024 * 1024;
+
+    /// <summary>A prefix keeps user rooms apart from socket ids and rooms the application names itself.</summary>
+    public const string DefaultUserRoomPattern = "uid:{uid}";
+
+    /// <summary>TCP port of the push API; 0 lets the system choose.</summary>
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>Address of the push API. Anything but a loopback address requires <see cref="Token"/>.</summary>
+    public string Bind { get; set; } = DefaultBind;
+
+    /// <summary>Bearer token every push request must carry; empty disables the check (loopback only).</summary>
+    public string Token { get; set; } = "";
+
+    /// <summary>Largest request body accepted; larger requests get 413.</summary>
+    public long MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
+
+    /// <summary>
+    /// Room that holds a user's sockets; <c>{uid}</c> is replaced by the user id. The web-msg-sender form
+    /// (<c>type=publish&amp;to=UID</c>) pushes to this room.
+    /// </summary>
+    public string UserRoomPattern { get; set; } = DefaultUserRoomPattern;
+
+    /// <summary>
+    /// Whether the web-msg-sender form escapes <c>content</c> as HTML before emitting it. web-msg-sender does, because
+    /// its page inserts messages as HTML; keep it on unless every client inserts text safely.
+    /// </summary>
+    public bool EscapeFormContent { get; set; } = true;
+
+    /// <summary>The room of user <paramref name="uid"/>.</summary>
+    public string UserRoom(string uid) => UserRoomPattern.Replace("{uid}", uid, StringComparison.Ordinal);
+}

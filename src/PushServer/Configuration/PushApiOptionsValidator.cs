@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+
+namespace PushServer.Configuration;
+
+/// <summary>Checks <see cref="PushApiOptions"/>; each message names the key.</summary>
+internal sealed class PushApiOptionsValidator(IOptions<ServerOptions> server) : IValidateOptions<PushApiOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, PushApiOptions options)
+    {
+        var errors = new List<string>();
+        OptionChecks.Port(errors, "PushApi:Port", options.Port);
+        if (OptionChecks.Bind(errors, "PushApi:Bind", options.Bind, out var bind)
+            && !bind.IsLoopback && string.IsNullOrEmpty(options.Token))
+        {
+            errors.Add($"PushApi:Bind is {options.Bind}, not a loopback address, so PushApi:Token must be set " +
+                "(--push-token or PUSHSERVER_PushApi__Token): anyone who reaches the push port could push to every client.");
+        }
+        if (options.Port != 0 && options.Port == server.Value.Port)
+        {
+            errors.Add($"PushApi:Port must differ from Server:Port (both are {options.Port}).");
+        }
+        if (options.MaxBodyBytes <= 0)
+        {
+            errors.Add($"PushApi:MaxBodyBytes must be positive (got {options.MaxBodyBytes}).");
+        }
+        if (string.IsNullOrWhiteSpace(options.UserRoomPattern) || !options.UserRoomPattern.Contains("{uid}", StringComparison.Ordinal))
+        {
+            errors.Add($"PushApi:UserRoomPattern must contain {{uid}} (got \"{options.UserRoomPattern}\").");
+        }
+        if (options.Token.Length > 0 && options.Token.Any(char.IsWhiteSpace))
+        {
+            errors.Add("PushApi:Token must not contain whitespace.");
+        }
+        return OptionChecks.Result(errors);
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Options;
+
+namespace PushServer.Configuration;
+
+/// <summary>Checks <see cref="RedisOptions"/>; each message names the key.</summary>
+internal sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, RedisOptions options)
+    {
+        var errors = new List<string>();
+        if (options.Url.Length > 0 && !IsRedisUrl(options.Url))
+        {
+            errors.Add("Redis:Url must be a redis:// or rediss:// URL with a host, such as redis://127.0.0.1:6379.");
+        }
+        return OptionChecks.Result(errors);
+    }
+
+    /// <summary>True for an absolute <c>redis://</c> or <c>rediss://</c> URL with a host.</summary>
+    public static bool IsRedisUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "redis" or "rediss" && uri.Host.Length > 0;
+}

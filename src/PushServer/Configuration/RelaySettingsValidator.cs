@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+
+namespace PushServer.Configuration;
+
+/// <summary>Checks the relay rules, each message naming the rule's key.</summary>
+internal sealed class RelaySettingsValidator(IOptions<SocketIOSettings> socketIO) : IValidateOptions<RelaySettings>
+{
+    // socket.io refuses to emit these: they are the client library's own events.
+    private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal)
+    {
+        "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener",
+    };
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, RelaySettings options)
+    {
+        var errors = new List<string>();
+        foreach (var (eventName, rule) in options.Rules)
+        {
+            var key = $"Relay:Rules:{eventName}";
+            if (eventName.Length == 0 || Reserved.Contains(eventName))
+            {
+                errors.Add($"{key}: '{eventName}' cannot be relayed: clients never send it as an event.");
+            }
+            if (!RelayTarget.Values.Contains(rule.To))
+            {
+                errors.Add($"{key}:To must be one of {string.Join(", ", RelayTarget.Values)}, not '{rule.To}'.");
+            }
+            if (Reserved.Contains(rule.EmitAs))
+            {
+                errors.Add($"{key}:EmitAs must not be a reserved event name ('{rule.EmitAs}').");
+            }
+            if (rule.Namespace != "/" && !socketIO.Value.Namespaces.Contains(rule.Namespace))
+            {
+                errors.Add($"{key}:Namespace '{rule.Namespace}' is not served: list it in SocketIO:Namespaces.");
+            }
+        }
+        return OptionChecks.Result(errors);
+    }
+}

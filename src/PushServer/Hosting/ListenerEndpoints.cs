@@ -1,0 +1,33 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace PushServer.Hosting;
+
+/// <summary>The two Kestrel listeners, to read the ports they actually bound (port 0 picks one).</summary>
+internal sealed class ListenerEndpoints
+{
+    internal ListenOptions? SocketIO { get; set; }
+
+    internal ListenOptions? Push { get; set; }
+
+    /// <summary>Where the client listener listens, once started.</summary>
+    public IPEndPoint? SocketIOEndPoint => SocketIO?.EndPoint as IPEndPoint;
+
+    /// <summary>Where the push API listens, once started.</summary>
+    public IPEndPoint? PushEndPoint => Push?.EndPoint as IPEndPoint;
+
+    /// <summary>A URL for an endpoint, with a wildcard address shown as this machine's loopback.</summary>
+    public static string Url(IPEndPoint? endPoint)
+    {
+        if (endPoint is null)
+        {
+            return "(not listening)";
+        }
+        var address = endPoint.Address;
+        var host = address.Equals(IPAddress.Any) ? "0.0.0.0"
+            : address.Equals(IPAddress.IPv6Any) ? "[::]"
+            : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]"
+            : address.ToString();
+        return $"http://{host}:{endPoint.Port}";
+    }
+}

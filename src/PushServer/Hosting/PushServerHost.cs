@@ -1,0 +1,188 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Prometheus;
+using PushServer.Configuration;
+using PushServer.EngineIO;
+using PushServer.Metrics;
+using PushServer.PushApi;
+using PushServer.SocketIO;
+using Serilog;
+
+namespace PushServer.Hosting;
+
+/// <summary>
+/// The server: one Generic Host, two Kestrel listeners. The client listener serves <c>/socket.io/</c>; the push
+/// listener serves the push API, <c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c>. Endpoints are tagged
+/// with their listener and hidden from the other one.
+/// </summary>
+internal static partial class PushServerHost
+{
+    /// <summary>Where clients connect, as socket.io's default.</summary>
+    public const string SocketIOPath = "/socket.io";
+
+    /// <summary>Builds the server from a checked configuration (see <see cref="ConfigurationCheck"/>).</summary>
+    /// <param name="loaded">The configuration.</param>
+    /// <param name="handleSignals">Whether SIGTERM/SIGINT start a graceful shutdown; false when hosted inside tests.</param>
+    /// <param name="configureServices">Test hook to replace services.</param>
+    public static WebApplication Build(LoadedConfiguration loaded, bool handleSignals = true, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        // Only our own layers: defaults, file, PUSHSERVER_ variables, flags.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(loaded.Configuration);
+
+        var services = builder.Services;
+        services.AddPushServerOptions(loaded);
+        var server = Section<ServerOptions>(loaded, ServerOptions.Section);
+        var pushApi = Section<PushApiOptions>(loaded, PushApiOptions.Section);
+        var logging = Section<LoggingSettings>(loaded, LoggingSettings.Section);
+        var shutdown = Section<ShutdownOptions>(loaded, ShutdownOptions.Section);
+
+        builder.Logging.ClearProviders();
+        services.AddSerilog(SerilogSetup.CreateLogger(logging), dispose: true);
+
+        var listeners = new ListenerEndpoints();
+        services.AddSingleton(listeners);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            Listen(kestrel, server.Bind, server.Port, ListenerRole.SocketIO, o => listeners.SocketIO = o);
+            Listen(kestrel, pushApi.Bind, pushApi.Port, ListenerRole.Push, o => listeners.Push = o);
+        });
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.DrainBudget);
+
+        services.AddSocketIO();
+        var redis = Section<RedisOptions>(loaded, RedisOptions.Section);
+        if (redis.Url.Length > 0)
+        {
+            // Rooms and broadcasts go through Redis, wire-compatible with Node's @socket.io/redis-adapter;
+            // its health check joins /health/ready.
+            services.AddSocketIORedis(o => o.Configuration = redis.Url);
+        }
+        services.AddOptions<SocketIOOptions>().Configure<IOptions<SocketIOSettings>>((o, s) => s.Value.ApplyTo(o));
+        services.AddSingleton<DrainState>();
+        services.AddSingleton<PushServerMetrics>();
+        services.AddSingleton(sp =>
+        {
+            var engineOptions = new EngineIOOptions();
+            sp.GetRequiredService<IOptions<EngineIOSettings>>().Value.ApplyTo(engineOptions);
+            var io = sp.GetRequiredService<SocketIOServer>();
+            return new EngineServer(
+                new MeteredConnectionHandler(io.ConnectionHandler, sp.GetRequiredService<PushServerMetrics>()),
+                engineOptions,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>());
+        });
+        services.AddSingleton(new SignalHandling(handleSignals));
+        services.AddSingleton<GracefulShutdown>();
+        services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<GracefulShutdown>());
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<GracefulShutdown>());
+        services.AddSingleton<IHostedService, SystemdReadiness>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerRoleMatcherPolicy>());
+        services.AddSingleton<StatsCollector>();
+        services.AddSingleton(sp => new Webhooks.WebhookClient(sp.GetRequiredService<IOptions<WebhookSettings>>().Value));
+        services.AddSingleton(sp => new Webhooks.LifecycleWebhookQueue(
+            sp.GetRequiredService<Webhooks.WebhookClient>(),
+            sp.GetRequiredService<IOptions<WebhookSettings>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Webhooks.LifecycleWebhookQueue>>()));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<Webhooks.LifecycleWebhookQueue>());
+        services.AddSingleton<PushExecutor>();
+        services.AddSingleton<PushApiHandler>();
+        services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("ready", tags: [ReadinessHealthCheck.Tag]);
+        configureServices?.Invoke(services);
+
+        var app = builder.Build();
+        // Created now, not at the first stats request, so uptime counts from start-up.
+        app.Services.GetRequiredService<StatsCollector>();
+        app.UseMiddleware<ListenerIsolationMiddleware>();
+        app.UseMiddleware<HandshakeDrainMiddleware>();
+        app.UseMiddleware<PushApiGateMiddleware>();
+
+        var socketIO = app.Services.GetRequiredService<SocketIOServer>();
+        foreach (var name in app.Services.GetRequiredService<IOptions<SocketIOSettings>>().Value.Namespaces)
+        {
+            socketIO.Of(name);
+        }
+        Behaviours.RelayBehaviour.Apply(socketIO, app.Services.GetRequiredService<IOptions<RelaySettings>>().Value);
+        Behaviours.ClientRoomsBehaviour.Apply(socketIO, app.Services.GetRequiredService<IOptions<RoomSettings>>().Value);
+        Behaviours.WebMsgSenderBehaviour.Apply(
+            socketIO,
+            app.Services.GetRequiredService<IOptions<WebMsgSenderSettings>>().Value,
+            app.Services.GetRequiredService<IOptions<PushApiOptions>>().Value);
+        Webhooks.WebhookBehaviour.Apply(
+            socketIO,
+            app.Services.GetRequiredService<IOptions<WebhookSettings>>().Value,
+            app.Services.GetRequiredService<Webhooks.WebhookClient>(),
+            app.Services.GetRequiredService<Webhooks.LifecycleWebhookQueue>(),
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer.Webhooks"));
+        Auth.JwtAuthBehaviour.Apply(
+            socketIO,
+            app.Services.GetRequiredService<IOptions<AuthSettings>>().Value,
+            app.Services.GetRequiredService<IOptions<PushApiOptions>>().Value,
+            app.Services.GetRequiredService<IOptions<SocketIOSettings>>().Value.Namespaces.Append("/"),
+            app.Services.GetRequiredService<TimeProvider>());
+        var engine = app.Services.GetRequiredService<EngineServer>();
+        app.Services.GetRequiredService<PushServerMetrics>().Observe(engine, socketIO, app.Services.GetRequiredService<DrainState>());
+
+        var socketIORole = new ListenerRoleMetadata(ListenerRole.SocketIO);
+        var pushRole = new ListenerRoleMetadata(ListenerRole.Push);
+        app.MapEngineIO(SocketIOPath, engine).WithMetadata(socketIORole);
+        app.MapDemo(socketIORole);
+        app.MapPushApi();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithMetadata(pushRole);
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadinessHealthCheck.Tag) })
+            .WithMetadata(pushRole);
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<PushServerMetrics>().Registry).WithMetadata(pushRole);
+        return app;
+    }
+
+    /// <summary>Logs where the server listens, once started.</summary>
+    public static void LogListening(WebApplication app)
+    {
+        var listeners = app.Services.GetRequiredService<ListenerEndpoints>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer");
+        Log.Listening(logger, ListenerEndpoints.Url(listeners.SocketIOEndPoint) + SocketIOPath + "/", ListenerEndpoints.Url(listeners.PushEndPoint));
+        var redis = app.Services.GetRequiredService<IOptions<RedisOptions>>().Value;
+        if (redis.Url.Length > 0)
+        {
+            Log.RedisAdapter(logger, EffectiveConfiguration.MaskUrl(redis.Url));
+        }
+    }
+
+    private static T Section<T>(LoadedConfiguration loaded, string name)
+        where T : new() => loaded.Configuration.GetSection(name).Get<T>() ?? new T();
+
+    private static void Listen(KestrelServerOptions kestrel, string bind, int port, ListenerRole role, Action<ListenOptions> keep)
+    {
+        BindAddress.TryParse(bind, out var address);
+        kestrel.Listen(address.ListenAddress, port, options =>
+        {
+            options.Use(ListenerTag.For(role));
+            keep(options);
+        });
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = PushServerEventIds.Listening, Level = LogLevel.Information,
+            Message = "Listening: Socket.IO on {SocketIOUrl}, push API on {PushUrl}")]
+        public static partial void Listening(Microsoft.Extensions.Logging.ILogger logger, string socketIOUrl, string pushUrl);
+
+        [LoggerMessage(EventId = PushServerEventIds.RedisAdapter, Level = LogLevel.Information,
+            Message = "Cluster mode: rooms and broadcasts shared through Redis at {RedisUrl}")]
+        public static partial void RedisAdapter(Microsoft.Extensions.Logging.ILogger logger, string redisUrl);
+    }
+}

@@ -1,0 +1,114 @@
+using PushServer.EngineIO;
+using PushServer.SocketIO;
+using Prometheus;
+
+namespace PushServer.Metrics;
+
+/// <summary>
+/// The server's own meters, in a registry of their own (never prometheus-net's process-wide default, so two servers
+/// in one process count apart). Gauges are read at scrape time from the live sessions.
+/// </summary>
+internal sealed class PushServerMetrics
+{
+    private static readonly string[] Transports = ["polling", "websocket"];
+    private static readonly string[] Protocols = ["3", "4"];
+
+    private readonly Gauge _connections;
+    private readonly Gauge _sockets;
+    private readonly Gauge _queueBytes;
+    private readonly Gauge _draining;
+    private readonly Counter _handshakes;
+    private readonly Counter _packetsIn;
+    private readonly Counter _packetsOut;
+    private readonly Counter _bytesOut;
+    private readonly Counter _packetsDropped;
+    private readonly Counter _disconnects;
+    private readonly Counter _pushRequests;
+    private readonly Histogram _fanOut;
+
+    /// <summary>Creates the meters in <see cref="Registry"/>.</summary>
+    public PushServerMetrics()
+    {
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        _connections = factory.CreateGauge("pushserver_connections", "Open Engine.IO sessions.",
+            new GaugeConfiguration { LabelNames = ["transport", "protocol"] });
+        _sockets = factory.CreateGauge("pushserver_sockets", "Sockets connected, by namespace.",
+            new GaugeConfiguration { LabelNames = ["namespace"] });
+        _queueBytes = factory.CreateGauge("pushserver_send_queue_bytes", "Bytes queued for clients and not yet written.");
+        _draining = factory.CreateGauge("pushserver_draining", "1 while the server shuts down.");
+        _handshakes = factory.CreateCounter("pushserver_handshakes_total", "Engine.IO sessions opened.",
+            new CounterConfiguration { LabelNames = ["transport", "protocol"] });
+        _packetsIn = factory.CreateCounter("pushserver_packets_received_total", "Engine.IO message packets received.",
+            new CounterConfiguration { LabelNames = ["kind"] });
+        _packetsOut = factory.CreateCounter("pushserver_packets_sent_total", "Engine.IO message packets queued for clients.",
+            new CounterConfiguration { LabelNames = ["kind"] });
+        _bytesOut = factory.CreateCounter("pushserver_sent_bytes_total", "Bytes of message packets queued for clients.");
+        _packetsDropped = factory.CreateCounter("pushserver_packets_dropped_total",
+            "Packets not queued: volatile packets the transport could not take, or sends to closed or full sessions.");
+        _disconnects = factory.CreateCounter("pushserver_disconnects_total", "Engine.IO sessions closed, by reason.",
+            new CounterConfiguration { LabelNames = ["reason"] });
+        _pushRequests = factory.CreateCounter("pushserver_push_requests_total", "Push API requests, by operation and HTTP status.",
+            new CounterConfiguration { LabelNames = ["operation", "status"] });
+        _fanOut = factory.CreateHistogram("pushserver_broadcast_recipients", "Sockets selected by each push.",
+            new HistogramConfiguration { Buckets = [0, 1, 10, 100, 1_000, 10_000, 100_000] });
+    }
+
+    /// <summary>The registry <c>/metrics</c> exposes.</summary>
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>The sessions whose transports and protocols are counted at scrape time.</summary>
+    public SessionTracker Sessions { get; } = new();
+
+    /// <summary>Reads the live gauges from <paramref name="engine"/> and <paramref name="io"/> before each scrape.</summary>
+    public void Observe(EngineServer engine, SocketIOServer io, Hosting.DrainState drain)
+    {
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            var counts = Sessions.CountByTransportAndProtocol();
+            foreach (var transport in Transports)
+            {
+                foreach (var protocol in Protocols)
+                {
+                    _connections.WithLabels(transport, protocol).Set(counts.GetValueOrDefault((transport, protocol)));
+                }
+            }
+            foreach (var nsp in io.Namespaces)
+            {
+                _sockets.WithLabels(nsp.Name).Set(nsp.Sockets.Count);
+            }
+            _queueBytes.Set(engine.OutboundQueueBytes);
+            _draining.Set(drain.IsDraining ? 1 : 0);
+        });
+    }
+
+    internal void SessionOpened(string transport, EngineProtocolVersion protocol) =>
+        _handshakes.WithLabels(transport, ProtocolLabel(protocol)).Inc();
+
+    internal void PacketReceived(bool binary) => _packetsIn.WithLabels(binary ? "binary" : "text").Inc();
+
+    internal void PacketSent(EnginePacket packet, bool queued)
+    {
+        if (!queued)
+        {
+            _packetsDropped.Inc();
+            return;
+        }
+        _packetsOut.WithLabels(packet.IsBinary ? "binary" : "text").Inc();
+        _bytesOut.Inc(packet.Size);
+    }
+
+    internal void SessionClosed(EngineCloseReason reason) => _disconnects.WithLabels(reason.ToReasonString()).Inc();
+
+    /// <summary>Counts a push request and, when it selected sockets, its fan-out.</summary>
+    public void PushRequest(string operation, int status, int? recipients)
+    {
+        _pushRequests.WithLabels(operation, status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+        if (recipients is { } n)
+        {
+            _fanOut.Observe(n);
+        }
+    }
+
+    internal static string ProtocolLabel(EngineProtocolVersion protocol) => protocol == EngineProtocolVersion.V3 ? "3" : "4";
+}

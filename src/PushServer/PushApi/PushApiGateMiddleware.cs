@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using PushServer.Configuration;
+using PushServer.Hosting;
+
+namespace PushServer.PushApi;
+
+/// <summary>
+/// Guards the push listener, after routing: unknown paths get a JSON 404, the bearer token is checked when one is
+/// configured (health probes are exempt), and while draining everything but health and metrics gets 503.
+/// </summary>
+internal sealed class PushApiGateMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly DrainState _drain;
+    private readonly byte[]? _tokenHash;
+
+    /// <summary>Creates the gate; the token is kept only as its SHA-256 hash.</summary>
+    public PushApiGateMiddleware(RequestDelegate next, DrainState drain, IOptions<PushApiOptions> options)
+    {
+        _next = next;
+        _drain = drain;
+        var token = options.Value.Token;
+        _tokenHash = token.Length == 0 ? null : SHA256.HashData(Encoding.UTF8.GetBytes(token));
+    }
+
+    /// <summary>Applies the checks, in order: not found, token, draining.</summary>
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (ListenerTag.Of(context) != ListenerRole.Push)
+        {
+            return _next(context);
+        }
+        if (context.GetEndpoint() is null)
+        {
+            return PushApiHandler.WriteErrorAsync(context, PushErrorCode.NotFound, $"No push endpoint at {context.Request.Path}.");
+        }
+        var path = context.Request.Path;
+        var isHealth = path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase);
+        if (!isHealth && !IsAuthorized(context.Request))
+        {
+            return PushApiHandler.WriteErrorAsync(context, PushErrorCode.Unauthorized,
+                "A valid bearer token is required (Authorization: Bearer TOKEN).");
+        }
+        if (_drain.IsDraining && !isHealth && !path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase))
+        {
+            return PushApiHandler.WriteErrorAsync(context, PushErrorCode.ShuttingDown, "The server is shutting down.");
+        }
+        return _next(context);
+    }
+
+    private bool IsAuthorized(HttpRequest request)
+    {
+        if (_tokenHash is null)
+        {
+            return true;
+        }
+        var header = request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        // Hashing first makes the comparison constant-time in the token's length too.
+        var given = SHA256.HashData(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim()));
+        return CryptographicOperations.FixedTimeEquals(given, _tokenHash);
+    }
+}

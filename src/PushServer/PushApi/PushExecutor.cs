@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using PushServer.Configuration;
+using PushServer.SocketIO;
+using PushServer.SocketIO.Adapters;
+
+namespace PushServer.PushApi;
+
+/// <summary>
+/// Runs every <see cref="PushRequest"/> against the Socket.IO server through its public broadcast operators, so the
+/// same request reaches every node once a cluster adapter is in place.
+/// </summary>
+internal sealed class PushExecutor
+{
+    private readonly SocketIOServer _io;
+    private readonly StatsCollector _stats;
+    private readonly HashSet<string> _namespaces;
+
+    /// <summary>Creates the executor; namespaces outside <see cref="SocketIOSettings.Namespaces"/> are refused.</summary>
+    public PushExecutor(SocketIOServer io, StatsCollector stats, IOptions<SocketIOSettings> settings)
+    {
+        _io = io;
+        _stats = stats;
+        _namespaces = new HashSet<string>(settings.Value.Namespaces, StringComparer.Ordinal) { "/" };
+    }
+
+    /// <summary>Carries out <paramref name="request"/>.</summary>
+    /// <exception cref="PushApiException">The namespace is unknown or the event reserved.</exception>
+    public async Task<PushResult> ExecuteAsync(PushRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Operation == PushOperation.Stats)
+        {
+            return new PushResult { Stats = await _stats.CollectAsync(cancellationToken).ConfigureAwait(false) };
+        }
+        var nsp = FindNamespace(request.Namespace);
+        var selection = nsp.To(request.SocketId is null ? request.Rooms : [.. request.Rooms, request.SocketId]).Except(request.Except);
+        switch (request.Operation)
+        {
+            case PushOperation.Emit:
+                return await EmitAsync(selection, request, cancellationToken).ConfigureAwait(false);
+            case PushOperation.Join:
+            {
+                var count = await CountAsync(selection, cancellationToken).ConfigureAwait(false);
+                selection.SocketsJoin([.. request.TargetRooms]);
+                return new PushResult { Recipients = count };
+            }
+            case PushOperation.Leave:
+            {
+                var count = await CountAsync(selection, cancellationToken).ConfigureAwait(false);
+                selection.SocketsLeave([.. request.TargetRooms]);
+                return new PushResult { Recipients = count };
+            }
+            case PushOperation.Disconnect:
+            {
+                var count = await CountAsync(selection, cancellationToken).ConfigureAwait(false);
+                selection.DisconnectSockets(request.Close);
+                return new PushResult { Recipients = count };
+            }
+            case PushOperation.ListSockets:
+            {
+                var sockets = await selection.FetchSocketsAsync(cancellationToken).ConfigureAwait(false);
+                return new PushResult { Sockets = [.. sockets.Select(Describe).OrderBy(s => s.Id, StringComparer.Ordinal)] };
+            }
+            case PushOperation.ListRooms:
+            {
+                var sockets = await selection.FetchSocketsAsync(cancellationToken).ConfigureAwait(false);
+                var rooms = sockets
+                    .SelectMany(s => s.Rooms.Where(r => r != s.Id))
+                    .GroupBy(r => r, StringComparer.Ordinal)
+                    .Select(g => new RoomInfo(g.Key, g.Count()))
+                    .OrderBy(r => r.Name, StringComparer.Ordinal);
+                return new PushResult { Rooms = [.. rooms] };
+            }
+            default:
+                throw new PushApiException(PushErrorCode.InvalidRequest, $"Unsupported operation {request.Operation}.");
+        }
+    }
+
+    private static async Task<PushResult> EmitAsync(BroadcastOperator selection, PushRequest request, CancellationToken cancellationToken)
+    {
+        var eventName = request.Event ?? throw new PushApiException(PushErrorCode.MissingParameter, "event is required.");
+        if (request.AckTimeout is not { } timeout)
+        {
+            var sent = await (request.Volatile ? selection.Volatile : selection)
+                .EmitAsync(eventName, [.. request.Args], cancellationToken).ConfigureAwait(false);
+            // On one node the broadcast itself knows how many it reached; a cluster has to be asked.
+            var count = sent.Reach == BroadcastReach.Cluster
+                ? await CountAsync(selection, cancellationToken).ConfigureAwait(false)
+                : sent.LocalRecipients;
+            return new PushResult { Recipients = count, Reach = sent.Reach };
+        }
+        var withAck = (request.Volatile ? selection.Volatile : selection).Timeout(timeout);
+        var recipients = await CountAsync(selection, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var responses = await withAck.EmitWithAckAsync(eventName, request.Args, cancellationToken).ConfigureAwait(false);
+            return new PushResult { Recipients = recipients, Acks = [.. responses.Select(FirstArgument)] };
+        }
+        catch (SocketIOAckTimeoutException ex)
+        {
+            return new PushResult
+            {
+                Recipients = Math.Max(recipients, ex.Expected),
+                Acks = [.. ex.Responses.Select(FirstArgument)],
+                AckTimedOut = true,
+            };
+        }
+    }
+
+    private static async Task<int> CountAsync(BroadcastOperator selection, CancellationToken cancellationToken) =>
+        (await selection.FetchSocketsAsync(cancellationToken).ConfigureAwait(false)).Count;
+
+    private static JsonElement? FirstArgument(SocketIOArgs args) => args.Count > 0 ? args[0].Clone() : null;
+
+    private static SocketInfo Describe(RemoteSocket socket) => new(
+        socket.Id,
+        [.. socket.Rooms.Where(r => r != socket.Id).OrderBy(r => r, StringComparer.Ordinal)],
+        socket.Handshake.Address,
+        socket.Handshake.Issued,
+        socket.Handshake.Secure);
+
+    private SocketIONamespace FindNamespace(string name)
+    {
+        if (_namespaces.Contains(name))
+        {
+            foreach (var nsp in _io.Namespaces)
+            {
+                if (nsp.Name == name)
+                {
+                    return nsp;
+                }
+            }
+        }
+        throw new PushApiException(PushErrorCode.UnknownNamespace, $"Namespace {name} is not served (see SocketIO:Namespaces).");
+    }
+}

@@ -1,0 +1,20 @@
+namespace PushServer;
+
+/// <summary>Every log event id of the executable, in one table so ids stay stable and unique.</summary>
+internal static class PushServerEventIds
+{
+    public const int Listening = 4001;
+    public const int RedisAdapter = 4002;
+    public const int PushHandled = 4010;
+    public const int PushRefused = 4011;
+    public const int PushFailed = 4012;
+    public const int QueryHandled = 4013;
+    public const int DrainStarted = 4020;
+    public const int DrainFinished = 4021;
+    public const int DrainTimedOut = 4022;
+    public const int SignalReceived = 4023;
+    public const int HandshakeRefusedWhileDraining = 4024;
+    public const int WebhookFailed = 4030;
+    public const int LifecycleWebhookQueueFull = 4031;
+    public const int LifecycleWebhookGivenUp = 4032;
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using PushServer.Testing;
+
+namespace PushServer.SocketIO.Redis.Tests;
+
+/// <summary>
+/// A PushServer node: Kestrel on 127.0.0.1:0 with AddSocketIO and the Redis adapter. Its clients may emit
+/// <c>join</c> room (acked <c>"joined"</c>) and <c>leave</c> room; server-side <c>ping</c> is answered <c>"pong from dotnet"</c>.
+/// </summary>
+internal sealed class PushServerNode : IAsyncDisposable
+{
+    private readonly KestrelTestServer _server;
+
+    private PushServerNode(KestrelTestServer server) => _server = server;
+
+    public SocketIOServer Io => _server.Services.GetRequiredService<SocketIOServer>();
+
+    public RedisAdapter Adapter => (RedisAdapter)Io.Sockets.Adapter;
+
+    public RedisAdapterConnection Connection => _server.Services.GetRequiredService<RedisAdapterConnection>();
+
+    public IServiceProvider Services => _server.Services;
+
+    public string Url => _server.BaseAddress.GetLeftPart(UriPartial.Authority);
+
+    public static async Task<PushServerNode> StartAsync(string redisUrl, TimeSpan? requestsTimeout = null, bool waitForRedis = true)
+    {
+        var server = await KestrelTestServer.StartAsync(
+            services => services.AddSocketIO().AddSocketIORedis(o =>
+            {
+                o.Configuration = redisUrl;
+                o.RequestsTimeout = requestsTimeout ?? TimeSpan.FromSeconds(5);
+            }),
+            app => app.MapSocketIO("/socket.io", Configure));
+        var node = new PushServerNode(server);
+        if (waitForRedis)
+        {
+            await node.Adapter.WaitUntilSubscribedAsync().DefaultTimeout();
+        }
+        return node;
+    }
+
+    public async Task<(NodeClient Client, string Id)> ConnectClientAsync()
+    {
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(Url) { Transports = ["websocket"] });
+        var connect = await client.WaitForEventAsync("connect");
+        return (client, connect.GetProperty("id").GetString()!);
+    }
+
+    private static void Configure(SocketIOServer io)
+    {
+        io.OnConnection(socket =>
+        {
+            socket.Data = new Dictionary<string, string> { ["from"] = "dotnet" };
+            socket.On("join", e =>
+            {
+                socket.Join(e.Args.GetString(0)!);
+                e.Ack("joined");
+            });
+        });
+        io.Sockets.OnServerSideEmitWithAck("ping", _ => ValueTask.FromResult<object?>("pong from dotnet"));
+    }
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using PushServer.Tests.Infrastructure;
+
+namespace PushServer.Tests.Behaviours;
+
+/// <summary>Relay rules from configuration, with real socket.io clients against the in-process server.</summary>
+public sealed class RelayTests : IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _resources = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        for (var i = _resources.Count - 1; i >= 0; i--)
+        {
+            await _resources[i].DisposeAsync();
+        }
+    }
+
+    private async Task<InProcessServer> StartAsync(Dictionary<string, string?>? settings = null)
+    {
+        var server = await InProcessServer.StartAsync(settings);
+        _resources.Insert(0, server);
+        return server;
+    }
+
+    private async Task<NodeClient> ConnectAsync(InProcessServer server, int version = 4)
+    {
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{server.SocketIOPort}") { Version = version });
+        _resources.Add(client);
+        await client.WaitForEventAsync("connect");
+        return client;
+    }
+
+    private static string[] Strings(JsonElement args) => args.EnumerateArray().Select(a => a.GetString()!).ToArray();
+
+    [Fact]
+    public async Task By_default_a_chat_message_reaches_everyone_as_chat_message_from_server()
+    {
+        var server = await StartAsync();
+        var sender = await ConnectAsync(server);
+        var other = await ConnectAsync(server, version: 2);
+
+        await sender.EmitAsync("chat message", "hello all");
+
+        Assert.Equal(["hello all"], Strings((await other.WaitForServerEventAsync("chat message from server")).GetProperty("args")));
+        Assert.Equal(["hello all"], Strings((await sender.WaitForServerEventAsync("chat message from server")).GetProperty("args")));
+    }
+
+    [Fact]
+    public async Task By_default_echo_is_acked_with_its_own_arguments()
+    {
+        var server = await StartAsync();
+        var client = await ConnectAsync(server);
+
+        Assert.Equal(["a", "b"], Strings(await client.EmitWithAckAsync("echo", "a", "b")));
+    }
+
+    [Fact]
+    public async Task A_room_rule_without_the_sender_reaches_only_the_other_members()
+    {
+        var server = await StartAsync(new()
+        {
+            ["Relay:Rules:say:To"] = "room",
+            ["Relay:Rules:say:EmitAs"] = "said",
+            ["Relay:Rules:say:IncludeSender"] = "false",
+        });
+        var sender = await ConnectAsync(server);
+        var member = await ConnectAsync(server);
+        var outsider = await ConnectAsync(server);
+        using var push = server.PushClient();
+        var senderId = sender.Events.First(e => e.GetProperty("event").GetString() == "connect").GetProperty("id").GetString();
+        var memberId = member.Events.First(e => e.GetProperty("event").GetString() == "connect").GetProperty("id").GetString();
+        foreach (var id in new[] { senderId, memberId })
+        {
+            var join = await push.PostAsync("api/sockets/join", JsonContent(new { socketId = id, targetRooms = new[] { "team" } }));
+            Assert.True(join.IsSuccessStatusCode);
+        }
+
+        await sender.EmitWithAckAsync("say", "team", "hi team");
+
+        Assert.Equal(["hi team"], Strings((await member.WaitForServerEventAsync("said")).GetProperty("args")));
+        // Round trips after the relay prove the others would have received it by now.
+        await sender.EmitWithAckAsync("echo", "sync");
+        await outsider.EmitWithAckAsync("echo", "sync");
+        Assert.DoesNotContain(sender.Events, IsSaid);
+        Assert.DoesNotContain(outsider.Events, IsSaid);
+    }
+
+    [Fact]
+    public async Task A_rule_can_be_switched_off()
+    {
+        var server = await StartAsync(new() { ["Relay:Rules:chat message:To"] = "none" });
+        var client = await ConnectAsync(server);
+
+        await client.EmitAsync("chat message", "ignored");
+        await client.EmitWithAckAsync("echo", "sync");
+
+        Assert.DoesNotContain(client.Events, e => e.GetProperty("event").GetString() == "event"
+            && e.GetProperty("name").GetString() == "chat message from server");
+    }
+
+    private static bool IsSaid(JsonElement e) =>
+        e.GetProperty("event").GetString() == "event" && e.GetProperty("name").GetString() == "said";
+
+    private static StringContent JsonContent(object value) =>
+        new(JsonSerializer.Serialize(value), System.Text.Encoding.UTF8, "application/json");
+}

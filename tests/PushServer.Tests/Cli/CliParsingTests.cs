@@ -1,0 +1,104 @@
+using System.Text.Json;
+using PushServer.Cli;
+using PushServer.Tests.Infrastructure;
+
+namespace PushServer.Tests.Cli;
+
+public sealed class CliParsingTests
+{
+    [Fact]
+    public async Task Help_lists_every_verb()
+    {
+        var run = await CliRun.InvokeAsync("--help");
+
+        Assert.Equal(0, run.ExitCode);
+        foreach (var verb in new[] { "start", "push", "status", "config", "healthcheck", "--version" })
+        {
+            Assert.Contains(verb, run.Output);
+        }
+    }
+
+    [Fact]
+    public async Task Start_help_lists_every_flag_and_explains_redis()
+    {
+        var run = await CliRun.InvokeAsync("start", "--help");
+
+        foreach (var flag in new[] { "--port", "--push-port", "--bind", "--push-bind", "--config", "--push-token", "--redis",
+                     "--log-level", "--log-format", "--cors-origin", "--allow-eio3" })
+        {
+            Assert.Contains(flag, run.Output);
+        }
+        Assert.Contains("@socket.io/redis-adapter", run.Output);
+        Assert.Contains("2024", run.Output);
+        Assert.Contains("9191", run.Output);
+    }
+
+    [Theory]
+    [InlineData("push", "--event", "--data", "--room", "--namespace", "--token", "--url")]
+    [InlineData("status", "--json", "--url", "--token")]
+    [InlineData("config check", "--config", "--port")]
+    [InlineData("config print", "--config", "--push-token")]
+    [InlineData("healthcheck", "--url", "--live")]
+    public async Task Each_verbs_help_lists_its_flags(string verb, params string[] flags)
+    {
+        var run = await CliRun.InvokeAsync([.. verb.Split(' '), "--help"]);
+        Assert.Equal(0, run.ExitCode);
+        foreach (var flag in flags)
+        {
+            Assert.Contains(flag, run.Output);
+        }
+    }
+
+    [Theory]
+    [InlineData("start", "--no-such-flag")]
+    [InlineData("frobnicate")]
+    [InlineData("start", "--log-format", "xml")]
+    [InlineData("start", "--log-level", "loud")]
+    [InlineData("start", "--port", "70000")]
+    [InlineData("start", "--port", "abc")]
+    [InlineData("start", "--redis", "not a url")]
+    [InlineData("start", "--redis", "http://example.com")]
+    [InlineData("push", "--ack-timeout-ms", "soon")]
+    public async Task A_wrong_command_line_exits_with_the_usage_code_and_says_why_on_stderr(params string[] args)
+    {
+        var run = await CliRun.InvokeAsync(args);
+
+        Assert.Equal((int)ExitCode.Usage, run.ExitCode);
+        Assert.StartsWith("pushserver: ", run.ErrorLines[0]);
+        Assert.Equal("", run.Output);
+    }
+
+    [Fact]
+    public async Task Every_start_flag_overrides_its_configuration_key()
+    {
+        var run = await CliRun.InvokeAsync("config", "print",
+            "--port", "3000", "--bind", "127.0.0.2", "--push-port", "3001", "--push-bind", "127.0.0.1",
+            "--push-token", "secret-token", "--redis", "redis://user:pw@cache:6379", "--log-level", "Debug", "--log-format", "json",
+            "--cors-origin", "https://a.example.com", "--cors-origin", "https://b.example.com", "--allow-eio3", "false");
+
+        Assert.Equal(0, run.ExitCode);
+        var config = JsonDocument.Parse(run.Output).RootElement;
+        Assert.Equal(3000, config.GetProperty("Server").GetProperty("Port").GetInt32());
+        Assert.Equal("127.0.0.2", config.GetProperty("Server").GetProperty("Bind").GetString());
+        Assert.Equal(3001, config.GetProperty("PushApi").GetProperty("Port").GetInt32());
+        Assert.Equal("127.0.0.1", config.GetProperty("PushApi").GetProperty("Bind").GetString());
+        Assert.Equal("Debug", config.GetProperty("Logging").GetProperty("Level").GetString());
+        Assert.Equal("json", config.GetProperty("Logging").GetProperty("Format").GetString());
+        Assert.Equal(["https://a.example.com", "https://b.example.com"],
+            config.GetProperty("EngineIO").GetProperty("Cors").GetProperty("Origins").EnumerateArray().Select(o => o.GetString()));
+        Assert.False(config.GetProperty("EngineIO").GetProperty("AllowEIO3").GetBoolean());
+        // Secrets are masked: the token entirely, the Redis URL's credentials.
+        Assert.Equal("***", config.GetProperty("PushApi").GetProperty("Token").GetString());
+        Assert.DoesNotContain("secret-token", run.Output);
+        Assert.DoesNotContain("pw", config.GetProperty("Redis").GetProperty("Url").GetString());
+        Assert.Contains("cache:6379", config.GetProperty("Redis").GetProperty("Url").GetString());
+    }
+
+    [Fact]
+    public async Task A_bare_allow_eio3_flag_means_true()
+    {
+        using var file = TempConfig.Write("""{"EngineIO":{"AllowEIO3":false}}""");
+        var run = await CliRun.InvokeAsync("config", "print", "--config", file.Path, "--allow-eio3");
+        Assert.True(JsonDocument.Parse(run.Output).RootElement.GetProperty("EngineIO").GetProperty("AllowEIO3").GetBoolean());
+    }
+}

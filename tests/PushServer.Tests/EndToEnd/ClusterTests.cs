@@ -1,0 +1,157 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using PushServer.Tests.Infrastructure;
+
+namespace PushServer.Tests.EndToEnd;
+
+/// <summary>Two executables started with <c>--redis</c> against one real redis-server.</summary>
+public sealed class ClusterTests : IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _resources = [];
+    private RedisServer _redis = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        for (var i = _resources.Count - 1; i >= 0; i--)
+        {
+            await _resources[i].DisposeAsync();
+        }
+        await _redis.DisposeAsync();
+    }
+
+    private async Task<ServerProcess> StartNodeAsync()
+    {
+        var server = await ServerProcess.StartAsync(["--redis", _redis.Url]);
+        _resources.Insert(0, server);
+        using var http = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+        // Ready only once the node is subscribed to Redis.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!(await http.GetAsync("health/ready", cts.Token)).IsSuccessStatusCode)
+        {
+            await Task.Delay(50, cts.Token);
+        }
+        return server;
+    }
+
+    [Fact]
+    public async Task A_push_on_one_node_reaches_a_client_on_the_other()
+    {
+        var nodeA = await StartNodeAsync();
+        var nodeB = await StartNodeAsync();
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 4 });
+        _resources.Add(client);
+        await client.WaitForEventAsync("connect");
+        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+
+        Assert.Equal("ok", await pushB.GetStringAsync("?msg=across"));
+        var received = await client.WaitForServerEventAsync("chat message");
+        Assert.Equal("across", received.GetProperty("args")[0].GetString());
+
+        var response = await pushB.PostAsJsonAsync("api/emit", new { @event = "news", args = new[] { "x" } });
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("cluster", body.RootElement.GetProperty("reach").GetString());
+        Assert.Equal(1, body.RootElement.GetProperty("recipients").GetInt32());
+        Assert.Equal("x", (await client.WaitForServerEventAsync("news")).GetProperty("args")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Listings_on_one_node_cover_the_sockets_of_the_other()
+    {
+        var nodeA = await StartNodeAsync();
+        var nodeB = await StartNodeAsync();
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 4 });
+        _resources.Add(client);
+        var id = (await client.WaitForEventAsync("connect")).GetProperty("id").GetString();
+        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+
+        var join = await pushB.PostAsJsonAsync("api/sockets/join", new { socketId = id, targetRooms = new[] { "vip" } });
+        Assert.True(join.IsSuccessStatusCode, await join.Content.ReadAsStringAsync());
+        using var sockets = JsonDocument.Parse(await pushB.GetStringAsync("api/namespaces/%2F/sockets"));
+
+        var listed = Assert.Single(sockets.RootElement.GetProperty("sockets").EnumerateArray());
+        Assert.Equal(id, listed.GetProperty("id").GetString());
+        Assert.Contains("vip", listed.GetProperty("rooms").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task Behind_haproxy_a_polling_client_keeps_its_session_and_receives_pushes_from_either_node()
+    {
+        var nodeA = await StartNodeAsync();
+        var nodeB = await StartNodeAsync();
+        var haproxy = await HaproxyProcess.StartAsync(nodeA.SocketIOPort, nodeB.SocketIOPort);
+        _resources.Insert(0, haproxy);
+        // withCredentials makes the Node client keep and send the sticky cookie, as browsers do.
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(haproxy.Url)
+        {
+            Version = 4,
+            Transports = ["polling"],
+            Options = new Dictionary<string, object?> { ["withCredentials"] = true },
+        });
+        _resources.Add(client);
+        await client.WaitForEventAsync("connect");
+        using var pushA = new HttpClient { BaseAddress = nodeA.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("ok", await pushA.GetStringAsync($"?msg=from-a-{i}"));
+            Assert.Equal($"from-a-{i}", (await client.WaitForServerEventAsync("chat message")).GetProperty("args")[0].GetString());
+            Assert.Equal("ok", await pushB.GetStringAsync($"?msg=from-b-{i}"));
+            Assert.Equal($"from-b-{i}", (await client.WaitForServerEventAsync("chat message")).GetProperty("args")[0].GetString());
+        }
+        Assert.DoesNotContain(client.Events, e => e.GetProperty("event").GetString() is "disconnect" or "connect_error");
+    }
+
+    [Fact]
+    public async Task Stats_on_one_node_count_the_sockets_of_every_node()
+    {
+        var nodeA = await StartNodeAsync();
+        var nodeB = await StartNodeAsync();
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 4 });
+        _resources.Add(client);
+        await client.WaitForEventAsync("connect");
+        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+
+        using var stats = JsonDocument.Parse(await pushB.GetStringAsync("api/stats"));
+
+        Assert.Equal(0, stats.RootElement.GetProperty("connections").GetInt32());
+        var cluster = stats.RootElement.GetProperty("cluster");
+        Assert.Equal(2, cluster.GetProperty("nodes").GetInt32());
+        Assert.True(cluster.GetProperty("reachable").GetBoolean());
+        var root = cluster.GetProperty("namespaces").EnumerateArray().Single(n => n.GetProperty("name").GetString() == "/");
+        Assert.Equal(1, root.GetProperty("sockets").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_node_whose_redis_is_down_serves_locally_and_is_not_ready_until_redis_returns()
+    {
+        await _redis.StopAsync();
+        var node = await ServerProcess.StartAsync(["--redis", _redis.Url]);
+        _resources.Insert(0, node);
+        using var push = new HttpClient { BaseAddress = node.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+        Assert.False((await push.GetAsync("health/ready")).IsSuccessStatusCode);
+        Assert.True((await push.GetAsync("health/live")).IsSuccessStatusCode);
+
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(node.SocketIOUrl) { Version = 4 });
+        _resources.Add(client);
+        await client.WaitForEventAsync("connect");
+        var response = await push.PostAsJsonAsync("api/emit", new { @event = "local", args = new[] { "still served" } });
+        using (var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal("node-only", body.RootElement.GetProperty("reach").GetString());
+        }
+        Assert.Equal("still served", (await client.WaitForServerEventAsync("local")).GetProperty("args")[0].GetString());
+
+        await _redis.StartAgainAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!(await push.GetAsync("health/ready", cts.Token)).IsSuccessStatusCode)
+        {
+            await Task.Delay(50, cts.Token);
+        }
+    }
+}

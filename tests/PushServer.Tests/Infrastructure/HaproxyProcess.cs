@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace PushServer.Tests.Infrastructure;
+
+/// <summary>
+/// A real haproxy (Debian's) in front of some nodes, on a free loopback port, with cookie-based sticky sessions
+/// as in config/haproxy.cfg. Killed by PID on dispose.
+/// </summary>
+public sealed class HaproxyProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _configPath;
+
+    private HaproxyProcess(Process process, string configPath, int port)
+    {
+        _process = process;
+        _configPath = configPath;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Url => $"http://127.0.0.1:{Port}";
+
+    public static async Task<HaproxyProcess> StartAsync(params int[] backendPorts)
+    {
+        var port = FreePort();
+        var servers = string.Join("\n", backendPorts.Select((p, i) => $"    server node{i + 1} 127.0.0.1:{p} cookie node{i + 1}"));
+        var config = $"""
+            global
+                maxconn 1000
+            defaults
+                mode http
+                timeout connect 5s
+                timeout client 60s
+                timeout server 60s
+                timeout tunnel 1h
+            frontend socketio
+                bind 127.0.0.1:{port}
+                default_backend pushserver
+            backend pushserver
+                balance roundrobin
+                cookie io_node insert indirect nocache
+            {servers}
+
+            """;
+        var path = Path.Combine(Path.GetTempPath(), $"pushserver-haproxy-{Guid.NewGuid():N}.cfg");
+        await File.WriteAllTextAsync(path, config);
+        var process = Process.Start(new ProcessStartInfo("haproxy", ["-db", "-f", path])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("haproxy did not start (is Debian's haproxy installed? ./test.sh installs it)");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var haproxy = new HaproxyProcess(process, path, port);
+        await haproxy.WaitUntilListeningAsync();
+        return haproxy;
+    }
+
+    private async Task WaitUntilListeningAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"haproxy exited with code {_process.ExitCode}");
+            }
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, Port, cts.Token);
+                return;
+            }
+            catch (SocketException)
+            {
+                // Not listening yet: haproxy parses its configuration first.
+                await Task.Delay(50, cts.Token);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        finally
+        {
+            _process.Dispose();
+            File.Delete(_configPath);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace PushServer.Tests.Infrastructure;
+
+/// <summary>
+/// The built <c>pushserver</c> executable running as a child process (<c>dotnet pushserver.dll start</c>) on 127.0.0.1
+/// with ports chosen by the system, read back from its start-up log line. Disposing it kills the process by its id if it
+/// is still running, also when the test failed.
+/// </summary>
+public sealed partial class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Match> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServerProcess(Process process)
+    {
+        _process = process;
+    }
+
+    /// <summary>The executable built next to this test project, in the same configuration.</summary>
+    public static string DllPath
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+            return Path.Combine(RepositoryPaths.Root, "src", "PushServer", "bin", configuration, "net10.0", "pushserver.dll");
+        }
+    }
+
+    /// <summary>The process id.</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>The Socket.IO listener's port.</summary>
+    public int SocketIOPort { get; private set; }
+
+    /// <summary>The push listener's port.</summary>
+    public int PushPort { get; private set; }
+
+    /// <summary><c>http://127.0.0.1:SOCKETIOPORT</c>, for clients.</summary>
+    public string SocketIOUrl => $"http://127.0.0.1:{SocketIOPort}";
+
+    /// <summary><c>http://127.0.0.1:PUSHPORT/</c>.</summary>
+    public Uri PushUri => new($"http://127.0.0.1:{PushPort}/");
+
+    /// <summary>Everything the process wrote so far, both streams.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>pushserver start</c> with <paramref name="args"/> added, and waits until it listens.</summary>
+    public static async Task<ServerProcess> StartAsync(string[]? args = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var process = new Process { StartInfo = CreateStartInfo(["start", "--bind", "127.0.0.1", "--port", "0", "--push-port", "0", .. args ?? []], environment) };
+        var server = new ServerProcess(process);
+        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var listening = await server._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            server.SocketIOPort = int.Parse(listening.Groups["io"].Value);
+            server.PushPort = int.Parse(listening.Groups["push"].Value);
+        }
+        catch (TimeoutException)
+        {
+            await server.DisposeAsync();
+            throw new TimeoutException("pushserver did not report that it listens within 30 s:\n" + server.Output);
+        }
+        return server;
+    }
+
+    /// <summary>Runs another verb of the executable to completion; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunVerbAsync(params string[] args)
+    {
+        using var process = new Process { StartInfo = CreateStartInfo(args, null) };
+        process.Start();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Sends SIGTERM, as a container runtime or systemd does.</summary>
+    public void Terminate()
+    {
+        if (kill(_process.Id, 15) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Waits for the process to exit and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already gone: nothing to stop.
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+
+    private static ProcessStartInfo CreateStartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            // Away from the repository, so the configuration is the copy beside the executable.
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        info.ArgumentList.Add(DllPath);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("PUSHSERVER_", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            info.Environment.Remove(name);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+        return info;
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+        var match = ListeningLine().Match(line.StartsWith('{') ? FromJsonEvent(line) : line);
+        if (match.Success)
+        {
+            _listening.TrySetResult(match);
+        }
+    }
+
+    /// <summary>The Listening event of <c>--log-format json</c> rendered as the text line, so one pattern reads both.</summary>
+    private static string FromJsonEvent(string line)
+    {
+        try
+        {
+            var e = System.Text.Json.JsonDocument.Parse(line).RootElement;
+            return e.TryGetProperty("SocketIOUrl", out var io) && e.TryGetProperty("PushUrl", out var push)
+                ? $"Listening: Socket.IO on {io.GetString()}, push API on {push.GetString()}"
+                : "";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "";
+        }
+    }
+
+    [GeneratedRegex(@"Listening: Socket\.IO on http://[^:]+:(?<io>\d+)/socket\.io/, push API on http://[^:]+:(?<push>\d+)")]
+    private static partial Regex ListeningLine();
+
+    [DllImport("libc", SetLastError = true)]
+#pragma warning disable SYSLIB1054 // A test helper: a plain P/Invoke is clearer than a generated one.
+    private static extern int kill(int pid, int signal);
+#pragma warning restore SYSLIB1054
+}
