@@ -15,5 +15,6 @@ internal static class SocketIOEventIds
     public const int AdapterInitFailed = 3020;
     public const int SessionRecovered = 3021;
     public const int RecoveryFailed = 3022;
+    public const int TooManyRooms = 3023;
     public const int UnexpectedError = 3030;
 }

@@ -66,14 +66,38 @@ public sealed partial class SocketIOSocket
     /// <summary>Joins <paramref name="room"/>.</summary>
     public void Join(string room) => Join([room]);
 
-    /// <summary>Joins each of <paramref name="rooms"/>.</summary>
+    /// <summary>
+    /// Joins each of <paramref name="rooms"/>, up to <see cref="SocketIOOptions.MaxRoomsPerSocket"/> rooms in all; joins
+    /// past it are refused and logged.
+    /// </summary>
     public void Join(IEnumerable<string> rooms)
     {
         if (System.Threading.Volatile.Read(ref _state) == 2)
         {
             return;
         }
-        Namespace.Adapter.AddAll(Id, rooms);
+        var max = Namespace.Server.Options.MaxRoomsPerSocket;
+        var current = Namespace.Adapter.GetSocketRooms(Id);
+        var count = current?.Count ?? 0;
+        var allowed = new List<string>();
+        foreach (var room in rooms)
+        {
+            if (current is not null && current.Contains(room))
+            {
+                continue;
+            }
+            if (count >= max)
+            {
+                Log.TooManyRooms(Namespace.Server.Logger, Id, max, room);
+                break;
+            }
+            allowed.Add(room);
+            count++;
+        }
+        if (allowed.Count > 0)
+        {
+            Namespace.Adapter.AddAll(Id, allowed);
+        }
     }
 
     /// <summary>Leaves <paramref name="room"/>.</summary>
