@@ -23,6 +23,12 @@ public enum EngineCloseReason
 
     /// <summary>The client did not read fast enough and its outbound queue passed the byte cap (<c>outbound queue full</c>).</summary>
     OutboundQueueFull,
+
+    /// <summary>One WebSocket write took longer than <see cref="EngineIOOptions.WebSocketSendTimeout"/> (<c>write timeout</c>).</summary>
+    WriteTimeout,
+
+    /// <summary>The client sent packets faster than <see cref="EngineIOOptions.MaxInboundPacketsPerSecond"/> allows (<c>rate limit exceeded</c>).</summary>
+    RateLimited,
 }
 
 /// <summary>Maps <see cref="EngineCloseReason"/> to socket.io's reason strings.</summary>
@@ -38,6 +44,8 @@ public static class EngineCloseReasonExtensions
         EngineCloseReason.ForcedClose => "forced close",
         EngineCloseReason.ServerShuttingDown => "server shutting down",
         EngineCloseReason.OutboundQueueFull => "outbound queue full",
+        EngineCloseReason.WriteTimeout => "write timeout",
+        EngineCloseReason.RateLimited => "rate limit exceeded",
         _ => "transport error",
     };
 }

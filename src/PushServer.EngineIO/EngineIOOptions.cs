@@ -36,6 +36,51 @@ public sealed class EngineIOOptions
     /// </summary>
     public long MaxOutboundQueueBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// How long one WebSocket write may take before the client is deemed gone and the session closes with
+    /// <see cref="EngineCloseReason.WriteTimeout"/>. Not in socket.io, which waits forever. 30 s lets a slow mobile
+    /// link take a full <see cref="MaxOutboundQueueBytes"/> burst at about 35 KB/s.
+    /// </summary>
+    public TimeSpan WebSocketSendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Most sessions open at once; a handshake past it is refused with 503 <c>{"code":4,"message":"Server full"}</c>.
+    /// Not in socket.io. 100,000 is far above what one process serves well and below what exhausts its memory.
+    /// </summary>
+    public int MaxSessions { get; set; } = 100_000;
+
+    /// <summary>
+    /// Most WebSocket connections open at once (upgrades and probes included); one past it is refused with 503
+    /// before the upgrade. Not in socket.io. Each holds a socket and a receive buffer; same bound as <see cref="MaxSessions"/>.
+    /// </summary>
+    public int MaxWebSocketConnections { get; set; } = 100_000;
+
+    /// <summary>
+    /// Most handshakes one client address may make per second; past it they are refused with 429
+    /// <c>{"code":4,"message":"Too many handshakes"}</c>. 0 (the default) turns the check off: behind a reverse proxy
+    /// every client shares the proxy's address, so only enable it where the server sees the real addresses.
+    /// </summary>
+    public int MaxHandshakesPerSecondPerIp { get; set; }
+
+    /// <summary>
+    /// Sustained rate of packets one session may send, per second (a token bucket of <see cref="InboundPacketBurst"/>
+    /// tokens refilled at this rate); past it the session closes with <see cref="EngineCloseReason.RateLimited"/>.
+    /// 0 turns it off. Not in socket.io. 1,000 a second is ten times a chatty real-time client, yet stops one
+    /// connection from keeping a core busy.
+    /// </summary>
+    public int MaxInboundPacketsPerSecond { get; set; } = 1000;
+
+    /// <summary>Packets a session may send in a burst above <see cref="MaxInboundPacketsPerSecond"/>: a polling POST may carry many.</summary>
+    public int InboundPacketBurst { get; set; } = 2000;
+
+    /// <summary>
+    /// Bytes all WebSocket connections together may hold in messages whose last fragment has not arrived yet. The
+    /// connection whose fragment would pass it is closed (1009, <c>transport error</c>). Not in socket.io; without it
+    /// a thousand clients each stopping one byte short of <see cref="MaxHttpBufferSize"/> would pin a gigabyte.
+    /// 64 MiB lets 64 full-size uploads be in flight at once.
+    /// </summary>
+    public long MaxPendingWebSocketBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Enabled transports. socket.io: polling and WebSocket.</summary>
     public EngineTransports Transports { get; set; } = EngineTransports.Polling | EngineTransports.WebSocket;
 

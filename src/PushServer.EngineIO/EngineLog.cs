@@ -38,6 +38,18 @@ internal static partial class EngineLog
     [LoggerMessage(1009, LogLevel.Debug, "Engine.IO session {Sid}: transport ended: {Detail}.")]
     public static partial void TransportEnded(ILogger logger, string sid, string detail);
 
+    [LoggerMessage(1011, LogLevel.Information, "Engine.IO session {Sid} closed: it sent more than {Rate} packets a second.")]
+    public static partial void RateLimited(ILogger logger, string sid, int rate);
+
+    [LoggerMessage(1012, LogLevel.Information, "Engine.IO session {Sid} closed: a WebSocket write took longer than {Timeout} (client too slow).")]
+    public static partial void WriteTimedOut(ILogger logger, string sid, TimeSpan timeout);
+
+    [LoggerMessage(1013, LogLevel.Information, "Engine.IO request refused by limit {Limit} ({Method} {Path} from {Address}).")]
+    public static partial void LimitRefused(ILogger logger, string limit, string method, string path, string address);
+
+    [LoggerMessage(1014, LogLevel.Information, "Engine.IO session {Sid} closed: unfinished WebSocket messages of all clients passed {Cap} bytes.")]
+    public static partial void PendingBytesExceeded(ILogger logger, string sid, long cap);
+
     [LoggerMessage(1010, LogLevel.Error, "Engine.IO: unexpected failure while serving {Method} {Path}.")]
     public static partial void RequestFailed(ILogger logger, Exception exception, string method, string path);
 }

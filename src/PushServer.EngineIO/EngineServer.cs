@@ -22,6 +22,7 @@ public sealed class EngineServer
     private readonly ILogger _logger;
     private readonly EngineSessionStore _store = new();
     private readonly EngineCors _cors;
+    private readonly HandshakeRateLimiter _handshakeRate;
 
     /// <summary>Creates an endpoint that reports sessions to <paramref name="handler"/>.</summary>
     public EngineServer(IEngineConnectionHandler handler, EngineIOOptions options, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
@@ -31,7 +32,14 @@ public sealed class EngineServer
         _time = time ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("PushServer.EngineIO");
         _cors = new EngineCors(options.Cors);
+        _handshakeRate = new HandshakeRateLimiter(_time);
     }
+
+    /// <summary>WebSocket connections open now, upgrade probes included.</summary>
+    public int WebSocketCount => _store.WebSocketCount;
+
+    /// <summary>Bytes all WebSocket connections hold now in messages still missing fragments.</summary>
+    public long PendingWebSocketBytes => _store.PendingWebSocketBytes;
 
     /// <summary>The options this endpoint runs with.</summary>
     public EngineIOOptions Options => _options;
@@ -84,6 +92,13 @@ public sealed class EngineServer
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             }
         }
+    }
+
+    private Task RefuseByLimitAsync(HttpContext context, string limit, int status, string message, bool isUpgrade)
+    {
+        EngineLog.LimitRefused(_logger, limit, context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress?.ToString() ?? "");
+        EngineMetrics.Limit(limit);
+        return EngineErrorResponder.WriteAsync(context, EngineError.Forbidden, isUpgrade, message, status);
     }
 
     private Task RefuseAsync(HttpContext context, EngineError error, bool isUpgrade, string? message = null)
@@ -150,15 +165,20 @@ public sealed class EngineServer
                 await RefuseAsync(context, EngineError.BadRequest, isUpgrade).ConfigureAwait(false);
                 return;
             }
-            using var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
-            var probe = new WebSocketTransport(socket, session);
-            if (!session.IsOpen || session.IsUpgrading || session.IsUpgraded || session.Transport is not PollingTransport)
+            if (_store.WebSocketCount >= _options.MaxWebSocketConnections)
             {
-                // Accepted at the HTTP level, then closed at once, as the reference does.
-                await socket.CloseOutputAsync(WebSocketTransport.ServerCloseStatus, null, context.RequestAborted).ConfigureAwait(false);
+                await RefuseByLimitAsync(context, "max_websockets", StatusCodes.Status503ServiceUnavailable, "Server full", isUpgrade).ConfigureAwait(false);
                 return;
             }
-            await probe.RunUpgradeAsync().ConfigureAwait(false);
+            _store.AddWebSocket();
+            try
+            {
+                await ServeProbeAsync(context, session).ConfigureAwait(false);
+            }
+            finally
+            {
+                _store.RemoveWebSocket();
+            }
             return;
         }
         if (transport != session.TransportName || session.Transport is not PollingTransport polling)
@@ -178,6 +198,19 @@ public sealed class EngineServer
         {
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
         }
+    }
+
+    private async Task ServeProbeAsync(HttpContext context, EngineSession session)
+    {
+        using var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+        var probe = new WebSocketTransport(socket, session);
+        if (!session.IsOpen || session.IsUpgrading || session.IsUpgraded || session.Transport is not PollingTransport)
+        {
+            // Accepted at the HTTP level, then closed at once, as the reference does.
+            await socket.CloseOutputAsync(WebSocketTransport.ServerCloseStatus, null, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+        await probe.RunUpgradeAsync().ConfigureAwait(false);
     }
 
     private async Task HandshakeAsync(HttpContext context, string transport, bool isUpgrade)
@@ -210,6 +243,23 @@ public sealed class EngineServer
             return;
         }
 
+        if (_store.Count >= _options.MaxSessions)
+        {
+            await RefuseByLimitAsync(context, "max_sessions", StatusCodes.Status503ServiceUnavailable, "Server full", isUpgrade).ConfigureAwait(false);
+            return;
+        }
+        if (isUpgrade && _store.WebSocketCount >= _options.MaxWebSocketConnections)
+        {
+            await RefuseByLimitAsync(context, "max_websockets", StatusCodes.Status503ServiceUnavailable, "Server full", isUpgrade).ConfigureAwait(false);
+            return;
+        }
+        if (_options.MaxHandshakesPerSecondPerIp > 0
+            && !_handshakeRate.TryAcquire(context.Connection.RemoteIpAddress, _options.MaxHandshakesPerSecondPerIp))
+        {
+            await RefuseByLimitAsync(context, "handshake_rate", StatusCodes.Status429TooManyRequests, "Too many handshakes", isUpgrade).ConfigureAwait(false);
+            return;
+        }
+
         var jsonp = protocol == EngineProtocolVersion.V3 && transport == "polling" && request.Query.ContainsKey("j")
             ? new string(request.Query["j"].ToString().Where(char.IsAsciiDigit).ToArray())
             : null;
@@ -227,12 +277,20 @@ public sealed class EngineServer
             return;
         }
 
-        using var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
-        var webSocket = new WebSocketTransport(socket, session);
-        session.Start(webSocket);
-        session.Send(OpenPacket.Create(session.Id, offerWebSocketUpgrade: false, _options));
-        await session.OpenAsync().ConfigureAwait(false);
-        await webSocket.RunAsync().ConfigureAwait(false);
+        _store.AddWebSocket();
+        try
+        {
+            using var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+            var webSocket = new WebSocketTransport(socket, session);
+            session.Start(webSocket);
+            session.Send(OpenPacket.Create(session.Id, offerWebSocketUpgrade: false, _options));
+            await session.OpenAsync().ConfigureAwait(false);
+            await webSocket.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _store.RemoveWebSocket();
+        }
     }
 
     private Task<WebSocket> AcceptWebSocketAsync(HttpContext context) =>

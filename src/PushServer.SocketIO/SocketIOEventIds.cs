@@ -13,5 +13,8 @@ internal static class SocketIOEventIds
     public const int PacketMiddlewareFailed = 3012;
     public const int UnhandledSocketError = 3013;
     public const int AdapterInitFailed = 3020;
+    public const int SessionRecovered = 3021;
+    public const int RecoveryFailed = 3022;
+    public const int TooManyRooms = 3023;
     public const int UnexpectedError = 3030;
 }

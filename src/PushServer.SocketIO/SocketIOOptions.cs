@@ -17,6 +17,21 @@ public sealed class SocketIOOptions
     /// </summary>
     public const int DefaultMaxJsonDepth = 64;
 
+    /// <summary>
+    /// Not in socket.io. Namespace names are short paths; 256 bytes leaves room for any real one while a client
+    /// cannot make the server hold (or, with dynamic namespaces, create) megabyte-long names.
+    /// </summary>
+    public const int DefaultMaxNamespaceLength = 256;
+
+    /// <summary>Not in socket.io. Event names are identifiers; 256 characters is generous and keeps handler lookups cheap.</summary>
+    public const int DefaultMaxEventNameLength = 256;
+
+    /// <summary>
+    /// Not in socket.io. A socket joining more rooms than this is refused the extra ones (logged at Information): each
+    /// room costs an entry in two maps, and a client allowed to pick rooms could otherwise grow them without end.
+    /// </summary>
+    public const int DefaultMaxRoomsPerSocket = 1000;
+
     /// <summary>An Engine.IO connection that joins no namespace within this time is closed.</summary>
     public TimeSpan ConnectTimeout { get; set; } = DefaultConnectTimeout;
 
@@ -25,6 +40,21 @@ public sealed class SocketIOOptions
 
     /// <summary>Deepest JSON nesting accepted in a packet; deeper is a parse error.</summary>
     public int MaxJsonDepth { get; set; } = DefaultMaxJsonDepth;
+
+    /// <summary>Longest namespace name accepted in a packet, in UTF-8 bytes; longer is a parse error.</summary>
+    public int MaxNamespaceLength { get; set; } = DefaultMaxNamespaceLength;
+
+    /// <summary>Longest event name accepted from a client, in characters; longer is a parse error.</summary>
+    public int MaxEventNameLength { get; set; } = DefaultMaxEventNameLength;
+
+    /// <summary>Most rooms one socket may be in, its own room included; further joins are refused.</summary>
+    public int MaxRoomsPerSocket { get; set; } = DefaultMaxRoomsPerSocket;
+
+    /// <summary>
+    /// Connection state recovery; null (the default, as in socket.io) turns it off. With it on, CONNECT replies carry a
+    /// private session id and plain events an offset, and a client back within the window recovers its socket.
+    /// </summary>
+    public ConnectionStateRecoveryOptions? ConnectionStateRecovery { get; set; }
 
     /// <summary>
     /// How argument objects are serialised and read. Null uses <see cref="JsonSerializerDefaults.Web"/> (camelCase),

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using PushServer.SocketIO;
@@ -22,8 +23,19 @@ namespace PushServer.InteropTests;
 public sealed class InteropServer : IAsyncDisposable
 {
     private readonly KestrelTestServer _server;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _disconnects;
 
-    private InteropServer(KestrelTestServer server) => _server = server;
+    private InteropServer(KestrelTestServer server, ConcurrentDictionary<string, TaskCompletionSource<string>> disconnects)
+    {
+        _server = server;
+        _disconnects = disconnects;
+    }
+
+    /// <summary>Completes with the reason once the socket <paramref name="socketId"/> of <c>/</c> has disconnected on the server.</summary>
+    public Task<string> WaitForDisconnectAsync(string socketId) => Disconnect(_disconnects, socketId).Task;
+
+    private static TaskCompletionSource<string> Disconnect(ConcurrentDictionary<string, TaskCompletionSource<string>> map, string socketId) =>
+        map.GetOrAdd(socketId, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public Uri BaseAddress => _server.BaseAddress;
 
@@ -32,18 +44,20 @@ public sealed class InteropServer : IAsyncDisposable
 
     public SocketIOServer Io => _server.Services.GetRequiredService<SocketIOServer>();
 
-    public static async Task<InteropServer> StartAsync()
+    public static async Task<InteropServer> StartAsync(Action<SocketIOOptions>? options = null)
     {
+        var disconnects = new ConcurrentDictionary<string, TaskCompletionSource<string>>(StringComparer.Ordinal);
         var server = await KestrelTestServer.StartAsync(
-            services => services.AddSocketIO(),
-            app => app.MapSocketIO("/socket.io", Configure));
-        return new InteropServer(server);
+            services => services.AddSocketIO(options),
+            app => app.MapSocketIO("/socket.io", io => Configure(io, disconnects)));
+        return new InteropServer(server, disconnects);
     }
 
-    private static void Configure(SocketIOServer io)
+    private static void Configure(SocketIOServer io, ConcurrentDictionary<string, TaskCompletionSource<string>> disconnects)
     {
         io.OnConnection(socket =>
         {
+            socket.OnDisconnect(reason => Disconnect(disconnects, socket.Id).TrySetResult(reason));
             socket.On("echo", e => e.Ack(e.Args.ToEmitArguments()));
             socket.On("message", e => socket.Emit("message-back", e.Args.ToEmitArguments()));
             socket.On("join", e =>

@@ -23,7 +23,9 @@
 //          reconnect_error {message}, reconnect_failed, error {message,data} (2.x),
 //          commandError, fatal.
 // Commands: {"op":"emit","name":"..","args":[...],"withAck":bool,"timeoutMs":N,"id":K},
-//           {"op":"ack","ackId":N,"args":[...]}, {"op":"disconnect"}, {"op":"connect"}, {"op":"exit"}.
+//           {"op":"ack","ackId":N,"args":[...]}, {"op":"disconnect"}, {"op":"connect"},
+//           {"op":"dropTransport"} (closes the Engine.IO connection under the socket, as a network
+//           failure would: the socket sees "transport close" and keeps its recovery state), {"op":"exit"}.
 // Binary values in args, both ways, are {"$binary":"<base64>"}.
 
 const { report, readConfig, encodeValue, decodeValue, describe, messageOf, run } = require("./lib/driver");
@@ -199,6 +201,9 @@ function handle(command) {
       break;
     case "connect":
       socket.connect();
+      break;
+    case "dropTransport":
+      if (manager.engine) manager.engine.close();
       break;
     default:
       throw new Error(`unknown op ${JSON.stringify(command.op)}`);

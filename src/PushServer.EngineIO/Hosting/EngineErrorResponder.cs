@@ -23,21 +23,25 @@ internal static class EngineErrorResponder
     /// <c>{"code":N,"message":"…"}</c>. WebSocket upgrades: 400 with the bare message as text/html, as the
     /// reference writes on the raw socket.
     /// </summary>
-    public static Task WriteAsync(HttpContext context, EngineError error, bool isUpgrade, string? message = null)
+    /// <remarks>
+    /// A limit refusal passes <paramref name="status"/> (503 server full, 429 too many handshakes), which then applies
+    /// to both forms: clients back off and retry on any non-200 handshake answer.
+    /// </remarks>
+    public static Task WriteAsync(HttpContext context, EngineError error, bool isUpgrade, string? message = null, int? status = null)
     {
         message ??= MessageOf(error);
         var response = context.Response;
         byte[] body;
         if (isUpgrade)
         {
-            response.StatusCode = StatusCodes.Status400BadRequest;
+            response.StatusCode = status ?? StatusCodes.Status400BadRequest;
             response.ContentType = "text/html";
             response.Headers.Connection = "close";
             body = Encoding.UTF8.GetBytes(message);
         }
         else
         {
-            response.StatusCode = error == EngineError.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
+            response.StatusCode = status ?? (error == EngineError.Forbidden ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest);
             response.ContentType = "application/json";
             body = Encoding.UTF8.GetBytes($"{{\"code\":{(int)error},\"message\":{System.Text.Json.JsonSerializer.Serialize(message)}}}");
         }

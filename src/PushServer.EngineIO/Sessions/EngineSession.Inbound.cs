@@ -20,6 +20,13 @@ internal sealed partial class EngineSession
         {
             return;
         }
+        if (!TryTakeInboundToken())
+        {
+            EngineLog.RateLimited(_logger, Id, _options.MaxInboundPacketsPerSecond);
+            EngineMetrics.Limit("inbound_rate");
+            Abort(EngineCloseReason.RateLimited);
+            return;
+        }
         switch (packet.Type)
         {
             case EnginePacketType.Message:
@@ -60,6 +67,37 @@ internal sealed partial class EngineSession
                 // open, upgrade and noop mean nothing on an established transport; the reference ignores them.
                 break;
         }
+    }
+
+    /// <summary>
+    /// The inbound token bucket: <see cref="EngineIOOptions.InboundPacketBurst"/> tokens, refilled at
+    /// <see cref="EngineIOOptions.MaxInboundPacketsPerSecond"/>. Transports deliver packets one at a time, so no lock.
+    /// </summary>
+    private bool TryTakeInboundToken()
+    {
+        var rate = _options.MaxInboundPacketsPerSecond;
+        if (rate <= 0)
+        {
+            return true;
+        }
+        var burst = Math.Max(_options.InboundPacketBurst, 1);
+        var now = _time.GetTimestamp();
+        if (double.IsNaN(_inboundTokens))
+        {
+            _inboundTokens = burst;
+        }
+        else
+        {
+            var elapsed = _time.GetElapsedTime(_inboundRefilledAt, now).TotalSeconds;
+            _inboundTokens = Math.Min(burst, _inboundTokens + elapsed * rate);
+        }
+        _inboundRefilledAt = now;
+        if (_inboundTokens < 1)
+        {
+            return false;
+        }
+        _inboundTokens -= 1;
+        return true;
     }
 
     /// <summary>Tells the handler about the session; messages wait until this has completed.</summary>

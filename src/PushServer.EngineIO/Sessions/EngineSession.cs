@@ -29,6 +29,8 @@ internal sealed partial class EngineSession : IEngineSession
     private bool _closeNotified;
     private ITimer? _closeDeadline;
     private ITimer? _lingerTimer;
+    private double _inboundTokens = double.NaN;
+    private long _inboundRefilledAt;
     private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public EngineSession(
@@ -75,6 +77,8 @@ internal sealed partial class EngineSession : IEngineSession
 
     internal EngineIOOptions Options => _options;
 
+    internal EngineSessionStore Store => _store;
+
     internal TimeProvider Time => _time;
 
     internal ILogger Logger => _logger;
@@ -116,6 +120,7 @@ internal sealed partial class EngineSession : IEngineSession
         {
             Interlocked.Add(ref _queuedBytes, -packet.Size);
             EngineLog.OutboundQueueFull(_logger, Id, _options.MaxOutboundQueueBytes);
+            EngineMetrics.SlowConsumer(EngineCloseReason.OutboundQueueFull);
             Close(EngineCloseReason.OutboundQueueFull);
             return false;
         }

@@ -7,7 +7,33 @@ internal sealed class EngineSessionStore
 {
     private readonly ConcurrentDictionary<string, EngineSession> _sessions = new(StringComparer.Ordinal);
 
+    private long _pendingWebSocketBytes;
+    private int _webSockets;
+
     public int Count => _sessions.Count;
+
+    /// <summary>WebSocket connections open now, probes included.</summary>
+    public int WebSocketCount => Volatile.Read(ref _webSockets);
+
+    public int AddWebSocket() => Interlocked.Increment(ref _webSockets);
+
+    public void RemoveWebSocket() => Interlocked.Decrement(ref _webSockets);
+
+    /// <summary>Reserves <paramref name="bytes"/> of the shared budget for unfinished WebSocket messages.</summary>
+    public bool TryReservePending(long bytes, long cap)
+    {
+        if (Interlocked.Add(ref _pendingWebSocketBytes, bytes) > cap)
+        {
+            Interlocked.Add(ref _pendingWebSocketBytes, -bytes);
+            return false;
+        }
+        return true;
+    }
+
+    public void ReleasePending(long bytes) => Interlocked.Add(ref _pendingWebSocketBytes, -bytes);
+
+    /// <summary>Bytes held now in unfinished WebSocket messages.</summary>
+    public long PendingWebSocketBytes => Interlocked.Read(ref _pendingWebSocketBytes);
 
     public void Add(EngineSession session) => _sessions[session.Id] = session;
 

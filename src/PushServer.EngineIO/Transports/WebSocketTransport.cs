@@ -23,6 +23,7 @@ internal sealed class WebSocketTransport : ISessionTransport
     private int _writerIdle = 1;
     private int _closeSent;
     private ITimer? _closeHandshakeTimer;
+    private ITimer? _sendDeadline;
 
     /// <summary>How long the client has to answer the server's close frame before the socket is dropped.</summary>
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
@@ -56,6 +57,7 @@ internal sealed class WebSocketTransport : ISessionTransport
         await writer.ConfigureAwait(false);
         await CloseSocketAsync().ConfigureAwait(false);
         _closeHandshakeTimer?.Dispose();
+        _sendDeadline?.Dispose();
     }
 
     /// <summary>
@@ -109,6 +111,7 @@ internal sealed class WebSocketTransport : ISessionTransport
         {
             _session.CancelUpgrade();
             await CloseSocketAsync().ConfigureAwait(false);
+            _sendDeadline?.Dispose();
             return;
         }
         await RunAsync().ConfigureAwait(false);
@@ -195,7 +198,42 @@ internal sealed class WebSocketTransport : ISessionTransport
         }
     }
 
-    private Task SendAsync(EnginePacket packet, CancellationToken token)
+    /// <summary>
+    /// Sends one packet, giving up after <see cref="EngineIOOptions.WebSocketSendTimeout"/>: a client that stopped
+    /// reading fills the TCP window and the write never completes, so the session closes with
+    /// <see cref="EngineCloseReason.WriteTimeout"/> and the socket is aborted.
+    /// </summary>
+    private async Task SendAsync(EnginePacket packet, CancellationToken token)
+    {
+        var timeout = _session.Options.WebSocketSendTimeout;
+        if (timeout <= TimeSpan.Zero || timeout == Timeout.InfiniteTimeSpan)
+        {
+            await SendFrameAsync(packet, token).ConfigureAwait(false);
+            return;
+        }
+        _sendDeadline ??= _session.Time.CreateTimer(
+            static state => ((WebSocketTransport)state!).OnSendTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _sendDeadline.Change(timeout, Timeout.InfiniteTimeSpan);
+        try
+        {
+            await SendFrameAsync(packet, token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendDeadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnSendTimeout()
+    {
+        EngineLog.WriteTimedOut(_session.Logger, _session.Id, _session.Options.WebSocketSendTimeout);
+        EngineMetrics.SlowConsumer(EngineCloseReason.WriteTimeout);
+        _session.Abort(EngineCloseReason.WriteTimeout);
+        _stop.Cancel();
+        _socket.Abort();
+    }
+
+    private Task SendFrameAsync(EnginePacket packet, CancellationToken token)
     {
         if (!packet.IsBinary)
         {
@@ -222,6 +260,7 @@ internal sealed class WebSocketTransport : ISessionTransport
     {
         var limit = _session.Options.MaxHttpBufferSize;
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        long reserved = 0;
         try
         {
             var length = 0;
@@ -249,6 +288,16 @@ internal sealed class WebSocketTransport : ISessionTransport
                 }
                 if (!result.EndOfMessage)
                 {
+                    // Bytes held across reads count against the budget all connections share.
+                    if (!_session.Store.TryReservePending(result.Count, _session.Options.MaxPendingWebSocketBytes))
+                    {
+                        EngineLog.PendingBytesExceeded(_session.Logger, _session.Id, _session.Options.MaxPendingWebSocketBytes);
+                        EngineMetrics.Limit("pending_websocket_bytes");
+                        await _socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, null, CancellationToken.None).ConfigureAwait(false);
+                        _session.Abort(EngineCloseReason.TransportError);
+                        return null;
+                    }
+                    reserved += result.Count;
                     continue;
                 }
                 var data = buffer.AsSpan(0, length);
@@ -265,6 +314,7 @@ internal sealed class WebSocketTransport : ISessionTransport
         }
         finally
         {
+            _session.Store.ReleasePending(reserved);
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }

@@ -11,14 +11,21 @@ namespace PushServer.SocketIO.Adapters;
 public sealed class BroadcastPacket
 {
     private EncodedPacket? _encoded;
+    private EncodedPacket? _encodedWithOffset;
 
     /// <summary>Creates an event packet for namespace <paramref name="nsp"/>.</summary>
     public BroadcastPacket(string nsp, string eventName, object?[] args, long ackId = -1)
+        : this(nsp, eventName, args, ackId, offset: null)
+    {
+    }
+
+    private BroadcastPacket(string nsp, string eventName, object?[] args, long ackId, string? offset)
     {
         Namespace = nsp;
         EventName = eventName;
         Args = args;
         AckId = ackId;
+        Offset = offset;
     }
 
     /// <summary>The namespace name.</summary>
@@ -33,16 +40,34 @@ public sealed class BroadcastPacket
     /// <summary>The ack id the recipients answer with, or -1.</summary>
     public long AckId { get; }
 
+    /// <summary>
+    /// The connection state recovery offset of a stored event, or null. Protocol v5 clients receive it as the last
+    /// element of the event's data (<c>42["chat","hi","1a2b"]</c>); v4 clients, which cannot recover, never see it.
+    /// </summary>
+    public string? Offset { get; }
+
     /// <summary>The same event with an ack id, for a broadcast that collects acknowledgements.</summary>
-    public BroadcastPacket WithAckId(long ackId) => new(Namespace, EventName, (object?[])Args, ackId);
+    public BroadcastPacket WithAckId(long ackId) => new(Namespace, EventName, (object?[])Args, ackId, Offset);
+
+    /// <summary>The same event stored for recovery under <paramref name="offset"/>.</summary>
+    public BroadcastPacket WithOffset(string offset) => new(Namespace, EventName, (object?[])Args, AckId, offset);
 
     /// <summary>The wire form for clients speaking <paramref name="version"/>, encoded on first use.</summary>
     public EncodedPacket GetEncoded(SocketIOProtocolVersion version, JsonSerializerOptions options)
     {
         // EVENT and BINARY_EVENT read the same in protocol v4 and v5, so one encoding serves every generation;
-        // only CONNECT and CONNECT_ERROR differ, and those are never broadcast. The version parameter keeps the
-        // per-generation shape for packets that will differ (connection state recovery offsets are v5 only).
-        _ = version;
+        // only a recovery offset, appended for v5 clients alone, makes a second one.
+        if (Offset is not null && version == SocketIOProtocolVersion.V5)
+        {
+            var withOffset = Volatile.Read(ref _encodedWithOffset);
+            if (withOffset is not null)
+            {
+                return withOffset;
+            }
+            object?[] args = [.. (object?[])Args, Offset];
+            var encodedWithOffset = SocketIOPacketEncoder.EncodeMessage(Namespace, EventName, args.AsSpan(), AckId, options);
+            return Interlocked.CompareExchange(ref _encodedWithOffset, encodedWithOffset, null) ?? encodedWithOffset;
+        }
         var cached = Volatile.Read(ref _encoded);
         if (cached is not null)
         {

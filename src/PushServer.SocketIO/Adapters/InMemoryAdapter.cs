@@ -11,10 +11,42 @@ public class InMemoryAdapter : SocketIOAdapter
     private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _sids = new(StringComparer.Ordinal);
 
+    private readonly RecoveryLog? _recovery;
+
     /// <summary>Creates the adapter of <paramref name="nsp"/>.</summary>
     public InMemoryAdapter(SocketIONamespace nsp)
         : base(nsp)
     {
+        var server = nsp.Server;
+        if (server.Options.ConnectionStateRecovery is { } recovery)
+        {
+            _recovery = new RecoveryLog(recovery, server.TimeProvider, server.SerializerOptions);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void PersistSession(PersistedSession session) => _recovery?.Persist(session);
+
+    /// <inheritdoc />
+    public override ValueTask<bool> RestoreSessionAsync(
+        string pid, string offset, Func<RecoveredSession, bool> attach, CancellationToken cancellationToken)
+    {
+        if (_recovery is null)
+        {
+            return new(false);
+        }
+        lock (_recovery.Gate)
+        {
+            var session = _recovery.TryRestore(pid, offset);
+            return new(session is not null && attach(session));
+        }
+    }
+
+    /// <inheritdoc />
+    public override ValueTask DisposeAsync()
+    {
+        _recovery?.Dispose();
+        return base.DisposeAsync();
     }
 
     /// <summary>
@@ -108,6 +140,20 @@ public class InMemoryAdapter : SocketIOAdapter
 
     /// <summary>Delivers <paramref name="packet"/> to the selected local sockets; returns how many were selected.</summary>
     protected int BroadcastLocally(BroadcastPacket packet, BroadcastOptions options)
+    {
+        // With recovery on, a plain event (no ack, not volatile) is stored under an offset, as socket.io's
+        // SessionAwareAdapter does; storing and delivering happen under one gate that restoring sessions also take.
+        if (_recovery is not null && packet.AckId < 0 && packet.Offset is null && !options.Flags.Volatile)
+        {
+            lock (_recovery.Gate)
+            {
+                return Deliver(_recovery.Append(packet, options), options);
+            }
+        }
+        return Deliver(packet, options);
+    }
+
+    private int Deliver(BroadcastPacket packet, BroadcastOptions options)
     {
         var targets = CollectSockets(options);
         var serializer = Namespace.Server.SerializerOptions;

@@ -99,6 +99,23 @@ public abstract class SocketIOAdapter : IAsyncDisposable
     public async Task<IReadOnlySet<string>> AllRoomsAsync(CancellationToken cancellationToken) =>
         (await AllRoomsFromClusterAsync(cancellationToken).ConfigureAwait(false)).Value;
 
+    /// <summary>
+    /// Keeps the session of a socket that disconnected for a recoverable reason, for connection state recovery
+    /// (socket.io-adapter's <c>persistSession</c>). Only called when recovery is on. The default keeps nothing.
+    /// </summary>
+    public virtual void PersistSession(PersistedSession session)
+    {
+    }
+
+    /// <summary>
+    /// Finds a persisted session for a reconnecting client and the events it missed after <paramref name="offset"/>
+    /// (socket.io-adapter's <c>restoreSession</c>), and if found calls <paramref name="attach"/> with it. An adapter
+    /// makes sure that each stored event is either among the missed events or delivered to the socket
+    /// <paramref name="attach"/> registers, never both. Returns whether a session was attached; the default finds none.
+    /// </summary>
+    public virtual ValueTask<bool> RestoreSessionAsync(
+        string pid, string offset, Func<RecoveredSession, bool> attach, CancellationToken cancellationToken) => new(false);
+
     /// <summary>Stops the adapter.</summary>
     public virtual ValueTask DisposeAsync()
     {

@@ -29,7 +29,8 @@ internal sealed partial class SocketIOConnection
         _server = server;
         Session = session;
         Version = session.Protocol.ToSocketIOProtocol();
-        _decoder = new SocketIOPacketDecoder(server.Options.MaxAttachments, server.Options.MaxJsonDepth);
+        _decoder = new SocketIOPacketDecoder(
+            server.Options.MaxAttachments, server.Options.MaxJsonDepth, server.Options.MaxNamespaceLength, server.Options.MaxEventNameLength);
     }
 
     public IEngineSession Session { get; }

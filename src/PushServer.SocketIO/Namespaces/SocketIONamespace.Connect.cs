@@ -11,7 +11,24 @@ public sealed partial class SocketIONamespace
     /// </summary>
     internal async ValueTask ConnectAsync(SocketIOConnection connection, JsonElement auth)
     {
-        var socket = new SocketIOSocket(this, connection, CreateSocketId(connection), CreateHandshake(connection, auth));
+        var recovery = Server.Options.ConnectionStateRecovery;
+        SocketIOSocket? socket = null;
+        if (recovery is not null && connection.Version == SocketIOProtocolVersion.V5
+            && auth.ValueKind == JsonValueKind.Object
+            && auth.TryGetProperty("pid", out var pid) && pid.ValueKind == JsonValueKind.String
+            && auth.TryGetProperty("offset", out var offset) && offset.ValueKind == JsonValueKind.String)
+        {
+            socket = await TryRecoverAsync(connection, auth, pid.GetString()!, offset.GetString()!).ConfigureAwait(false);
+        }
+        var recovered = socket is not null;
+        socket ??= new SocketIOSocket(
+            this, connection, CreateSocketId(connection), CreateHandshake(connection, auth),
+            recovery is not null && connection.Version == SocketIOProtocolVersion.V5 ? SocketIdGenerator.NewId() : null);
+        if (recovered && recovery!.SkipMiddlewares)
+        {
+            CompleteConnect(connection, socket);
+            return;
+        }
         try
         {
             if (_parent is not null)
@@ -29,6 +46,8 @@ public sealed partial class SocketIONamespace
         catch (Exception ex)
         {
             // Rooms a middleware joined are dropped with the refused socket, as socket.io's _cleanup does.
+            socket.AbandonRecovery();
+            Remove(socket);
             Adapter.DelAll(socket.Id);
             if (!connection.IsOpen)
             {
@@ -40,8 +59,15 @@ public sealed partial class SocketIONamespace
             return;
         }
 
+        CompleteConnect(connection, socket);
+    }
+
+    private void CompleteConnect(SocketIOConnection connection, SocketIOSocket socket)
+    {
         if (!connection.IsOpen)
         {
+            socket.AbandonRecovery();
+            Remove(socket);
             Adapter.DelAll(socket.Id);
             return;
         }
@@ -54,6 +80,52 @@ public sealed partial class SocketIONamespace
             RunConnectionHandlers(_parent.ConnectionHandlers, socket);
         }
         RunConnectionHandlers(_connectionHandlers, socket);
+    }
+
+    /// <summary>
+    /// Gives a reconnecting client its old socket back when the adapter still holds its session: same id, rooms and
+    /// data, and the missed events queued behind the CONNECT reply. Null when there is nothing to recover.
+    /// </summary>
+    private async ValueTask<SocketIOSocket?> TryRecoverAsync(SocketIOConnection connection, JsonElement auth, string pid, string offset)
+    {
+        SocketIOSocket? socket = null;
+        try
+        {
+            await Adapter.RestoreSessionAsync(pid, offset, restored =>
+            {
+                var session = restored.Session;
+                if (!connection.IsOpen || _sockets.ContainsKey(session.Sid))
+                {
+                    return false;
+                }
+                var recovered = new SocketIOSocket(this, connection, session.Sid, CreateHandshake(connection, auth), session.Pid)
+                {
+                    Data = session.Data,
+                };
+                var missed = new Protocol.EncodedPacket[restored.MissedPackets.Count];
+                for (var i = 0; i < missed.Length; i++)
+                {
+                    missed[i] = restored.MissedPackets[i].GetEncoded(SocketIOProtocolVersion.V5, Server.SerializerOptions);
+                }
+                recovered.BeginRecovery(missed);
+                // Registered and in its rooms from here on, so events sent from now reach it (behind the missed ones).
+                _sockets[session.Sid] = recovered;
+                Adapter.AddAll(session.Sid, session.Rooms);
+                socket = recovered;
+                return true;
+            }, connection.Closed).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // As socket.io does: a failing adapter means a normal new connection, not a refused one.
+            Log.RecoveryFailed(Server.Logger, Name, ex);
+            return null;
+        }
+        if (socket is not null)
+        {
+            Log.SessionRecovered(Server.Logger, Name, socket.Id);
+        }
+        return socket;
     }
 
     private void RunConnectionHandlers(Func<SocketIOSocket, ValueTask>[] handlers, SocketIOSocket socket)

@@ -6,6 +6,14 @@ public sealed partial class SocketIONamespace
 {
     private static partial class Log
     {
+        [LoggerMessage(EventId = SocketIOEventIds.SessionRecovered, Level = LogLevel.Debug,
+            Message = "Socket {SocketId} of namespace {Namespace} recovered its session")]
+        public static partial void SessionRecovered(ILogger logger, string @namespace, string socketId);
+
+        [LoggerMessage(EventId = SocketIOEventIds.RecoveryFailed, Level = LogLevel.Warning,
+            Message = "Adapter of namespace {Namespace} failed to restore a session; connecting as a new socket")]
+        public static partial void RecoveryFailed(ILogger logger, string @namespace, Exception exception);
+
         [LoggerMessage(EventId = SocketIOEventIds.ConnectionRefused, Level = LogLevel.Debug,
             Message = "Connection to namespace {Namespace} refused by middleware: {Reason}")]
         public static partial void ConnectionRefused(ILogger logger, string @namespace, string reason);

@@ -18,9 +18,18 @@ internal sealed class SocketIOPacketDecoder
     private SocketIOPacket? _pending;
     private int _received;
 
-    public SocketIOPacketDecoder(int maxAttachments, int maxJsonDepth)
+    private readonly int _maxNamespaceLength;
+    private readonly int _maxEventNameLength;
+
+    public SocketIOPacketDecoder(
+        int maxAttachments,
+        int maxJsonDepth,
+        int maxNamespaceLength = SocketIOOptions.DefaultMaxNamespaceLength,
+        int maxEventNameLength = SocketIOOptions.DefaultMaxEventNameLength)
     {
         _maxAttachments = maxAttachments;
+        _maxNamespaceLength = maxNamespaceLength;
+        _maxEventNameLength = maxEventNameLength;
         _jsonOptions = new JsonDocumentOptions { MaxDepth = maxJsonDepth };
     }
 
@@ -79,6 +88,11 @@ internal sealed class SocketIOPacketDecoder
             // The namespace runs to the first ',' or to the end, so "40/custom" equals "40/custom,".
             var comma = s[i..].IndexOf((byte)',');
             var end = comma < 0 ? s.Length : i + comma;
+            if (end - i > _maxNamespaceLength)
+            {
+                error = $"namespace too long (maxNamespaceLength is {_maxNamespaceLength} bytes)";
+                return DecodeStatus.Error;
+            }
             nsp = Encoding.UTF8.GetString(s[i..end]);
             i = comma < 0 ? end : end + 1;
         }
@@ -114,7 +128,7 @@ internal sealed class SocketIOPacketDecoder
             }
         }
 
-        if (!IsPayloadValid(type, payload, out error))
+        if (!IsPayloadValid(type, payload, _maxEventNameLength, out error))
         {
             payload?.Dispose();
             return DecodeStatus.Error;
@@ -167,8 +181,15 @@ internal sealed class SocketIOPacketDecoder
 
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 
-    private static bool IsPayloadValid(SocketIOPacketType type, JsonDocument? payload, out string? error)
+    private static bool IsPayloadValid(SocketIOPacketType type, JsonDocument? payload, int maxEventNameLength, out string? error)
     {
+        if (type is SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent
+            && payload?.RootElement is { ValueKind: JsonValueKind.Array } events && events.GetArrayLength() > 0
+            && events[0] is { ValueKind: JsonValueKind.String } name && name.GetString()!.Length > maxEventNameLength)
+        {
+            error = $"event name too long (maxEventNameLength is {maxEventNameLength})";
+            return false;
+        }
         var root = payload?.RootElement;
         var ok = type switch
         {

@@ -77,8 +77,11 @@ internal static class SocketIOPacketEncoder
         }
     }
 
-    /// <summary>The CONNECT reply: v5 <c>40{"sid":"…"}</c>, v4 <c>40</c> with no payload.</summary>
-    public static EnginePacket EncodeConnect(string nsp, string socketId, SocketIOProtocolVersion version)
+    /// <summary>
+    /// The CONNECT reply: v5 <c>40{"sid":"…"}</c>, or <c>40{"sid":"…","pid":"…"}</c> with connection state recovery;
+    /// v4 <c>40</c> with no payload.
+    /// </summary>
+    public static EnginePacket EncodeConnect(string nsp, string socketId, SocketIOProtocolVersion version, string? pid = null)
     {
         var buffer = new ArrayBufferWriter<byte>(64);
         WriteHeader(buffer, SocketIOPacketType.Connect, 0, nsp, SocketIOPacket.NoAckId);
@@ -87,6 +90,10 @@ internal static class SocketIOPacketEncoder
             using var writer = new Utf8JsonWriter(buffer, SocketIOJson.WriterOptions);
             writer.WriteStartObject();
             writer.WriteString("sid"u8, socketId);
+            if (pid is not null)
+            {
+                writer.WriteString("pid"u8, pid);
+            }
             writer.WriteEndObject();
         }
         return EnginePacket.Text(buffer.WrittenSpan);

@@ -45,6 +45,15 @@ public sealed partial class SocketIOSocket
     internal bool EmitCore(string eventName, object?[] args, bool isVolatile)
     {
         ThrowIfReserved(eventName);
+        if (Pid is not null && !isVolatile)
+        {
+            // With recovery on, the event goes through the adapter to this socket's own room so that it is stored
+            // with an offset and replayed if the client reconnects, as socket.io's emit does.
+            Namespace.Adapter.Broadcast(
+                new Adapters.BroadcastPacket(Namespace.Name, eventName, args),
+                new Adapters.BroadcastOptions { Rooms = new HashSet<string>(StringComparer.Ordinal) { Id }, Flags = new Adapters.BroadcastFlags { Local = true } });
+            return Connected;
+        }
         var packet = SocketIOPacketEncoder.EncodeMessage(Namespace.Name, eventName, args, SocketIOPacket.NoAckId, Namespace.Server.SerializerOptions);
         NotifyOutgoing(eventName, args);
         return Connection.Send(packet, isVolatile);
@@ -93,7 +102,25 @@ public sealed partial class SocketIOSocket
         return Connection.Send(packet, isVolatile: false);
     }
 
-    internal bool WriteEncoded(EncodedPacket packet, bool isVolatile) => Connected && Connection.Send(packet, isVolatile);
+    internal bool WriteEncoded(EncodedPacket packet, bool isVolatile)
+    {
+        if (_replay is not null)
+        {
+            lock (_replayLock)
+            {
+                if (_replay is { } waiting)
+                {
+                    // Being recovered: queued behind the missed events; a volatile event is not worth the wait.
+                    if (!isVolatile)
+                    {
+                        waiting.Add(packet);
+                    }
+                    return !isVolatile;
+                }
+            }
+        }
+        return Connected && Connection.Send(packet, isVolatile);
+    }
 
     internal void NotifyOutgoing(string eventName, IReadOnlyList<object?> args)
     {

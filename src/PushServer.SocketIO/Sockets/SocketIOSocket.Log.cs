@@ -6,6 +6,10 @@ public sealed partial class SocketIOSocket
 {
     private static partial class Log
     {
+        [LoggerMessage(EventId = SocketIOEventIds.TooManyRooms, Level = LogLevel.Information,
+            Message = "Socket {SocketId} is in {Max} rooms already (MaxRoomsPerSocket); not joining {Room}")]
+        public static partial void TooManyRooms(ILogger logger, string socketId, int max, string room);
+
         [LoggerMessage(EventId = SocketIOEventIds.HandlerFailed, Level = LogLevel.Error,
             Message = "Handler of {Event} in namespace {Namespace} threw")]
         public static partial void HandlerFailed(ILogger logger, string @namespace, string @event, Exception exception);

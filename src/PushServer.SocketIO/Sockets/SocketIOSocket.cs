@@ -9,14 +9,17 @@ namespace PushServer.SocketIO;
 public sealed partial class SocketIOSocket
 {
     private readonly CancellationTokenSource _disconnected = new();
+    private readonly Lock _replayLock = new();
+    private List<EncodedPacket>? _replay;
     private int _state; // 0 joining, 1 connected, 2 disconnected
 
-    internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection connection, string id, SocketIOHandshake handshake)
+    internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection connection, string id, SocketIOHandshake handshake, string? pid = null)
     {
         Namespace = nsp;
         Connection = connection;
         Id = id;
         Handshake = handshake;
+        Pid = pid;
     }
 
     /// <summary>The socket id: a fresh 20-character id per join for v5 clients; the Engine.IO sid (or <c>/nsp#sid</c>) for v4.</summary>
@@ -49,19 +52,52 @@ public sealed partial class SocketIOSocket
     /// <summary>The rooms the socket is in, its own id included.</summary>
     public IReadOnlySet<string> Rooms => Namespace.Adapter.GetSocketRooms(Id) ?? new HashSet<string>();
 
+    /// <summary>
+    /// True when the socket is a recovered one (socket.io's <c>socket.recovered</c>): the client came back within the
+    /// connection state recovery window and got its id, rooms, <see cref="Data"/> and missed events back.
+    /// </summary>
+    public bool Recovered { get; private set; }
+
     internal SocketIOConnection Connection { get; }
+
+    /// <summary>The private session id sent in the CONNECT reply when connection state recovery is on.</summary>
+    internal string? Pid { get; }
 
     /// <summary>Joins <paramref name="room"/>.</summary>
     public void Join(string room) => Join([room]);
 
-    /// <summary>Joins each of <paramref name="rooms"/>.</summary>
+    /// <summary>
+    /// Joins each of <paramref name="rooms"/>, up to <see cref="SocketIOOptions.MaxRoomsPerSocket"/> rooms in all; joins
+    /// past it are refused and logged.
+    /// </summary>
     public void Join(IEnumerable<string> rooms)
     {
         if (System.Threading.Volatile.Read(ref _state) == 2)
         {
             return;
         }
-        Namespace.Adapter.AddAll(Id, rooms);
+        var max = Namespace.Server.Options.MaxRoomsPerSocket;
+        var current = Namespace.Adapter.GetSocketRooms(Id);
+        var count = current?.Count ?? 0;
+        var allowed = new List<string>();
+        foreach (var room in rooms)
+        {
+            if (current is not null && current.Contains(room))
+            {
+                continue;
+            }
+            if (count >= max)
+            {
+                Log.TooManyRooms(Namespace.Server.Logger, Id, max, room);
+                break;
+            }
+            allowed.Add(room);
+            count++;
+        }
+        if (allowed.Count > 0)
+        {
+            Namespace.Adapter.AddAll(Id, allowed);
+        }
     }
 
     /// <summary>Leaves <paramref name="room"/>.</summary>
@@ -87,12 +123,45 @@ public sealed partial class SocketIOSocket
         OnClose(SocketIODisconnectReason.ServerNamespaceDisconnect);
     }
 
-    /// <summary>Joins the own room and answers CONNECT.</summary>
+    /// <summary>
+    /// Marks a socket being recovered: <paramref name="missed"/> and whatever is sent to it until
+    /// <see cref="OnConnected"/> wait in order, so the missed events go out right after the CONNECT reply.
+    /// </summary>
+    internal void BeginRecovery(IReadOnlyList<EncodedPacket> missed)
+    {
+        Recovered = true;
+        lock (_replayLock)
+        {
+            _replay = [.. missed];
+        }
+    }
+
+    /// <summary>Joins the own room and answers CONNECT, then sends what waited for it.</summary>
     internal void OnConnected()
     {
         Namespace.Adapter.AddAll(Id, [Id]);
-        System.Threading.Volatile.Write(ref _state, 1);
-        Connection.Send(SocketIOPacketEncoder.EncodeConnect(Namespace.Name, Id, Connection.Version));
+        lock (_replayLock)
+        {
+            System.Threading.Volatile.Write(ref _state, 1);
+            Connection.Send(SocketIOPacketEncoder.EncodeConnect(Namespace.Name, Id, Connection.Version, Pid));
+            if (_replay is { } waiting)
+            {
+                _replay = null;
+                foreach (var packet in waiting)
+                {
+                    Connection.Send(packet, isVolatile: false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Drops what waited for a recovery that did not complete.</summary>
+    internal void AbandonRecovery()
+    {
+        lock (_replayLock)
+        {
+            _replay = null;
+        }
     }
 
     /// <summary>Leaves the namespace: <c>disconnecting</c> handlers, rooms dropped, <c>disconnect</c> handlers.</summary>
@@ -103,6 +172,12 @@ public sealed partial class SocketIOSocket
             return;
         }
         RunReasonHandlers(_disconnectingHandlers, reason);
+        if (Pid is not null && IsRecoverable(reason))
+        {
+            // Persisted before the rooms are dropped, as socket.io's _onclose does.
+            var rooms = Namespace.Adapter.GetSocketRooms(Id);
+            Namespace.Adapter.PersistSession(new Adapters.PersistedSession(Id, Pid, rooms is null ? [Id] : [.. rooms], Data));
+        }
         Namespace.Adapter.DelAll(Id);
         Namespace.Remove(this);
         Connection.RemoveSocket(Namespace.Name, this);
@@ -113,4 +188,9 @@ public sealed partial class SocketIOSocket
         _disconnected.Cancel();
         RunReasonHandlers(_disconnectHandlers, reason);
     }
+
+    /// <summary>socket.io's <c>RECOVERABLE_DISCONNECT_REASONS</c>: the client did not mean to leave.</summary>
+    private static bool IsRecoverable(string reason) => reason is SocketIODisconnectReason.TransportError
+        or SocketIODisconnectReason.TransportClose or SocketIODisconnectReason.ForcedClose or SocketIODisconnectReason.PingTimeout
+        or SocketIODisconnectReason.ServerShuttingDown or SocketIODisconnectReason.ForcedServerClose;
 }

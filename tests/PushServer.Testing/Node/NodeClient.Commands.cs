@@ -90,6 +90,13 @@ public sealed partial class NodeClient
     public Task DisconnectAsync(CancellationToken cancellationToken = default) =>
         SendAsync(new { op = "disconnect" }, cancellationToken);
 
+    /// <summary>
+    /// Socket.IO: closes the Engine.IO connection under the socket, as a network failure would; the socket sees
+    /// <c>transport close</c> and keeps what it needs for connection state recovery.
+    /// </summary>
+    public Task DropTransportAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(new { op = "dropTransport" }, cancellationToken);
+
     /// <summary>Socket.IO: connects again by hand after a disconnect, or first when auto-connect is off.</summary>
     public Task ConnectAsync(CancellationToken cancellationToken = default) =>
         SendAsync(new { op = "connect" }, cancellationToken);
