@@ -10,6 +10,8 @@ namespace PushServer.Fuzzing.Targets;
 /// <c>emit</c>, <c>join</c>, <c>leave</c>, <c>disconnect</c> (JSON bodies of <c>/api/…</c>), <c>form</c> and
 /// <c>multipart</c> (POST forms to <c>/</c>), <c>query</c> (a query string to <c>/</c>); the rest is the body or query.
 /// A refusal is a <see cref="PushApiException"/>, which the handler turns into a 4xx; any other exception would be a 500.
+/// An input with another first line is ignored (afl-fuzz refuses a seed that reaches no instrumented code, so the
+/// corpus holds none).
 /// </summary>
 internal static class PushBodyTarget
 {
