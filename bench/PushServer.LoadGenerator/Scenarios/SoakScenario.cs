@@ -201,6 +201,7 @@ internal static class SoakScenario
         private readonly SoakCounters _counters;
         private WebSocketLoadClient? _client;
         private volatile bool _retiring;
+        private int _disposed;
 
         private Slot(SoakCounters counters) => _counters = counters;
 
@@ -232,6 +233,11 @@ internal static class SoakScenario
         public ValueTask DisposeAsync()
         {
             _retiring = true;
+            // Once only: a slot the churn retired stays in the array when the hold ends before its replacement opened.
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return ValueTask.CompletedTask;
+            }
             return _client?.DisposeAsync() ?? ValueTask.CompletedTask;
         }
     }
