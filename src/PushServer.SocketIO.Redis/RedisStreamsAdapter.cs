@@ -205,7 +205,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
 
     private static string NewRequestId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
-    private MessageData BroadcastData(BroadcastPacket packet, BroadcastOptions options, string? requestId)
+    internal static MessageData BroadcastData(BroadcastPacket packet, BroadcastOptions options, string? requestId)
     {
         // socket.io's packet as the adapter publishes it: {type: 2 (EVENT), data: [name, ...args]}.
         var data = new MessageData().Add("packet", new MessageData().Add("type", 2L).Add("data", new EventArguments(packet.EventName, packet.Args)));
