@@ -29,8 +29,9 @@ public sealed class AdversarialServer : IAsyncDisposable
     private readonly ConcurrentQueue<TestLogEntry> _log;
     private int _inFlight;
 
-    private AdversarialServer(WebApplication app, EngineServer engine, ConcurrentQueue<TestLogEntry> log, Uri baseAddress)
+    private AdversarialServer(WebApplication app, EngineServer engine, ConcurrentQueue<TestLogEntry> log, Uri baseAddress, ConcurrentQueue<string> reasons)
     {
+        DisconnectReasons = reasons;
         _app = app;
         Engine = engine;
         _log = log;
@@ -47,6 +48,13 @@ public sealed class AdversarialServer : IAsyncDisposable
 
     public IReadOnlyList<TestLogEntry> Log => [.. _log];
 
+    /// <summary>Reasons server-side sockets gave when they disconnected, in order.</summary>
+    public ConcurrentQueue<string> DisconnectReasons { get; }
+
+    /// <summary>Waits until a socket disconnected with <paramref name="reason"/>.</summary>
+    public Task WaitForDisconnectAsync(string reason) =>
+        Eventually.TrueAsync(() => DisconnectReasons.Contains(reason), () => $"no disconnect with \"{reason}\" (saw: {string.Join(", ", DisconnectReasons)})");
+
     public HttpClient Http { get; } = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero, UseCookies = false })
     {
         Timeout = TimeSpan.FromSeconds(15),
@@ -59,7 +67,8 @@ public sealed class AdversarialServer : IAsyncDisposable
     public IPEndPoint EndPoint => new(IPAddress.Loopback, BaseAddress.Port);
 
     public static async Task<AdversarialServer> StartAsync(
-        Action<EngineIOOptions>? engine = null, Action<SocketIOOptions>? socketIO = null, Action<SocketIOServer>? configure = null)
+        Action<EngineIOOptions>? engine = null, Action<SocketIOOptions>? socketIO = null, Action<SocketIOServer>? configure = null,
+        TimeProvider? time = null)
     {
         var log = new ConcurrentQueue<TestLogEntry>();
         var builder = WebApplication.CreateSlimBuilder();
@@ -74,8 +83,10 @@ public sealed class AdversarialServer : IAsyncDisposable
         });
         var app = builder.Build();
         var io = app.Services.GetRequiredService<SocketIOServer>();
+        var reasons = new ConcurrentQueue<string>();
         io.OnConnection(socket =>
         {
+            socket.OnDisconnect(reasons.Enqueue);
             socket.On("echo", e => e.Ack(e.Args.ToEmitArguments()));
             socket.On("join", e =>
             {
@@ -99,7 +110,7 @@ public sealed class AdversarialServer : IAsyncDisposable
             PollingCloseTimeout = TimeSpan.FromMilliseconds(500),
         };
         engine?.Invoke(options);
-        var engineServer = new EngineServer(io.ConnectionHandler, options, TimeProvider.System, app.Services.GetRequiredService<ILoggerFactory>());
+        var engineServer = new EngineServer(io.ConnectionHandler, options, time ?? TimeProvider.System, app.Services.GetRequiredService<ILoggerFactory>());
         AdversarialServer? self = null;
         app.Use(async (HttpContext context, RequestDelegate next) =>
         {
@@ -116,7 +127,7 @@ public sealed class AdversarialServer : IAsyncDisposable
         app.MapEngineIO("/socket.io", engineServer);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new AdversarialServer(app, engineServer, log, new Uri(address.TrimEnd('/') + "/"));
+        self = new AdversarialServer(app, engineServer, log, new Uri(address.TrimEnd('/') + "/"), reasons);
         return self;
     }
 
