@@ -62,6 +62,8 @@ public sealed class LimitTests
         await CloseAsync(server, sid);
         await held.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, AdversarialServer.Timeout());
         held.Dispose();
+        // The one WebSocket allowed is free again only once the server has seen the close.
+        await Eventually.TrueAsync(() => server.Engine.WebSocketCount == 0 && server.Engine.SessionCount == 0, () => "connections left");
         await server.AssertHealthyAsync();
     }
 
