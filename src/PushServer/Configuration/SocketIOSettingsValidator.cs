@@ -26,7 +26,7 @@ internal sealed class SocketIOSettingsValidator : IValidateOptions<SocketIOSetti
         }
         foreach (var nsp in options.Namespaces)
         {
-            if (System.Text.Encoding.UTF8.GetByteCount(nsp ?? "") > options.MaxNamespaceLength)
+            if (options.MaxNamespaceLength > 0 && System.Text.Encoding.UTF8.GetByteCount(nsp ?? "") > options.MaxNamespaceLength)
             {
                 errors.Add($"SocketIO:Namespaces has \"{nsp}\", longer than SocketIO:MaxNamespaceLength ({options.MaxNamespaceLength} bytes).");
             }
