@@ -33,6 +33,9 @@ internal sealed class SocketIOSettings
     /// </summary>
     public List<string> Namespaces { get; set; } = [];
 
+    /// <summary>Connection state recovery (socket.io 4.6+): off unless <c>Enabled</c>.</summary>
+    public ConnectionStateRecoverySettings ConnectionStateRecovery { get; set; } = new();
+
     /// <summary>Copies the settings onto the library options.</summary>
     public void ApplyTo(SocketIOOptions options)
     {
@@ -42,5 +45,6 @@ internal sealed class SocketIOSettings
         options.MaxNamespaceLength = MaxNamespaceLength;
         options.MaxEventNameLength = MaxEventNameLength;
         options.MaxRoomsPerSocket = MaxRoomsPerSocket;
+        options.ConnectionStateRecovery = ConnectionStateRecovery.ToOptions();
     }
 }
