@@ -120,8 +120,7 @@ internal sealed partial class EngineSession : IEngineSession
         {
             Interlocked.Add(ref _queuedBytes, -packet.Size);
             EngineLog.OutboundQueueFull(_logger, Id, _options.MaxOutboundQueueBytes);
-            EngineMetrics.SlowConsumer(EngineCloseReason.OutboundQueueFull);
-            Close(EngineCloseReason.OutboundQueueFull);
+            DropSlowConsumer(EngineCloseReason.OutboundQueueFull);
             return false;
         }
         _queue.Writer.TryWrite(packet);
@@ -136,6 +135,19 @@ internal sealed partial class EngineSession : IEngineSession
             return false;
         }
         return Send(packet);
+    }
+
+    /// <summary>
+    /// Ends the session of a client that stopped reading: no goodbye is queued behind what it does not read, the
+    /// queue is thrown away (so its memory goes at once) and the transport drops the connection. The layer above
+    /// hears <paramref name="reason"/>.
+    /// </summary>
+    internal void DropSlowConsumer(EngineCloseReason reason)
+    {
+        EngineMetrics.SlowConsumer(reason);
+        Abort(reason);
+        DrainQueue();
+        _transport.Drop();
     }
 
     /// <summary>Takes the next queued packet, releasing its bytes from the cap.</summary>

@@ -227,8 +227,15 @@ internal sealed class WebSocketTransport : ISessionTransport
     private void OnSendTimeout()
     {
         EngineLog.WriteTimedOut(_session.Logger, _session.Id, _session.Options.WebSocketSendTimeout);
-        EngineMetrics.SlowConsumer(EngineCloseReason.WriteTimeout);
-        _session.Abort(EngineCloseReason.WriteTimeout);
+        _session.DropSlowConsumer(EngineCloseReason.WriteTimeout);
+    }
+
+    /// <summary>
+    /// Aborts the socket: a pending write to a client that does not read would never finish, and a close frame
+    /// would only queue behind it.
+    /// </summary>
+    public void Drop()
+    {
         _stop.Cancel();
         _socket.Abort();
     }
