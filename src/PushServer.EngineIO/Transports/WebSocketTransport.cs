@@ -67,9 +67,10 @@ internal sealed class WebSocketTransport : ISessionTransport
     public async Task RunUpgradeAsync()
     {
         // On timeout the probe socket is closed with a close frame; cancelling a pending receive instead
-        // would abort the socket without a close handshake.
-        using var deadline = _session.Time.CreateTimer(
-            static state => _ = ((WebSocketTransport)state!).SendCloseFrameAsync(), this, _session.Options.UpgradeTimeout, Timeout.InfiniteTimeSpan);
+        // would abort the socket without a close handshake. The deadline covers the probe only: it is gone before
+        // the upgraded socket starts carrying the session.
+        var deadline = _session.Time.CreateTimer(
+            static state => ((WebSocketTransport)state!).OnUpgradeTimeout(), this, _session.Options.UpgradeTimeout, Timeout.InfiniteTimeSpan);
         var upgraded = false;
         try
         {
@@ -107,6 +108,7 @@ internal sealed class WebSocketTransport : ISessionTransport
             // The probe socket failed: the upgrade simply does not happen.
         }
 
+        deadline.Dispose();
         if (!upgraded)
         {
             _session.CancelUpgrade();
@@ -172,6 +174,15 @@ internal sealed class WebSocketTransport : ISessionTransport
         {
             // The socket went away; stop the reader too, it reports why.
             _stop.Cancel();
+        }
+    }
+
+    /// <summary>Ends a probe that did not finish in time; a timer firing as the upgrade completes changes nothing.</summary>
+    private void OnUpgradeTimeout()
+    {
+        if (!ReferenceEquals(_session.Transport, this))
+        {
+            _ = SendCloseFrameAsync();
         }
     }
 

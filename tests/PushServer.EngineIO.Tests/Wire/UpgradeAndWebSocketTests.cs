@@ -74,6 +74,26 @@ public class UpgradeAndWebSocketTests
     }
 
     [Fact]
+    public async Task A_finished_upgrade_is_not_closed_when_upgradeTimeout_passes()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var sid = await host.OpenPollingAsync();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+        await RawWebSocket.SendTextAsync(ws, "2probe");
+        await RawWebSocket.ReceiveTextAsync(ws);
+        await RawWebSocket.SendTextAsync(ws, "5");
+        await RawWebSocket.SendTextAsync(ws, "4x");
+        await host.Handler.WaitForAsync<TextReceived>();
+
+        host.Time.Advance(host.Options.UpgradeTimeout + TimeSpan.FromMilliseconds(1));
+        host.Handler.Sessions[sid].Send(EnginePacket.Text("still open"));
+
+        Assert.Equal("4still open", await RawWebSocket.ReceiveTextAsync(ws));
+        Assert.True(host.Handler.Sessions[sid].IsOpen);
+    }
+
+    [Fact]
     public async Task A_second_websocket_for_an_upgraded_session_is_closed_at_once()
     {
         await using var host = await EngineTestHost.StartAsync();
