@@ -25,6 +25,11 @@ internal sealed class WebSocketTransport : ISessionTransport
     private ITimer? _closeHandshakeTimer;
     private ITimer? _sendDeadline;
 
+    /// <summary>
+    /// The first receive buffer once a frame has arrived: most Engine.IO packets fit, and a larger message doubles it.
+    /// </summary>
+    private const int InitialReceiveBufferSize = 4096;
+
     /// <summary>How long the client has to answer the server's close frame before the socket is dropped.</summary>
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
@@ -258,8 +263,20 @@ internal sealed class WebSocketTransport : ISessionTransport
     /// </summary>
     private async Task<InboundPacket?> ReceiveMessageAsync(CancellationToken token)
     {
+        // A zero-byte read first, as SignalR's WebSocket transport does: an idle connection then waits holding no
+        // receive buffer, and one is rented only once a frame has arrived.
+        var first = await _socket.ReceiveAsync(Memory<byte>.Empty, token).ConfigureAwait(false);
+        if (first.MessageType == WebSocketMessageType.Close)
+        {
+            return null;
+        }
+        if (first.EndOfMessage)
+        {
+            // An empty message: nothing more to read.
+            return Decode([], first.MessageType);
+        }
         var limit = _session.Options.MaxHttpBufferSize;
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBufferSize);
         long reserved = 0;
         try
         {
@@ -300,16 +317,7 @@ internal sealed class WebSocketTransport : ISessionTransport
                     reserved += result.Count;
                     continue;
                 }
-                var data = buffer.AsSpan(0, length);
-                var ok = result.MessageType == WebSocketMessageType.Text
-                    ? PacketDecoder.TryDecodeText(data, _session.Protocol, out var packet)
-                    : PacketDecoder.TryDecodeBinaryFrame(data, _session.Protocol, out packet);
-                if (!ok)
-                {
-                    _session.OnParseError("malformed WebSocket message");
-                    return null;
-                }
-                return packet;
+                return Decode(buffer.AsSpan(0, length), result.MessageType);
             }
         }
         finally
@@ -317,6 +325,19 @@ internal sealed class WebSocketTransport : ISessionTransport
             _session.Store.ReleasePending(reserved);
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private InboundPacket? Decode(ReadOnlySpan<byte> data, WebSocketMessageType type)
+    {
+        var ok = type == WebSocketMessageType.Text
+            ? PacketDecoder.TryDecodeText(data, _session.Protocol, out var packet)
+            : PacketDecoder.TryDecodeBinaryFrame(data, _session.Protocol, out packet);
+        if (!ok)
+        {
+            _session.OnParseError("malformed WebSocket message");
+            return null;
+        }
+        return packet;
     }
 
     private async Task CloseSocketAsync()
