@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PushServer.EngineIO.Protocol;
 using PushServer.EngineIO.Transports;
@@ -11,8 +10,7 @@ namespace PushServer.EngineIO.Sessions;
 /// </summary>
 internal sealed partial class EngineSession : IEngineSession
 {
-    private readonly Channel<EnginePacket> _queue = Channel.CreateUnbounded<EnginePacket>(
-        new UnboundedChannelOptions { SingleReader = false, SingleWriter = false, AllowSynchronousContinuations = false });
+    private readonly OutboundQueue _queue = new();
     private readonly Lock _sync = new();
     private readonly EngineIOOptions _options;
     private readonly IEngineConnectionHandler _handler;
@@ -92,7 +90,11 @@ internal sealed partial class EngineSession : IEngineSession
     /// <summary>The packet a poll still waiting when the session was torn down receives (noop or close).</summary>
     internal EnginePacket FinalPollPacket { get; private set; } = EnginePacket.Close;
 
-    internal ChannelReader<EnginePacket> Outbound => _queue.Reader;
+    /// <summary>True when nothing waits in the outbound queue.</summary>
+    internal bool IsQueueEmpty => _queue.IsEmpty;
+
+    /// <summary>True once the session closed its outbound queue: the transport delivers what is left, then the close.</summary>
+    internal bool IsQueueCompleted => _queue.IsCompleted;
 
     /// <summary>Bytes queued for the client and not yet handed to the transport.</summary>
     internal long QueuedBytes => Interlocked.Read(ref _queuedBytes);
@@ -124,7 +126,12 @@ internal sealed partial class EngineSession : IEngineSession
             Close(EngineCloseReason.OutboundQueueFull);
             return false;
         }
-        _queue.Writer.TryWrite(packet);
+        if (!_queue.TryEnqueue(packet))
+        {
+            // Closed between the state check and here.
+            Interlocked.Add(ref _queuedBytes, -packet.Size);
+            return false;
+        }
         _transport.OnQueueSignal();
         return true;
     }
@@ -141,7 +148,7 @@ internal sealed partial class EngineSession : IEngineSession
     /// <summary>Takes the next queued packet, releasing its bytes from the cap.</summary>
     internal bool TryDequeue(out EnginePacket packet)
     {
-        if (_queue.Reader.TryRead(out packet!))
+        if (_queue.TryDequeue(out packet))
         {
             Interlocked.Add(ref _queuedBytes, -packet.Size);
             return true;
@@ -178,7 +185,7 @@ internal sealed partial class EngineSession : IEngineSession
         }
         EngineLog.SessionClosing(_logger, Id, reason.ToReasonString());
         NotifyClosed(reason);
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         _transport.OnQueueSignal();
         _transport.OnSessionClosed();
     }
@@ -211,7 +218,7 @@ internal sealed partial class EngineSession : IEngineSession
         }
         EngineLog.SessionClosed(_logger, Id, reason.ToReasonString());
         NotifyClosed(reason);
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         _transport.OnQueueSignal();
         _transport.OnSessionClosed();
         DisposeTimers();
