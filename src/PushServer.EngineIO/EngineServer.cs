@@ -21,7 +21,7 @@ public sealed class EngineServer
     private readonly EngineIOOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly EngineSessionStore _store = new();
+    private readonly EngineSessionStore _store;
     private readonly EngineCors _cors;
     private readonly HandshakeRateLimiter _handshakeRate;
 
@@ -31,6 +31,7 @@ public sealed class EngineServer
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
+        _store = new EngineSessionStore(_time);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("PushServer.EngineIO");
         _cors = new EngineCors(options.Cors);
         _handshakeRate = new HandshakeRateLimiter(_time);

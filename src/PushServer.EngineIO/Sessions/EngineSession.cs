@@ -8,7 +8,7 @@ namespace PushServer.EngineIO.Sessions;
 /// One Engine.IO session: its outbound queue, heartbeat, state and the transport that carries it now.
 /// Transports feed it decoded packets; it passes messages up to the <see cref="IEngineConnectionHandler"/>.
 /// </summary>
-internal sealed partial class EngineSession : IEngineSession
+internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
 {
     private readonly OutboundQueue _queue = new();
     private readonly Lock _sync = new();
@@ -17,7 +17,7 @@ internal sealed partial class EngineSession : IEngineSession
     private readonly EngineSessionStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ITimer _heartbeat;
+    private DeadlineSlot _heartbeat;
     private long _queuedBytes;
     private SessionState _state = SessionState.Open;
     private ISessionTransport _transport = null!;
@@ -51,7 +51,6 @@ internal sealed partial class EngineSession : IEngineSession
         _store = store;
         _time = time;
         _logger = logger;
-        _heartbeat = time.CreateTimer(static s => ((EngineSession)s!).OnHeartbeatTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public string Id { get; }
@@ -107,7 +106,7 @@ internal sealed partial class EngineSession : IEngineSession
         // v4: the server pings every pingInterval. v3: the client pings, and silence for
         // pingInterval + pingTimeout means it is gone.
         var firstDeadline = Protocol == EngineProtocolVersion.V4 ? _options.PingInterval : _options.PingInterval + _options.PingTimeout;
-        _heartbeat.Change(firstDeadline, Timeout.InfiniteTimeSpan);
+        _store.Deadlines.Set(this, firstDeadline);
         EngineLog.SessionOpened(_logger, Id, (int)Protocol, transport.Name);
     }
 
@@ -180,7 +179,7 @@ internal sealed partial class EngineSession : IEngineSession
                 return;
             }
             _state = SessionState.Closing;
-            _heartbeat.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _store.Deadlines.Clear(this);
             _closeDeadline = _time.CreateTimer(static s => ((EngineSession)s!).Finish(), this, _options.PollingCloseTimeout, Timeout.InfiniteTimeSpan);
         }
         EngineLog.SessionClosing(_logger, Id, reason.ToReasonString());
@@ -204,7 +203,7 @@ internal sealed partial class EngineSession : IEngineSession
             }
             _state = SessionState.Closed;
             FinalPollPacket = finalPollPacket ?? EnginePacket.Close;
-            _heartbeat.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _store.Deadlines.Clear(this);
         }
         if (ReferenceEquals(FinalPollPacket, EnginePacket.Noop) && _transport is PollingTransport { IsWritableNow: false })
         {
@@ -241,9 +240,13 @@ internal sealed partial class EngineSession : IEngineSession
         DisposeTimers();
     }
 
+    ref DeadlineSlot IDeadlineOwner.Deadline => ref _heartbeat;
+
+    void IDeadlineOwner.OnDeadline() => OnHeartbeatTimer();
+
     private void DisposeTimers()
     {
-        _heartbeat.Dispose();
+        _store.Deadlines.Clear(this);
         _closeDeadline?.Dispose();
     }
 

@@ -10,7 +10,7 @@ namespace PushServer.EngineIO.Transports;
 /// drains its queue, started on the thread pool when packets are queued and gone again once the queue is empty, so an
 /// idle connection keeps no writer waiting. When it joins an existing polling session it first runs the upgrade probe.
 /// </summary>
-internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkItem
+internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkItem, IDeadlineOwner
 {
     /// <summary>
     /// The reference closes with a bare close frame (the client sees 1005). .NET cannot send a close frame
@@ -25,7 +25,7 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
     private TaskCompletionSource? _writerStopped;
     private int _closeSent;
     private ITimer? _closeHandshakeTimer;
-    private ITimer? _sendDeadline;
+    private DeadlineSlot _sendDeadline;
 
     private const int WriterIdle = 0;
     private const int WriterRunning = 1;
@@ -76,7 +76,6 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
         await WhenWriterStoppedAsync().ConfigureAwait(false);
         await CloseSocketAsync().ConfigureAwait(false);
         _closeHandshakeTimer?.Dispose();
-        _sendDeadline?.Dispose();
     }
 
     /// <summary>
@@ -130,8 +129,7 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
         {
             _session.CancelUpgrade();
             await CloseSocketAsync().ConfigureAwait(false);
-            _sendDeadline?.Dispose();
-            return;
+                return;
         }
         await RunAsync().ConfigureAwait(false);
     }
@@ -259,24 +257,30 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
     /// </summary>
     private async Task SendAsync(EnginePacket packet)
     {
+        var send = SendFrameAsync(packet);
         var timeout = _session.Options.WebSocketSendTimeout;
-        if (timeout <= TimeSpan.Zero || timeout == Timeout.InfiniteTimeSpan)
+        if (send.IsCompleted || timeout <= TimeSpan.Zero || timeout == Timeout.InfiniteTimeSpan)
         {
-            await SendFrameAsync(packet).ConfigureAwait(false);
+            await send.ConfigureAwait(false);
             return;
         }
-        _sendDeadline ??= _session.Time.CreateTimer(
-            static state => ((WebSocketTransport)state!).OnSendTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _sendDeadline.Change(timeout, Timeout.InfiniteTimeSpan);
+        // Only a write that did not complete at once (the socket's buffers are full) gets a deadline, on the shared
+        // scheduler: a timer per connection would cost memory on every idle one.
+        var deadlines = _session.Store.Deadlines;
+        deadlines.Set(this, timeout);
         try
         {
-            await SendFrameAsync(packet).ConfigureAwait(false);
+            await send.ConfigureAwait(false);
         }
         finally
         {
-            _sendDeadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            deadlines.Clear(this);
         }
     }
+
+    ref DeadlineSlot IDeadlineOwner.Deadline => ref _sendDeadline;
+
+    void IDeadlineOwner.OnDeadline() => OnSendTimeout();
 
     private void OnSendTimeout()
     {
@@ -286,11 +290,11 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
         Stop();
     }
 
-    private Task SendFrameAsync(EnginePacket packet)
+    private ValueTask SendFrameAsync(EnginePacket packet)
     {
         if (!packet.IsBinary)
         {
-            return _socket.SendAsync(packet.TextFrame, WebSocketMessageType.Text, true, CancellationToken.None).AsTask();
+            return _socket.SendAsync(packet.TextFrame, WebSocketMessageType.Text, true, CancellationToken.None);
         }
         if (!_session.SupportsBinary)
         {
@@ -298,10 +302,10 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
             // (v3 keeps the type digit: b4AQID; v4 has none: bAQID).
             var prefix = _session.Protocol == EngineProtocolVersion.V3 ? "b4" : "b";
             var text = System.Text.Encoding.ASCII.GetBytes(prefix + packet.Base64);
-            return _socket.SendAsync(text, WebSocketMessageType.Text, true, CancellationToken.None);
+            return new ValueTask(_socket.SendAsync(text, WebSocketMessageType.Text, true, CancellationToken.None));
         }
         var frame = _session.Protocol == EngineProtocolVersion.V4 ? packet.BinaryFrameV4 : packet.BinaryFrameV3;
-        return _socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None).AsTask();
+        return _socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None);
     }
 
     /// <summary>
