@@ -10,7 +10,7 @@ namespace PushServer.LoadGenerator.Scenarios;
 /// </summary>
 internal static class ComparisonReport
 {
-    private static readonly string[] KeyFields = ["scenario", "eio", "clients", "broadcasts", "ratePerSecond"];
+    private static readonly string[] KeyFields = ["scenario", "transport", "eio", "clients", "broadcasts", "ratePerSecond"];
 
     public static string Build(IEnumerable<string> lines, string subject = "pushserver", string reference = "reference")
     {
@@ -43,7 +43,10 @@ internal static class ComparisonReport
     private static string Key(JsonElement run)
     {
         var parts = KeyFields
-            .Where(f => run.TryGetProperty(f, out var v) && !(v.ValueKind == JsonValueKind.Number && v.GetDouble() == 0 && f == "ratePerSecond"))
+            .Where(f => run.TryGetProperty(f, out var v)
+                && !(v.ValueKind == JsonValueKind.Number && v.GetDouble() == 0 && f == "ratePerSecond")
+                // WebSocket is the default: only polling runs say their transport.
+                && !(f == "transport" && v.GetString() == "websocket"))
             .Select(f => f == "scenario" ? run.GetProperty(f).GetString() : $"{f}={run.GetProperty(f)}");
         return string.Join(" ", parts);
     }
