@@ -62,6 +62,7 @@ var result = args[0] switch
     "echo" => await EchoScenario.RunAsync(options),
     _ => throw new ArgumentException($"unknown scenario {args[0]}"),
 };
+result.Set("connectRetries", Fleet.ConnectRetries);
 if (Value("--label") is { } label)
 {
     result.Set("server", label);

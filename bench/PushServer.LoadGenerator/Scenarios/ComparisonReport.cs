@@ -10,6 +10,9 @@ namespace PushServer.LoadGenerator.Scenarios;
 /// </summary>
 internal static class ComparisonReport
 {
+    /// <summary>Figures about the generator's own run, kept in the raw results but not compared.</summary>
+    private static readonly string[] NotCompared = ["connectRetries"];
+
     private static readonly string[] KeyFields = ["scenario", "transport", "eio", "clients", "broadcasts", "ratePerSecond"];
 
     public static string Build(IEnumerable<string> lines, string subject = "pushserver", string reference = "reference")
@@ -25,7 +28,7 @@ internal static class ComparisonReport
         {
             var figures = group
                 .SelectMany(r => r.EnumerateObject())
-                .Where(p => p.Value.ValueKind == JsonValueKind.Number && !KeyFields.Contains(p.Name))
+                .Where(p => p.Value.ValueKind == JsonValueKind.Number && !KeyFields.Contains(p.Name) && !NotCompared.Contains(p.Name))
                 .Select(p => p.Name)
                 .Distinct()
                 .ToList();

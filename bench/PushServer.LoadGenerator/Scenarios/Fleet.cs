@@ -52,8 +52,8 @@ internal sealed class Fleet : IAsyncDisposable
             }
             var clientEvents = events?.Invoke(this) ?? new Counting(this);
             pending.Add(polling
-                ? ConnectAs<PollingLoadClient>(PollingLoadClient.ConnectAsync(_http!, server, eio, clientEvents, cts.Token))
-                : ConnectAs<WebSocketLoadClient>(WebSocketLoadClient.ConnectAsync(server, sources.Next(), eio, clientEvents, cts.Token)));
+                ? ConnectAs(() => PollingLoadClient.ConnectAsync(_http!, server, eio, clientEvents, cts.Token))
+                : ConnectAs(() => WebSocketLoadClient.ConnectAsync(server, sources.Next(), eio, clientEvents, cts.Token)));
         }
         foreach (var client in pending)
         {
@@ -62,8 +62,30 @@ internal sealed class Fleet : IAsyncDisposable
         await _allConnected.Task.WaitAsync(cts.Token).ConfigureAwait(false);
     }
 
-    private static async Task<ILoadClient> ConnectAs<T>(Task<T> connecting)
-        where T : ILoadClient => await connecting.ConfigureAwait(false);
+    private static async Task<ILoadClient> ConnectAs<T>(Func<Task<T>> connect)
+        where T : ILoadClient
+    {
+        // A server whose accept queue overflows while thousands connect resets a few connections (Node's default
+        // backlog is 511): such a client tries again, a bounded number of times, rather than failing the run.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await connect().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < ConnectAttempts && ex is IOException or System.Net.Sockets.SocketException or HttpRequestException)
+            {
+                Interlocked.Increment(ref s_connectRetries);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private const int ConnectAttempts = 3;
+    private static int s_connectRetries;
+
+    /// <summary>Connection attempts that were reset and tried again, over every fleet of this process.</summary>
+    public static int ConnectRetries => Volatile.Read(ref s_connectRetries);
 
     internal void OnConnected()
     {
