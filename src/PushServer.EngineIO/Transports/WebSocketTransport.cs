@@ -202,6 +202,14 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
             Volatile.Write(ref _writer, WriterStopped);
             Stop();
         }
+        catch (Exception ex)
+        {
+            // Nothing awaits this writer, so an unexpected fault is logged here and ends the connection rather than
+            // leaving it with a writer marked as running forever.
+            EngineLog.TransportEnded(_session.Logger, _session.Id, ex.Message);
+            Volatile.Write(ref _writer, WriterStopped);
+            Stop();
+        }
         if (Volatile.Read(ref _writer) != WriterRunning)
         {
             Volatile.Read(ref _writerStopped)?.TrySetResult();
