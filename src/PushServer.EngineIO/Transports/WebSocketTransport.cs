@@ -188,9 +188,10 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
                     await SendCloseFrameAsync().ConfigureAwait(false);
                 }
                 Volatile.Write(ref _writer, WriterIdle);
-                // A packet queued after the last dequeue signalled while this writer still ran: take it on.
-                if (_session.IsQueueEmpty
-                    || Interlocked.CompareExchange(ref _writer, WriterRunning, WriterIdle) != WriterIdle)
+                // A packet queued, or the queue completed, after the last look signalled while this writer still ran
+                // and so started nobody: take it on.
+                var more = !_session.IsQueueEmpty || (_session.IsQueueCompleted && Volatile.Read(ref _closeSent) == 0);
+                if (!more || Interlocked.CompareExchange(ref _writer, WriterRunning, WriterIdle) != WriterIdle)
                 {
                     break;
                 }
