@@ -4,9 +4,10 @@ using System.Net;
 namespace PushServer.EngineIO.Hosting;
 
 /// <summary>
-/// Counts handshakes per client address in one-second windows. The table is bounded: past
-/// <see cref="MaxTrackedAddresses"/> entries, those of past windows are dropped, so a flood from many addresses
-/// costs at most that many small entries.
+/// Counts handshakes per client address in one-second windows. Entries of past seconds are swept once a second, so
+/// the table holds only the addresses seen in the current second; when even those pass
+/// <see cref="MaxTrackedAddresses"/> (a flood from that many addresses at once), further new addresses are refused
+/// until the next second rather than tracked, so the flood costs bounded memory and no per-request scan.
 /// </summary>
 internal sealed class HandshakeRateLimiter
 {
@@ -15,6 +16,8 @@ internal sealed class HandshakeRateLimiter
 
     private readonly ConcurrentDictionary<IPAddress, Window> _windows = new();
     private readonly TimeProvider _time;
+    private long _sweptSecond;
+    private int _tracked;
 
     public HandshakeRateLimiter(TimeProvider time) => _time = time;
 
@@ -25,17 +28,24 @@ internal sealed class HandshakeRateLimiter
             return true;
         }
         var second = _time.GetUtcNow().ToUnixTimeSeconds();
-        if (_windows.Count >= MaxTrackedAddresses)
+        var swept = Interlocked.Read(ref _sweptSecond);
+        if (swept != second && Interlocked.CompareExchange(ref _sweptSecond, second, swept) == swept)
         {
-            foreach (var (key, window) in _windows)
+            Sweep(second);
+        }
+        if (!_windows.TryGetValue(address, out var entry))
+        {
+            if (Volatile.Read(ref _tracked) >= MaxTrackedAddresses)
             {
-                if (window.Second != second)
-                {
-                    _windows.TryRemove(key, out _);
-                }
+                return false;
+            }
+            var fresh = new Window(second);
+            entry = _windows.GetOrAdd(address, fresh);
+            if (ReferenceEquals(entry, fresh))
+            {
+                Interlocked.Increment(ref _tracked);
             }
         }
-        var entry = _windows.GetOrAdd(address, static (_, s) => new Window(s), second);
         lock (entry)
         {
             if (entry.Second != second)
@@ -45,6 +55,18 @@ internal sealed class HandshakeRateLimiter
             }
             entry.Count++;
             return entry.Count <= perSecond;
+        }
+    }
+
+    /// <summary>Drops the entries of past seconds; runs on one request a second.</summary>
+    private void Sweep(long second)
+    {
+        foreach (var (key, window) in _windows)
+        {
+            if (Volatile.Read(ref window.Second) != second && _windows.TryRemove(key, out _))
+            {
+                Interlocked.Decrement(ref _tracked);
+            }
         }
     }
 

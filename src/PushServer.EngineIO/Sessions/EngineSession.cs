@@ -121,8 +121,7 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
         {
             Interlocked.Add(ref _queuedBytes, -packet.Size);
             EngineLog.OutboundQueueFull(_logger, Id, _options.MaxOutboundQueueBytes);
-            EngineMetrics.SlowConsumer(EngineCloseReason.OutboundQueueFull);
-            Close(EngineCloseReason.OutboundQueueFull);
+            DropSlowConsumer(EngineCloseReason.OutboundQueueFull);
             return false;
         }
         if (!_queue.TryEnqueue(packet))
@@ -142,6 +141,19 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
             return false;
         }
         return Send(packet);
+    }
+
+    /// <summary>
+    /// Ends the session of a client that stopped reading: no goodbye is queued behind what it does not read, the
+    /// queue is thrown away (so its memory goes at once) and the transport drops the connection. The layer above
+    /// hears <paramref name="reason"/>.
+    /// </summary>
+    internal void DropSlowConsumer(EngineCloseReason reason)
+    {
+        EngineMetrics.SlowConsumer(reason);
+        Abort(reason);
+        DrainQueue();
+        _transport.Drop();
     }
 
     /// <summary>Takes the next queued packet, releasing its bytes from the cap.</summary>

@@ -14,4 +14,7 @@ internal interface ISessionTransport
 
     /// <summary>The session closed; let the transport end its requests or its socket.</summary>
     void OnSessionClosed();
+
+    /// <summary>The client stopped reading: release the connection now, without delivering anything more.</summary>
+    void Drop();
 }

@@ -36,6 +36,9 @@ internal sealed partial class PollingTransport
         {
             EngineLog.TransportEnded(_session.Logger, _session.Id, "data request aborted: " + ex.Message);
             _session.Abort(EngineCloseReason.TransportError);
+            // The body was cut off: drop the connection so the server does not try to drain what never comes
+            // (Kestrel would log that failed drain as an Error).
+            context.Abort();
         }
         finally
         {

@@ -47,6 +47,12 @@ internal sealed partial class PollingTransport : ISessionTransport
 
     public void OnSessionClosed() => WakePoll();
 
+    /// <summary>
+    /// A polling client that stopped polling holds no connection; a GET still waiting is woken by the close and gets
+    /// the close packet, and the next one finds no session.
+    /// </summary>
+    public void Drop() => WakePoll();
+
     private void WakePoll()
     {
         lock (_sync)

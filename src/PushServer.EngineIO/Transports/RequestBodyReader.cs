@@ -30,7 +30,10 @@ internal static class RequestBodyReader
                 }
                 Array.Resize(ref buffer, (int)Math.Min(Math.Max(buffer.Length * 2L, 4096), limit + 1L));
             }
-            var read = await body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
+            // No RequestAborted token here: cancelling a pending body read leaves Kestrel's reader "in progress", and its
+            // automatic drain then logs an Error for what is only a client that reset mid-body. An aborted connection
+            // fails the read by itself.
+            var read = await body.ReadAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
             if (read == 0)
             {
                 break;

@@ -294,10 +294,14 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
     private void OnSendTimeout()
     {
         EngineLog.WriteTimedOut(_session.Logger, _session.Id, _session.Options.WebSocketSendTimeout);
-        EngineMetrics.SlowConsumer(EngineCloseReason.WriteTimeout);
-        _session.Abort(EngineCloseReason.WriteTimeout);
-        Stop();
+        _session.DropSlowConsumer(EngineCloseReason.WriteTimeout);
     }
+
+    /// <summary>
+    /// Aborts the socket: a pending write to a client that does not read would never finish, and a close frame
+    /// would only queue behind it.
+    /// </summary>
+    public void Drop() => Stop();
 
     private ValueTask SendFrameAsync(EnginePacket packet)
     {

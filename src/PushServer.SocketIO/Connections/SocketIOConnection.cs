@@ -83,6 +83,10 @@ internal sealed partial class SocketIOConnection
                 return DispatchAsync(packet!);
             case DecodeStatus.Error:
                 Log.ParseError(_server.Logger, Session.Id, error!);
+                if (_decoder.LimitHit is { } limit)
+                {
+                    SocketIOMetrics.Limit(limit);
+                }
                 Close(SocketIODisconnectReason.ParseError, EngineCloseReason.ParseError);
                 return default;
             default:

@@ -35,6 +35,13 @@ internal sealed class SocketIOPacketDecoder
         _jsonOptions = new JsonDocumentOptions { MaxDepth = maxJsonDepth };
     }
 
+    /// <summary>
+    /// The configured limit the last <see cref="DecodeStatus.Error"/> came from (<c>max_attachments</c>,
+    /// <c>max_json_depth</c>, <c>max_namespace_length</c>, <c>max_event_name_length</c>), or null for a plain
+    /// malformed packet.
+    /// </summary>
+    public string? LimitHit { get; private set; }
+
     /// <summary>True while a binary packet waits for attachments.</summary>
     public bool IsReconstructing => _pending is not null;
 
@@ -42,6 +49,7 @@ internal sealed class SocketIOPacketDecoder
     public DecodeStatus DecodeText(ReadOnlyMemory<byte> utf8, out SocketIOPacket? packet, out string? error)
     {
         packet = null;
+        LimitHit = null;
         if (_pending is not null)
         {
             error = "got plaintext data when reconstructing a packet";
@@ -87,6 +95,7 @@ internal sealed class SocketIOPacketDecoder
             if (attachments > _maxAttachments)
             {
                 error = $"too many attachments (maxAttachments is {_maxAttachments})";
+                LimitHit = "max_attachments";
                 return DecodeStatus.Error;
             }
             i++; // the '-'
@@ -101,6 +110,7 @@ internal sealed class SocketIOPacketDecoder
             if (end - i > _maxNamespaceLength)
             {
                 error = $"namespace too long (maxNamespaceLength is {_maxNamespaceLength} bytes)";
+                LimitHit = "max_namespace_length";
                 return DecodeStatus.Error;
             }
             nsp = Encoding.UTF8.GetString(s[i..end]);
@@ -133,13 +143,25 @@ internal sealed class SocketIOPacketDecoder
             }
             catch (JsonException)
             {
-                error = "invalid payload";
+                if (JsonNesting.Exceeds(s[i..], _jsonOptions.MaxDepth))
+                {
+                    error = $"JSON nested too deep (maxJsonDepth is {_jsonOptions.MaxDepth})";
+                    LimitHit = "max_json_depth";
+                }
+                else
+                {
+                    error = "invalid payload";
+                }
                 return DecodeStatus.Error;
             }
         }
 
         if (!IsPayloadValid(type, payload, _maxEventNameLength, out error))
         {
+            if (error is not null && error.StartsWith("event name too long", StringComparison.Ordinal))
+            {
+                LimitHit = "max_event_name_length";
+            }
             payload?.Dispose();
             return DecodeStatus.Error;
         }
@@ -166,6 +188,7 @@ internal sealed class SocketIOPacketDecoder
     public DecodeStatus DecodeBinary(ReadOnlyMemory<byte> data, out SocketIOPacket? packet, out string? error)
     {
         packet = null;
+        LimitHit = null;
         var pending = _pending;
         if (pending is null)
         {
@@ -195,9 +218,15 @@ internal sealed class SocketIOPacketDecoder
     {
         if (type is SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent
             && payload?.RootElement is { ValueKind: JsonValueKind.Array } events && events.GetArrayLength() > 0
-            && events[0] is { ValueKind: JsonValueKind.String } name)
+            && events[0] is { ValueKind: JsonValueKind.String or JsonValueKind.Number } name)
         {
-            if (!TryReadString(name, out var text))
+            // A number as event name counts by its digits, so it cannot slip past the limit.
+            string? text;
+            if (name.ValueKind == JsonValueKind.Number)
+            {
+                text = name.GetRawText();
+            }
+            else if (!TryReadString(name, out text))
             {
                 error = "invalid payload: the event name is not valid UTF-16";
                 return false;

@@ -80,15 +80,17 @@ public sealed partial class SocketIOSocket
         var current = Namespace.Adapter.GetSocketRooms(Id);
         var count = current?.Count ?? 0;
         var allowed = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var room in rooms)
         {
-            if (current is not null && current.Contains(room))
+            if ((current is not null && current.Contains(room)) || !seen.Add(room))
             {
                 continue;
             }
             if (count >= max)
             {
                 Log.TooManyRooms(Namespace.Server.Logger, Id, max, room);
+                SocketIOMetrics.Limit("max_rooms_per_socket");
                 break;
             }
             allowed.Add(room);

@@ -22,12 +22,21 @@ internal static class ClientRoomsBehaviour
         var patterns = settings.Allowed.Select(p => new RoomPattern(p)).ToList();
         io.Of(settings.Namespace).OnConnection(socket =>
         {
-            socket.On(settings.JoinEvent, e => Answer(e, patterns, room => socket.Join(room)));
-            socket.On(settings.LeaveEvent, e => Answer(e, patterns, room => socket.Leave(room)));
+            // A join refused by SocketIO:MaxRoomsPerSocket leaves the socket outside the room.
+            socket.On(settings.JoinEvent, e => Answer(e, patterns, room =>
+            {
+                socket.Join(room);
+                return socket.Rooms.Contains(room);
+            }));
+            socket.On(settings.LeaveEvent, e => Answer(e, patterns, room =>
+            {
+                socket.Leave(room);
+                return true;
+            }));
         });
     }
 
-    private static void Answer(SocketIOEvent e, List<RoomPattern> patterns, Action<string> apply)
+    private static void Answer(SocketIOEvent e, List<RoomPattern> patterns, Func<string, bool> apply)
     {
         var room = e.Args.Count > 0 && e.Args[0].ValueKind == System.Text.Json.JsonValueKind.String ? e.Args.GetString(0) : null;
         if (room is null || room.Length == 0 || room.Length > MaxRoomNameLength)
@@ -40,7 +49,11 @@ internal static class ClientRoomsBehaviour
             e.Ack(new { ok = false, room, error = "room not allowed" });
             return;
         }
-        apply(room);
+        if (!apply(room))
+        {
+            e.Ack(new { ok = false, room, error = "too many rooms" });
+            return;
+        }
         e.Ack(new { ok = true, room });
     }
 }

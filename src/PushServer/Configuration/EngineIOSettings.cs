@@ -28,6 +28,27 @@ internal sealed class EngineIOSettings
     /// <summary>Bytes a slow client may have queued before it is disconnected (1 MiB).</summary>
     public long MaxOutboundQueueBytes { get; set; } = Defaults.MaxOutboundQueueBytes;
 
+    /// <summary>ms one WebSocket write may take before the client is dropped as too slow (30000); 0 waits forever, as socket.io.</summary>
+    public int WebSocketSendTimeout { get; set; } = (int)Defaults.WebSocketSendTimeout.TotalMilliseconds;
+
+    /// <summary>Most Engine.IO sessions open at once (100000); a handshake past it gets 503.</summary>
+    public int MaxSessions { get; set; } = Defaults.MaxSessions;
+
+    /// <summary>Most WebSocket connections open at once, upgrades included (100000); one past it gets 503.</summary>
+    public int MaxWebSocketConnections { get; set; } = Defaults.MaxWebSocketConnections;
+
+    /// <summary>Handshakes one client address may make per second (0: off, since behind a proxy all clients share its address).</summary>
+    public int MaxHandshakesPerSecondPerIp { get; set; } = Defaults.MaxHandshakesPerSecondPerIp;
+
+    /// <summary>Sustained packets per second one session may send (1000; 0: off); past it the session closes.</summary>
+    public int MaxInboundPacketsPerSecond { get; set; } = Defaults.MaxInboundPacketsPerSecond;
+
+    /// <summary>Packets one session may send in a burst above the sustained rate (2000).</summary>
+    public int InboundPacketBurst { get; set; } = Defaults.InboundPacketBurst;
+
+    /// <summary>Bytes all WebSocket connections together may hold in unfinished (fragmented) messages (64 MiB).</summary>
+    public long MaxPendingWebSocketBytes { get; set; } = Defaults.MaxPendingWebSocketBytes;
+
     /// <summary>Both transports, as socket.io.</summary>
     public static readonly IReadOnlyList<string> DefaultTransports = ["polling", "websocket"];
 
@@ -60,6 +81,13 @@ internal sealed class EngineIOSettings
         options.UpgradeTimeout = TimeSpan.FromMilliseconds(UpgradeTimeout);
         options.MaxHttpBufferSize = MaxHttpBufferSize;
         options.MaxOutboundQueueBytes = MaxOutboundQueueBytes;
+        options.WebSocketSendTimeout = WebSocketSendTimeout == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(WebSocketSendTimeout);
+        options.MaxSessions = MaxSessions;
+        options.MaxWebSocketConnections = MaxWebSocketConnections;
+        options.MaxHandshakesPerSecondPerIp = MaxHandshakesPerSecondPerIp;
+        options.MaxInboundPacketsPerSecond = MaxInboundPacketsPerSecond;
+        options.InboundPacketBurst = InboundPacketBurst;
+        options.MaxPendingWebSocketBytes = MaxPendingWebSocketBytes;
         options.Transports = ParseTransports(Transports);
         options.AllowUpgrades = AllowUpgrades;
         options.AllowEIO3 = AllowEIO3;

@@ -14,6 +14,17 @@ internal sealed class EngineIOSettingsValidator : IValidateOptions<EngineIOSetti
         OptionChecks.Positive(errors, "EngineIO:UpgradeTimeout", options.UpgradeTimeout);
         OptionChecks.Positive(errors, "EngineIO:MaxHttpBufferSize", options.MaxHttpBufferSize);
         OptionChecks.Positive(errors, "EngineIO:MaxOutboundQueueBytes", options.MaxOutboundQueueBytes);
+        OptionChecks.NotNegative(errors, "EngineIO:WebSocketSendTimeout", options.WebSocketSendTimeout, "0 waits forever");
+        OptionChecks.Positive(errors, "EngineIO:MaxSessions", options.MaxSessions);
+        OptionChecks.Positive(errors, "EngineIO:MaxWebSocketConnections", options.MaxWebSocketConnections);
+        OptionChecks.NotNegative(errors, "EngineIO:MaxHandshakesPerSecondPerIp", options.MaxHandshakesPerSecondPerIp, "0 turns the check off");
+        OptionChecks.NotNegative(errors, "EngineIO:MaxInboundPacketsPerSecond", options.MaxInboundPacketsPerSecond, "0 turns the check off");
+        OptionChecks.Positive(errors, "EngineIO:InboundPacketBurst", options.InboundPacketBurst);
+        // Below one full-size message, a client could never finish sending a fragmented one.
+        if (options.MaxPendingWebSocketBytes < options.MaxHttpBufferSize)
+        {
+            errors.Add($"EngineIO:MaxPendingWebSocketBytes must be at least EngineIO:MaxHttpBufferSize ({options.MaxHttpBufferSize}) (got {options.MaxPendingWebSocketBytes}).");
+        }
         foreach (var transport in options.Transports)
         {
             if (EngineIOSettings.ParseTransports([transport]) == PushServer.EngineIO.EngineTransports.None)

@@ -21,6 +21,14 @@ internal static class OptionChecks
         }
     }
 
+    public static void NotNegative(List<string> errors, string key, long value, string zeroMeans)
+    {
+        if (value < 0)
+        {
+            errors.Add($"{key} must be zero or more; {zeroMeans} (got {value}).");
+        }
+    }
+
     public static void Bind(List<string> errors, string key, string? text) => Bind(errors, key, text, out _);
 
     public static bool Bind(List<string> errors, string key, string? text, out BindAddress address)

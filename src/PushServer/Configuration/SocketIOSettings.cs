@@ -17,6 +17,15 @@ internal sealed class SocketIOSettings
     /// <summary>Deepest JSON nesting accepted in a packet.</summary>
     public int MaxJsonDepth { get; set; } = SocketIOOptions.DefaultMaxJsonDepth;
 
+    /// <summary>Longest namespace name in a client's packet, in UTF-8 bytes (256).</summary>
+    public int MaxNamespaceLength { get; set; } = SocketIOOptions.DefaultMaxNamespaceLength;
+
+    /// <summary>Longest event name a client may send, in characters (256).</summary>
+    public int MaxEventNameLength { get; set; } = SocketIOOptions.DefaultMaxEventNameLength;
+
+    /// <summary>Most rooms one socket may be in, its own room included (1000).</summary>
+    public int MaxRoomsPerSocket { get; set; } = SocketIOOptions.DefaultMaxRoomsPerSocket;
+
     /// <summary>
     /// Namespaces clients may join and pushes may target. <c>/</c> always exists (it is added when missing); others must
     /// be listed, so a typo in a push never creates an empty namespace. Empty until bound, because the configuration
@@ -33,6 +42,9 @@ internal sealed class SocketIOSettings
         options.ConnectTimeout = TimeSpan.FromMilliseconds(ConnectTimeout);
         options.MaxAttachments = MaxAttachments;
         options.MaxJsonDepth = MaxJsonDepth;
+        options.MaxNamespaceLength = MaxNamespaceLength;
+        options.MaxEventNameLength = MaxEventNameLength;
+        options.MaxRoomsPerSocket = MaxRoomsPerSocket;
         options.ConnectionStateRecovery = ConnectionStateRecovery.ToOptions();
     }
 }

@@ -18,8 +18,18 @@ internal sealed class SocketIOSettingsValidator : IValidateOptions<SocketIOSetti
         {
             errors.Add($"SocketIO:MaxJsonDepth must be at least 2 (got {options.MaxJsonDepth}).");
         }
+        OptionChecks.Positive(errors, "SocketIO:MaxNamespaceLength", options.MaxNamespaceLength);
+        OptionChecks.Positive(errors, "SocketIO:MaxEventNameLength", options.MaxEventNameLength);
+        if (options.MaxRoomsPerSocket < 1)
+        {
+            errors.Add($"SocketIO:MaxRoomsPerSocket must be at least 1, the socket's own room (got {options.MaxRoomsPerSocket}).");
+        }
         foreach (var nsp in options.Namespaces)
         {
+            if (options.MaxNamespaceLength > 0 && System.Text.Encoding.UTF8.GetByteCount(nsp ?? "") > options.MaxNamespaceLength)
+            {
+                errors.Add($"SocketIO:Namespaces has \"{nsp}\", longer than SocketIO:MaxNamespaceLength ({options.MaxNamespaceLength} bytes).");
+            }
             if (string.IsNullOrWhiteSpace(nsp) || !nsp.StartsWith('/') || nsp.Any(char.IsWhiteSpace))
             {
                 errors.Add($"SocketIO:Namespaces has \"{nsp}\"; a namespace starts with / and has no spaces.");

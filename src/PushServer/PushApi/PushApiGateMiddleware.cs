@@ -9,7 +9,8 @@ namespace PushServer.PushApi;
 
 /// <summary>
 /// Guards the push listener, after routing: unknown paths get a JSON 404, the bearer token is checked when one is
-/// configured (health probes are exempt), and while draining everything but health and metrics gets 503.
+/// configured (health probes are exempt), requests a browser sent from another site are refused, and while draining
+/// everything but health and metrics gets 503.
 /// </summary>
 internal sealed class PushApiGateMiddleware
 {
@@ -44,11 +45,33 @@ internal sealed class PushApiGateMiddleware
             return PushApiHandler.WriteErrorAsync(context, PushErrorCode.Unauthorized,
                 "A valid bearer token is required (Authorization: Bearer TOKEN).");
         }
+        if (!isHealth && IsCrossSite(context.Request))
+        {
+            return PushApiHandler.WriteErrorAsync(context, PushErrorCode.CrossSiteRequest,
+                "Requests from web pages are refused; push from a backend.");
+        }
         if (_drain.IsDraining && !isHealth && !path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase))
         {
             return PushApiHandler.WriteErrorAsync(context, PushErrorCode.ShuttingDown, "The server is shutting down.");
         }
         return _next(context);
+    }
+
+    /// <summary>
+    /// Whether a browser sent this from another site's page: a CSRF form post or fetch to the push port, which on
+    /// 127.0.0.1 without a token would otherwise push as the backend. Browsers mark such requests with
+    /// <c>Sec-Fetch-Site</c> and, for POST, <c>Origin</c>; backends (curl, PHP, any HTTP library) send neither.
+    /// </summary>
+    private static bool IsCrossSite(HttpRequest request)
+    {
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0)
+        {
+            return site is not ("same-origin" or "none");
+        }
+        var origin = request.Headers.Origin.ToString();
+        return origin.Length > 0
+            && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
     }
 
     private bool IsAuthorized(HttpRequest request)

@@ -21,6 +21,9 @@ internal enum PushErrorCode
     /// <summary>The bearer token is missing or wrong.</summary>
     Unauthorized,
 
+    /// <summary>A browser sent the request from another site's page (a cross-site form post or fetch).</summary>
+    CrossSiteRequest,
+
     /// <summary>No such endpoint.</summary>
     NotFound,
 

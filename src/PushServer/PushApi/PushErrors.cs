@@ -11,6 +11,7 @@ internal static class PushErrors
         PushErrorCode.InvalidRequest or PushErrorCode.MissingParameter or PushErrorCode.InvalidJson or PushErrorCode.ReservedEvent
             => StatusCodes.Status400BadRequest,
         PushErrorCode.Unauthorized => StatusCodes.Status401Unauthorized,
+        PushErrorCode.CrossSiteRequest => StatusCodes.Status403Forbidden,
         PushErrorCode.UnknownNamespace or PushErrorCode.NotFound => StatusCodes.Status404NotFound,
         PushErrorCode.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         PushErrorCode.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
@@ -28,6 +29,7 @@ internal static class PushErrors
         PushErrorCode.ReservedEvent => "reserved_event",
         PushErrorCode.UnknownNamespace => "unknown_namespace",
         PushErrorCode.Unauthorized => "unauthorized",
+        PushErrorCode.CrossSiteRequest => "cross_site_request",
         PushErrorCode.NotFound => "not_found",
         PushErrorCode.MethodNotAllowed => "method_not_allowed",
         PushErrorCode.UnsupportedMediaType => "unsupported_media_type",

@@ -240,6 +240,33 @@ public class PacketDecoderTests
         var tooDeep = "2[\"x\"," + new string('[', 8) + new string(']', 8) + "]";
         Assert.Equal(DecodeStatus.Complete, decoder.DecodeText(Encoding.UTF8.GetBytes(ok), out _, out _));
         Assert.Equal(DecodeStatus.Error, decoder.DecodeText(Encoding.UTF8.GetBytes(tooDeep), out _, out var error));
-        Assert.Equal("invalid payload", error);
+        Assert.Equal("JSON nested too deep (maxJsonDepth is 8)", error);
+        Assert.Equal("max_json_depth", decoder.LimitHit);
+    }
+
+    [Theory]
+    [InlineData("2[\"x\",[[[", "invalid payload")]
+    [InlineData("2[\"[[[[[[[[[[\",1]", null)]
+    [InlineData("2[\"\\\"[[[[[[[[[[\",1]", null)]
+    public void Brackets_in_strings_or_unclosed_ones_are_not_taken_for_depth(string packet, string? error)
+    {
+        var decoder = new SocketIOPacketDecoder(maxAttachments: 10, maxJsonDepth: 8);
+        var status = decoder.DecodeText(Encoding.UTF8.GetBytes(packet), out _, out var actual);
+        Assert.Equal(error is null ? DecodeStatus.Complete : DecodeStatus.Error, status);
+        Assert.Equal(error, actual);
+        Assert.Null(decoder.LimitHit);
+    }
+
+    [Theory]
+    [InlineData("511-[\"x\"]", "max_attachments")]
+    [InlineData("0/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,", "max_namespace_length")]
+    [InlineData("2[\"eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee\"]", "max_event_name_length")]
+    [InlineData("2[12345678901234567890123456789012345678901234567890]", "max_event_name_length")]
+    [InlineData("2[\"connect\"]", null)]
+    public void Each_limit_names_itself(string packet, string? limit)
+    {
+        var decoder = new SocketIOPacketDecoder(maxAttachments: 10, maxJsonDepth: 8, maxNamespaceLength: 16, maxEventNameLength: 16);
+        Assert.Equal(DecodeStatus.Error, decoder.DecodeText(Encoding.UTF8.GetBytes(packet), out _, out _));
+        Assert.Equal(limit, decoder.LimitHit);
     }
 }

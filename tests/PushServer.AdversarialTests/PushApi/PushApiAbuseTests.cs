@@ -1,0 +1,248 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PushServer.Configuration;
+using PushServer.Hosting;
+
+namespace PushServer.AdversarialTests.PushApi;
+
+/// <summary>
+/// Abuse of the push port, with the real server host: no or a wrong token, huge bodies, too many rooms, CSRF-style
+/// posts from a browser page. Each gets its documented status and error code; nothing is pushed; nothing is logged
+/// above Information; and the next honest push goes through.
+/// </summary>
+public sealed class PushApiAbuseTests : IAsyncLifetime
+{
+    private const string Token = "adversarial-push-token";
+    private readonly ConcurrentQueue<TestLogEntry> _log = new();
+    private WebApplication _app = null!;
+    private HttpClient _push = null!;
+    private int _pushPort;
+    private int _socketPort;
+
+    public async Task InitializeAsync()
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Server:Port"] = "0",
+            ["Server:Bind"] = "127.0.0.1",
+            ["PushApi:Port"] = "0",
+            ["PushApi:Token"] = Token,
+            ["PushApi:MaxBodyBytes"] = "4096",
+            ["SocketIO:MaxRoomsPerSocket"] = "10",
+            ["Shutdown:DrainSeconds"] = "2",
+        };
+        var loaded = PushServerConfiguration.Load(null, new ConfigurationOverrides { Values = values }, environment: [], currentDirectory: Path.GetTempPath());
+        Assert.Empty(ConfigurationCheck.Run(loaded));
+        _app = PushServerHost.Build(loaded, handleSignals: false, services =>
+            services.AddSingleton<ILoggerFactory>(LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new Collecting(_log)))));
+        await _app.StartAsync();
+        var listeners = _app.Services.GetRequiredService<ListenerEndpoints>();
+        _pushPort = listeners.PushEndPoint!.Port;
+        _socketPort = listeners.SocketIOEndPoint!.Port;
+        _push = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_pushPort}/"), Timeout = TimeSpan.FromSeconds(15) };
+        _push.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _push.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        Assert.Equal(status, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(code, body.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    /// <summary>A client on the Socket.IO port, joined to <c>/</c>.</summary>
+    private async Task<(System.Net.WebSockets.ClientWebSocket Socket, string Id)> ConnectAsync()
+    {
+        var socket = new System.Net.WebSockets.ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{_socketPort}/socket.io/?EIO=4&transport=websocket"), AdversarialServer.Timeout());
+        Assert.StartsWith("0{", await Frames.ReceiveTextAsync(socket));
+        await Frames.SendTextAsync(socket, "40");
+        var connect = await Frames.ReceiveUntilAsync(socket, f => f.StartsWith("40", StringComparison.Ordinal));
+        return (socket, JsonDocument.Parse(connect[2..]).RootElement.GetProperty("sid").GetString()!);
+    }
+
+    /// <summary>The end of every test: an honest push reaches a fresh client, and nothing was logged above Information.</summary>
+    private async Task AssertHealthyAsync()
+    {
+        var (socket, _) = await ConnectAsync();
+        var response = await _push.PostAsync("api/emit", new StringContent("{\"event\":\"after\",\"data\":\"ok\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("42[\"after\",\"ok\"]", await Frames.ReceiveUntilAsync(socket, f => f.StartsWith("42", StringComparison.Ordinal)));
+        await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, AdversarialServer.Timeout());
+        socket.Dispose();
+        var loud = _log.Where(e => e.Level > LogLevel.Information).ToList();
+        Assert.True(loud.Count == 0, "logged above Information: " + string.Join("; ", loud.Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception}")));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("Bearer")]
+    [InlineData("Bearer wrong")]
+    [InlineData("Bearer " + Token + " ")]
+    [InlineData("Basic " + Token)]
+    public async Task A_missing_or_wrong_token_gets_401_and_pushes_nothing(string? authorization)
+    {
+        var (socket, _) = await ConnectAsync();
+        using var client = new HttpClient { BaseAddress = _push.BaseAddress };
+        foreach (var request in new[]
+        {
+            new HttpRequestMessage(HttpMethod.Get, "?msg=intruder"),
+            new HttpRequestMessage(HttpMethod.Post, "api/emit") { Content = new StringContent("{\"event\":\"intruder\"}", Encoding.UTF8, "application/json") },
+            new HttpRequestMessage(HttpMethod.Post, "api/sockets/disconnect") { Content = new StringContent("{}", Encoding.UTF8, "application/json") },
+        })
+        {
+            if (authorization is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+            var response = await client.SendAsync(request);
+            if (authorization == "Bearer " + Token + " ")
+            {
+                // Trailing spaces are trimmed, as HTTP header values are.
+                Assert.NotEqual(HttpStatusCode.Unauthorized, response.StatusCode);
+                continue;
+            }
+            await AssertErrorAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+        }
+        if (authorization != "Bearer " + Token + " ")
+        {
+            // Nothing reached the client: the next thing it gets is the honest push.
+            await Frames.SendTextAsync(socket, "41");
+        }
+        socket.Dispose();
+        await AssertHealthyAsync();
+    }
+
+    [Theory]
+    [InlineData("api/emit", "application/json")]
+    [InlineData("", "application/x-www-form-urlencoded")]
+    [InlineData("api/sockets/join", "application/json")]
+    public async Task A_huge_body_gets_413(string path, string contentType)
+    {
+        var big = contentType == "application/json"
+            ? "{\"event\":\"x\",\"data\":\"" + new string('x', 100_000) + "\"}"
+            : "type=publish&to=&content=" + new string('x', 100_000);
+        await AssertErrorAsync(await _push.PostAsync(path, new StringContent(big, Encoding.UTF8, contentType)), HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+
+        var chunked = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(big))) };
+        chunked.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        chunked.Headers.TransferEncodingChunked = true;
+        await AssertErrorAsync(await _push.SendAsync(chunked), HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        await AssertHealthyAsync();
+    }
+
+    [Fact]
+    public async Task Deep_or_malformed_json_gets_400()
+    {
+        var deep = "{\"event\":\"x\",\"data\":" + new string('[', 1000) + new string(']', 1000) + "}";
+        var deepResponse = await _push.PostAsync("api/emit", new StringContent(deep, Encoding.UTF8, "application/json"));
+        Assert.True(deepResponse.StatusCode == HttpStatusCode.BadRequest, "deep: " + deepResponse.StatusCode);
+        foreach (var bad in new[] { "{", "[]", "null", "{\"event\":1}", "{\"event\":\"connect\"}" })
+        {
+            var response = await _push.PostAsync("api/emit", new StringContent(bad, Encoding.UTF8, "application/json"));
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{bad}: {response.StatusCode}");
+        }
+        await AssertHealthyAsync();
+    }
+
+    [Fact]
+    public async Task Joining_a_socket_to_too_many_rooms_stops_at_the_limit()
+    {
+        var (socket, id) = await ConnectAsync();
+        var rooms = JsonSerializer.Serialize(Enumerable.Range(0, 100).Select(i => "r" + i));
+        var response = await _push.PostAsync("api/sockets/join", new StringContent($"{{\"socketId\":\"{id}\",\"targetRooms\":{rooms}}}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var listing = JsonDocument.Parse(await _push.GetStringAsync("api/namespaces/%2F/sockets")).RootElement;
+        var joined = listing.GetProperty("sockets").EnumerateArray().Single().GetProperty("rooms").GetArrayLength();
+        Assert.InRange(joined, 9, 10);
+        Assert.Contains(_log, e => e.Message.Contains("MaxRoomsPerSocket", StringComparison.Ordinal));
+        socket.Dispose();
+        await AssertHealthyAsync();
+    }
+
+    [Theory]
+    [InlineData("Sec-Fetch-Site", "cross-site")]
+    [InlineData("Sec-Fetch-Site", "same-site")]
+    [InlineData("Origin", "https://evil.example")]
+    [InlineData("Origin", "null")]
+    public async Task A_browser_form_post_from_another_site_gets_403(string header, string value)
+    {
+        var (socket, _) = await ConnectAsync();
+        // What a hidden form on any web page sends: no custom headers, a form body. With no token configured the
+        // browser marks are all that tell it from a backend.
+        await using var open = await StartWithoutTokenAsync();
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{open.PushPort}/") };
+        foreach (var request in new[]
+        {
+            new HttpRequestMessage(HttpMethod.Post, "") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["type"] = "publish", ["to"] = "", ["content"] = "csrf" }) },
+            new HttpRequestMessage(HttpMethod.Get, "?msg=csrf"),
+            new HttpRequestMessage(HttpMethod.Post, "api/emit") { Content = new StringContent("{\"event\":\"csrf\"}", Encoding.UTF8, "text/plain") },
+        })
+        {
+            request.Headers.TryAddWithoutValidation(header, value);
+            await AssertErrorAsync(await client.SendAsync(request), HttpStatusCode.Forbidden, "cross_site_request");
+        }
+        // The same request from a backend (no browser marks) is served.
+        Assert.Equal("ok", await client.GetStringAsync("?msg=backend"));
+        socket.Dispose();
+        await AssertHealthyAsync();
+    }
+
+    private static async Task<OpenServer> StartWithoutTokenAsync()
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Server:Port"] = "0",
+            ["Server:Bind"] = "127.0.0.1",
+            ["PushApi:Port"] = "0",
+            ["Logging:Level"] = "Warning",
+            ["Shutdown:DrainSeconds"] = "2",
+        };
+        var loaded = PushServerConfiguration.Load(null, new ConfigurationOverrides { Values = values }, environment: [], currentDirectory: Path.GetTempPath());
+        var app = PushServerHost.Build(loaded, handleSignals: false);
+        await app.StartAsync();
+        return new OpenServer(app, app.Services.GetRequiredService<ListenerEndpoints>().PushEndPoint!.Port);
+    }
+
+    private sealed record OpenServer(WebApplication App, int PushPort) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+
+    private sealed class Collecting(ConcurrentQueue<TestLogEntry> entries) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, ConcurrentQueue<TestLogEntry> entries) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                entries.Enqueue(new TestLogEntry(logLevel, category, eventId.Id, formatter(state, exception), exception));
+        }
+    }
+}
