@@ -62,6 +62,7 @@ scenarios=(
   "broadcast --clients $big --bps 2 --seconds 5"
   "broadcast --clients $big --bps 10 --seconds 5 --drain-seconds 20"
   "echo --clients 100 --seconds 10"
+  "broadcast --clients $small --broadcasts 5 --transport polling"
   "broadcast --clients $big --broadcasts 5 --eio 3"
   "echo --clients 100 --seconds 10 --eio 3"
 )

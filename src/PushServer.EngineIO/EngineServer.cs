@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PushServer.EngineIO.Handshakes;
 using PushServer.EngineIO.Hosting;
 using PushServer.EngineIO.Protocol;
 using PushServer.EngineIO.Sessions;
@@ -20,7 +21,7 @@ public sealed class EngineServer
     private readonly EngineIOOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly EngineSessionStore _store = new();
+    private readonly EngineSessionStore _store;
     private readonly EngineCors _cors;
     private readonly HandshakeRateLimiter _handshakeRate;
 
@@ -30,6 +31,7 @@ public sealed class EngineServer
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
+        _store = new EngineSessionStore(_time);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("PushServer.EngineIO");
         _cors = new EngineCors(options.Cors);
         _handshakeRate = new HandshakeRateLimiter(_time);
@@ -118,8 +120,10 @@ public sealed class EngineServer
             return;
         }
 
-        // Verification, in the reference's order.
-        var transport = request.Query["transport"].ToString();
+        // Verification, in the reference's order. The query is parsed here rather than through Request.Query, whose
+        // collection would otherwise stay referenced by a WebSocket's request for the connection's lifetime.
+        var query = new QueryValues(request.QueryString.Value);
+        var transport = query.Joined("transport");
         var transportEnabled = transport switch
         {
             "polling" => _options.Transports.HasFlag(EngineTransports.Polling),
@@ -142,13 +146,13 @@ public sealed class EngineServer
             return;
         }
 
-        var sid = request.Query["sid"].ToString();
+        var sid = query.Joined("sid");
         if (sid.Length > 0)
         {
             await ServeSessionAsync(context, sid, transport, isUpgrade).ConfigureAwait(false);
             return;
         }
-        await HandshakeAsync(context, transport, isUpgrade).ConfigureAwait(false);
+        await HandshakeAsync(context, query, transport, isUpgrade).ConfigureAwait(false);
     }
 
     private async Task ServeSessionAsync(HttpContext context, string sid, string transport, bool isUpgrade)
@@ -213,7 +217,7 @@ public sealed class EngineServer
         await probe.RunUpgradeAsync().ConfigureAwait(false);
     }
 
-    private async Task HandshakeAsync(HttpContext context, string transport, bool isUpgrade)
+    private async Task HandshakeAsync(HttpContext context, QueryValues query, string transport, bool isUpgrade)
     {
         var request = context.Request;
         if (!HttpMethods.IsGet(request.Method))
@@ -236,7 +240,7 @@ public sealed class EngineServer
             }
         }
         // Any EIO other than "4", missing included, means v3: the reference treats it so.
-        var protocol = request.Query["EIO"] == "4" ? EngineProtocolVersion.V4 : EngineProtocolVersion.V3;
+        var protocol = query.Joined("EIO") == "4" ? EngineProtocolVersion.V4 : EngineProtocolVersion.V3;
         if (protocol == EngineProtocolVersion.V3 && !_options.AllowEIO3)
         {
             await RefuseAsync(context, EngineError.UnsupportedProtocolVersion, isUpgrade).ConfigureAwait(false);
@@ -260,12 +264,12 @@ public sealed class EngineServer
             return;
         }
 
-        var jsonp = protocol == EngineProtocolVersion.V3 && transport == "polling" && request.Query.ContainsKey("j")
-            ? new string(request.Query["j"].ToString().Where(char.IsAsciiDigit).ToArray())
+        var jsonp = protocol == EngineProtocolVersion.V3 && transport == "polling" && query.ContainsKey("j")
+            ? new string(query.Joined("j").Where(char.IsAsciiDigit).ToArray())
             : null;
-        var supportsBinary = jsonp is null && string.IsNullOrEmpty(request.Query["b64"]);
+        var supportsBinary = jsonp is null && string.IsNullOrEmpty(query.Joined("b64"));
         var session = new EngineSession(
-            SessionId.New(), protocol, supportsBinary, CaptureHandshake(context), _options, _handler, _store, _time, _logger);
+            SessionId.New(), protocol, supportsBinary, CaptureHandshake(context, query), _options, _handler, _store, _time, _logger);
 
         if (transport == "polling")
         {
@@ -301,21 +305,16 @@ public sealed class EngineServer
             KeepAliveInterval = TimeSpan.Zero,
         });
 
-    private EngineHandshake CaptureHandshake(HttpContext context)
+    /// <summary>
+    /// What the session keeps of its opening request: a compact copy of the headers (the request's own collection is
+    /// reused by the connection's next request), the query as the raw string parsed once, and no reference to the
+    /// request itself.
+    /// </summary>
+    private EngineHandshake CaptureHandshake(HttpContext context, QueryValues query)
     {
         var request = context.Request;
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var header in request.Headers)
-        {
-            headers[header.Key.ToLowerInvariant()] = header.Value.ToString();
-        }
-        var query = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var parameter in request.Query)
-        {
-            query[parameter.Key] = parameter.Value.Count > 0 ? parameter.Value[0] ?? "" : "";
-        }
         return new EngineHandshake(
-            headers,
+            HeaderSnapshot.Capture(request.Headers),
             query,
             context.Connection.RemoteIpAddress?.ToString() ?? "",
             request.IsHttps,

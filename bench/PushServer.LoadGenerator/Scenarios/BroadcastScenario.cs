@@ -18,7 +18,7 @@ internal static class BroadcastScenario
         }
         var server = new ProcessSampler(options.ServerPid);
         await using var fleet = new Fleet();
-        await fleet.OpenAsync(options.Server, options.Clients, options.ConnectRate, options.Eio, options.SourceAddresses, null, TimeSpan.FromMinutes(5));
+        await fleet.OpenAsync(options.Server, options.Clients, options.ConnectRate, options.Eio, options.SourceAddresses, null, TimeSpan.FromMinutes(5), options.Polling);
         using var http = new HttpClient { BaseAddress = options.PushApi, Timeout = TimeSpan.FromSeconds(30) };
 
         var sustained = options.BroadcastsPerSecond > 0;
@@ -55,6 +55,7 @@ internal static class BroadcastScenario
         var (p50, p90, p99, max) = fleet.Latency.Percentiles();
         return new ScenarioResult(sustained ? "broadcast-sustained" : "broadcast-single")
             .Set("eio", options.Eio)
+            .Set("transport", options.Polling ? "polling" : "websocket")
             .Set("clients", options.Clients)
             .Set("broadcasts", count)
             .Set("ratePerSecond", options.BroadcastsPerSecond)

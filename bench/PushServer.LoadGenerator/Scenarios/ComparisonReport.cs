@@ -10,7 +10,10 @@ namespace PushServer.LoadGenerator.Scenarios;
 /// </summary>
 internal static class ComparisonReport
 {
-    private static readonly string[] KeyFields = ["scenario", "eio", "clients", "broadcasts", "ratePerSecond"];
+    /// <summary>Figures about the generator's own run, kept in the raw results but not compared.</summary>
+    private static readonly string[] NotCompared = ["connectRetries"];
+
+    private static readonly string[] KeyFields = ["scenario", "transport", "eio", "clients", "broadcasts", "ratePerSecond"];
 
     public static string Build(IEnumerable<string> lines, string subject = "pushserver", string reference = "reference")
     {
@@ -25,7 +28,7 @@ internal static class ComparisonReport
         {
             var figures = group
                 .SelectMany(r => r.EnumerateObject())
-                .Where(p => p.Value.ValueKind == JsonValueKind.Number && !KeyFields.Contains(p.Name))
+                .Where(p => p.Value.ValueKind == JsonValueKind.Number && !KeyFields.Contains(p.Name) && !NotCompared.Contains(p.Name))
                 .Select(p => p.Name)
                 .Distinct()
                 .ToList();
@@ -43,7 +46,10 @@ internal static class ComparisonReport
     private static string Key(JsonElement run)
     {
         var parts = KeyFields
-            .Where(f => run.TryGetProperty(f, out var v) && !(v.ValueKind == JsonValueKind.Number && v.GetDouble() == 0 && f == "ratePerSecond"))
+            .Where(f => run.TryGetProperty(f, out var v)
+                && !(v.ValueKind == JsonValueKind.Number && v.GetDouble() == 0 && f == "ratePerSecond")
+                // WebSocket is the default: only polling runs say their transport.
+                && !(f == "transport" && v.GetString() == "websocket"))
             .Select(f => f == "scenario" ? run.GetProperty(f).GetString() : $"{f}={run.GetProperty(f)}");
         return string.Join(" ", parts);
     }

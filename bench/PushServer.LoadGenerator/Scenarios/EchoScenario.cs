@@ -23,7 +23,8 @@ internal static class EchoScenario
                 loops.Add(loop);
                 return loop;
             },
-            TimeSpan.FromMinutes(2));
+            TimeSpan.FromMinutes(2),
+            options.Polling);
         for (var i = 0; i < loops.Count; i++)
         {
             loops[i].Client = fleet.Clients[i];
@@ -39,6 +40,7 @@ internal static class EchoScenario
         var (p50, p90, p99, max) = recorder.Percentiles();
         return new ScenarioResult("echo")
             .Set("eio", options.Eio)
+            .Set("transport", options.Polling ? "polling" : "websocket")
             .Set("clients", options.Clients)
             .Set("acksPerSecond", acks / elapsed)
             .Set("acksPerServerCpuSecond", serverCpu > 0 ? acks / serverCpu : double.NaN)

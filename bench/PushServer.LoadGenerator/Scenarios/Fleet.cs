@@ -17,6 +17,7 @@ internal sealed class Fleet : IAsyncDisposable
     private int _closed;
     private long _delivered;
     private int _target;
+    private HttpClient? _http;
 
     public LatencyRecorder Latency { get; } = new();
 
@@ -29,12 +30,17 @@ internal sealed class Fleet : IAsyncDisposable
     public IReadOnlyList<ILoadClient> Clients => _clients;
 
     /// <summary>Opens <paramref name="count"/> WebSocket clients, <paramref name="perSecond"/> a second, and waits until all joined.</summary>
-    public async Task OpenAsync(IPEndPoint server, int count, int perSecond, int eio, int sourceAddresses, Func<Fleet, IClientEvents>? events, TimeSpan timeout)
+    /// <param name="polling">Long-polling clients instead of WebSocket ones.</param>
+    public async Task OpenAsync(IPEndPoint server, int count, int perSecond, int eio, int sourceAddresses, Func<Fleet, IClientEvents>? events, TimeSpan timeout, bool polling = false)
     {
         _target = count;
         var sources = new SourceAddressPool(sourceAddresses);
         var started = Stopwatch.GetTimestamp();
-        var pending = new List<Task<WebSocketLoadClient>>();
+        var pending = new List<Task<ILoadClient>>();
+        if (polling)
+        {
+            _http = PollingLoadClient.CreateHttpClient(sources);
+        }
         using var cts = new CancellationTokenSource(timeout);
         for (var i = 0; i < count; i++)
         {
@@ -44,7 +50,10 @@ internal sealed class Fleet : IAsyncDisposable
             {
                 await Task.Delay(due, cts.Token).ConfigureAwait(false);
             }
-            pending.Add(WebSocketLoadClient.ConnectAsync(server, sources.Next(), eio, events?.Invoke(this) ?? new Counting(this), cts.Token));
+            var clientEvents = events?.Invoke(this) ?? new Counting(this);
+            pending.Add(polling
+                ? ConnectAs(() => PollingLoadClient.ConnectAsync(_http!, server, eio, clientEvents, cts.Token))
+                : ConnectAs(() => WebSocketLoadClient.ConnectAsync(server, sources.Next(), eio, clientEvents, cts.Token)));
         }
         foreach (var client in pending)
         {
@@ -52,6 +61,31 @@ internal sealed class Fleet : IAsyncDisposable
         }
         await _allConnected.Task.WaitAsync(cts.Token).ConfigureAwait(false);
     }
+
+    private static async Task<ILoadClient> ConnectAs<T>(Func<Task<T>> connect)
+        where T : ILoadClient
+    {
+        // A server whose accept queue overflows while thousands connect resets a few connections (Node's default
+        // backlog is 511): such a client tries again, a bounded number of times, rather than failing the run.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await connect().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < ConnectAttempts && ex is IOException or System.Net.Sockets.SocketException or HttpRequestException)
+            {
+                Interlocked.Increment(ref s_connectRetries);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private const int ConnectAttempts = 3;
+    private static int s_connectRetries;
+
+    /// <summary>Connection attempts that were reset and tried again, over every fleet of this process.</summary>
+    public static int ConnectRetries => Volatile.Read(ref s_connectRetries);
 
     internal void OnConnected()
     {
@@ -78,6 +112,7 @@ internal sealed class Fleet : IAsyncDisposable
         {
             await Task.WhenAll(chunk.Select(c => c.DisposeAsync().AsTask())).ConfigureAwait(false);
         }
+        _http?.Dispose();
     }
 
     /// <summary>The default per-client events: count joins, deliveries and closes.</summary>

@@ -10,12 +10,13 @@ internal static class IdleScenario
         var server = new ProcessSampler(options.ServerPid);
         var before = server.RssBytes();
         await using var fleet = new Fleet();
-        await fleet.OpenAsync(options.Server, options.Clients, options.ConnectRate, options.Eio, options.SourceAddresses, null, TimeSpan.FromMinutes(5));
+        await fleet.OpenAsync(options.Server, options.Clients, options.ConnectRate, options.Eio, options.SourceAddresses, null, TimeSpan.FromMinutes(5), options.Polling);
         // Let allocations settle (first heartbeats, GC) before reading the footprint.
         await Task.Delay(TimeSpan.FromSeconds(options.HoldSeconds));
         var after = server.RssBytes();
         return new ScenarioResult("idle")
             .Set("eio", options.Eio)
+            .Set("transport", options.Polling ? "polling" : "websocket")
             .Set("clients", options.Clients)
             .Set("serverRssMiB", after / 1048576.0)
             .Set("serverBytesPerConnection", (double)(after - before) / options.Clients);

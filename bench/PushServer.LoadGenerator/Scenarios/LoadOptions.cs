@@ -17,4 +17,5 @@ internal sealed record LoadOptions
     public double Seconds { get; init; } = 5;
     public double DrainSeconds { get; init; } = 10;
     public double HoldSeconds { get; init; } = 3;
+    public bool Polling { get; init; }
 }

@@ -41,7 +41,7 @@ internal sealed partial class EngineSession
                     return;
                 }
                 Send(EnginePacket.Pong);
-                _heartbeat.Change(_options.PingInterval + _options.PingTimeout, Timeout.InfiniteTimeSpan);
+                _store.Deadlines.Set(this, _options.PingInterval + _options.PingTimeout);
                 break;
             case EnginePacketType.Pong:
                 if (Protocol == EngineProtocolVersion.V3)
@@ -55,7 +55,7 @@ internal sealed partial class EngineSession
                     if (_state == SessionState.Open)
                     {
                         _awaitingPong = false;
-                        _heartbeat.Change(_options.PingInterval, Timeout.InfiniteTimeSpan);
+                        _store.Deadlines.Set(this, _options.PingInterval);
                     }
                 }
                 break;
@@ -181,7 +181,7 @@ internal sealed partial class EngineSession
             if (!timedOut)
             {
                 _awaitingPong = true;
-                _heartbeat.Change(_options.PingTimeout, Timeout.InfiniteTimeSpan);
+                _store.Deadlines.Set(this, _options.PingTimeout);
             }
         }
         if (timedOut)

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using PushServer.EngineIO.Protocol;
 using PushServer.EngineIO.Transports;
@@ -9,17 +8,16 @@ namespace PushServer.EngineIO.Sessions;
 /// One Engine.IO session: its outbound queue, heartbeat, state and the transport that carries it now.
 /// Transports feed it decoded packets; it passes messages up to the <see cref="IEngineConnectionHandler"/>.
 /// </summary>
-internal sealed partial class EngineSession : IEngineSession
+internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
 {
-    private readonly Channel<EnginePacket> _queue = Channel.CreateUnbounded<EnginePacket>(
-        new UnboundedChannelOptions { SingleReader = false, SingleWriter = false, AllowSynchronousContinuations = false });
+    private readonly OutboundQueue _queue = new();
     private readonly Lock _sync = new();
     private readonly EngineIOOptions _options;
     private readonly IEngineConnectionHandler _handler;
     private readonly EngineSessionStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ITimer _heartbeat;
+    private DeadlineSlot _heartbeat;
     private long _queuedBytes;
     private SessionState _state = SessionState.Open;
     private ISessionTransport _transport = null!;
@@ -53,7 +51,6 @@ internal sealed partial class EngineSession : IEngineSession
         _store = store;
         _time = time;
         _logger = logger;
-        _heartbeat = time.CreateTimer(static s => ((EngineSession)s!).OnHeartbeatTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public string Id { get; }
@@ -92,7 +89,11 @@ internal sealed partial class EngineSession : IEngineSession
     /// <summary>The packet a poll still waiting when the session was torn down receives (noop or close).</summary>
     internal EnginePacket FinalPollPacket { get; private set; } = EnginePacket.Close;
 
-    internal ChannelReader<EnginePacket> Outbound => _queue.Reader;
+    /// <summary>True when nothing waits in the outbound queue.</summary>
+    internal bool IsQueueEmpty => _queue.IsEmpty;
+
+    /// <summary>True once the session closed its outbound queue: the transport delivers what is left, then the close.</summary>
+    internal bool IsQueueCompleted => _queue.IsCompleted;
 
     /// <summary>Bytes queued for the client and not yet handed to the transport.</summary>
     internal long QueuedBytes => Interlocked.Read(ref _queuedBytes);
@@ -105,7 +106,7 @@ internal sealed partial class EngineSession : IEngineSession
         // v4: the server pings every pingInterval. v3: the client pings, and silence for
         // pingInterval + pingTimeout means it is gone.
         var firstDeadline = Protocol == EngineProtocolVersion.V4 ? _options.PingInterval : _options.PingInterval + _options.PingTimeout;
-        _heartbeat.Change(firstDeadline, Timeout.InfiniteTimeSpan);
+        _store.Deadlines.Set(this, firstDeadline);
         EngineLog.SessionOpened(_logger, Id, (int)Protocol, transport.Name);
     }
 
@@ -123,7 +124,12 @@ internal sealed partial class EngineSession : IEngineSession
             DropSlowConsumer(EngineCloseReason.OutboundQueueFull);
             return false;
         }
-        _queue.Writer.TryWrite(packet);
+        if (!_queue.TryEnqueue(packet))
+        {
+            // Closed between the state check and here.
+            Interlocked.Add(ref _queuedBytes, -packet.Size);
+            return false;
+        }
         _transport.OnQueueSignal();
         return true;
     }
@@ -153,7 +159,7 @@ internal sealed partial class EngineSession : IEngineSession
     /// <summary>Takes the next queued packet, releasing its bytes from the cap.</summary>
     internal bool TryDequeue(out EnginePacket packet)
     {
-        if (_queue.Reader.TryRead(out packet!))
+        if (_queue.TryDequeue(out packet))
         {
             Interlocked.Add(ref _queuedBytes, -packet.Size);
             return true;
@@ -185,12 +191,12 @@ internal sealed partial class EngineSession : IEngineSession
                 return;
             }
             _state = SessionState.Closing;
-            _heartbeat.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _store.Deadlines.Clear(this);
             _closeDeadline = _time.CreateTimer(static s => ((EngineSession)s!).Finish(), this, _options.PollingCloseTimeout, Timeout.InfiniteTimeSpan);
         }
         EngineLog.SessionClosing(_logger, Id, reason.ToReasonString());
         NotifyClosed(reason);
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         _transport.OnQueueSignal();
         _transport.OnSessionClosed();
     }
@@ -209,7 +215,7 @@ internal sealed partial class EngineSession : IEngineSession
             }
             _state = SessionState.Closed;
             FinalPollPacket = finalPollPacket ?? EnginePacket.Close;
-            _heartbeat.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _store.Deadlines.Clear(this);
         }
         if (ReferenceEquals(FinalPollPacket, EnginePacket.Noop) && _transport is PollingTransport { IsWritableNow: false })
         {
@@ -223,7 +229,7 @@ internal sealed partial class EngineSession : IEngineSession
         }
         EngineLog.SessionClosed(_logger, Id, reason.ToReasonString());
         NotifyClosed(reason);
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         _transport.OnQueueSignal();
         _transport.OnSessionClosed();
         DisposeTimers();
@@ -246,9 +252,13 @@ internal sealed partial class EngineSession : IEngineSession
         DisposeTimers();
     }
 
+    ref DeadlineSlot IDeadlineOwner.Deadline => ref _heartbeat;
+
+    void IDeadlineOwner.OnDeadline() => OnHeartbeatTimer();
+
     private void DisposeTimers()
     {
-        _heartbeat.Dispose();
+        _store.Deadlines.Clear(this);
         _closeDeadline?.Dispose();
     }
 

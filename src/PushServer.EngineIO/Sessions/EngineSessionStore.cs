@@ -7,6 +7,14 @@ internal sealed class EngineSessionStore
 {
     private readonly ConcurrentDictionary<string, EngineSession> _sessions = new(StringComparer.Ordinal);
 
+    public EngineSessionStore(TimeProvider time)
+    {
+        Deadlines = new DeadlineScheduler(time);
+    }
+
+    /// <summary>The one timer behind every session's heartbeat and every WebSocket's write deadline.</summary>
+    public DeadlineScheduler Deadlines { get; }
+
     private long _pendingWebSocketBytes;
     private int _webSockets;
 

@@ -19,6 +19,7 @@ internal sealed partial class PollingTransport : ISessionTransport
     private readonly EngineSession _session;
     private readonly string? _jsonpIndex;
     private CancellationTokenSource? _pollWake;
+    private TaskCompletionSource? _queued;
     private bool _postActive;
 
     public PollingTransport(EngineSession session, string? jsonpIndex)
@@ -33,7 +34,11 @@ internal sealed partial class PollingTransport : ISessionTransport
 
     public void OnQueueSignal()
     {
-        // The waiting GET watches the queue itself; only state changes it cannot see need a wake-up.
+        lock (_sync)
+        {
+            _queued?.TrySetResult();
+        }
+        // A poll released by an upgrade answers noop: WakePoll says so, where a packet only means "look again".
         if (_session.IsUpgrading)
         {
             WakePoll();
@@ -133,6 +138,12 @@ internal sealed partial class PollingTransport : ISessionTransport
                     last.Add(EnginePacket.Close);
                     return (last, true);
             }
+            // Armed before looking at the queue, so a packet queued in between still wakes this poll.
+            var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_sync)
+            {
+                _queued = queued;
+            }
             var packets = _session.DrainQueue();
             if (packets.Count > 0)
             {
@@ -145,7 +156,7 @@ internal sealed partial class PollingTransport : ISessionTransport
             }
             try
             {
-                await _session.Outbound.WaitToReadAsync(wakeToken).ConfigureAwait(false);
+                await queued.Task.WaitAsync(wakeToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
             {

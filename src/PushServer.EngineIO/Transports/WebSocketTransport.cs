@@ -6,10 +6,11 @@ using PushServer.EngineIO.Sessions;
 namespace PushServer.EngineIO.Transports;
 
 /// <summary>
-/// The WebSocket transport: one Engine.IO packet per WebSocket message. A read loop feeds the session; a
-/// writer loop drains its queue. When it joins an existing polling session it first runs the upgrade probe.
+/// The WebSocket transport: one Engine.IO packet per WebSocket message. A read loop feeds the session; a writer
+/// drains its queue, started on the thread pool when packets are queued and gone again once the queue is empty, so an
+/// idle connection keeps no writer waiting. When it joins an existing polling session it first runs the upgrade probe.
 /// </summary>
-internal sealed class WebSocketTransport : ISessionTransport
+internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkItem, IDeadlineOwner
 {
     /// <summary>
     /// The reference closes with a bare close frame (the client sees 1005). .NET cannot send a close frame
@@ -19,11 +20,21 @@ internal sealed class WebSocketTransport : ISessionTransport
 
     private readonly WebSocket _socket;
     private readonly EngineSession _session;
-    private readonly CancellationTokenSource _stop = new();
-    private int _writerIdle = 1;
+    private int _writer; // WriterIdle, WriterRunning or WriterStopped
+    private int _stopping;
+    private TaskCompletionSource? _writerStopped;
     private int _closeSent;
     private ITimer? _closeHandshakeTimer;
-    private ITimer? _sendDeadline;
+    private DeadlineSlot _sendDeadline;
+
+    private const int WriterIdle = 0;
+    private const int WriterRunning = 1;
+    private const int WriterStopped = 2;
+
+    /// <summary>
+    /// The first receive buffer once a frame has arrived: most Engine.IO packets fit, and a larger message doubles it.
+    /// </summary>
+    private const int InitialReceiveBufferSize = 4096;
 
     /// <summary>How long the client has to answer the server's close frame before the socket is dropped.</summary>
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
@@ -36,12 +47,19 @@ internal sealed class WebSocketTransport : ISessionTransport
 
     public string Name => "websocket";
 
-    public bool IsWritableNow => Volatile.Read(ref _writerIdle) == 1 && _socket.State == WebSocketState.Open;
+    public bool IsWritableNow => Volatile.Read(ref _writer) == WriterIdle && _socket.State == WebSocketState.Open;
 
     public void OnQueueSignal()
     {
-        // The writer loop waits on the queue itself.
+        // One writer at a time; a signal while it runs is seen by its final look at the queue.
+        if (Interlocked.CompareExchange(ref _writer, WriterRunning, WriterIdle) == WriterIdle)
+        {
+            // The thread pool takes the transport itself as the work item, so a broadcast allocates nothing per recipient.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
     }
+
+    void IThreadPoolWorkItem.Execute() => _ = DrainAsync();
 
     public void OnSessionClosed()
     {
@@ -52,12 +70,12 @@ internal sealed class WebSocketTransport : ISessionTransport
     /// <summary>Serves a session that was opened over this WebSocket: writer and reader until either ends.</summary>
     public async Task RunAsync()
     {
-        var writer = RunWriterAsync();
+        // Packets queued before the socket took over (an upgrade) are waiting already.
+        OnQueueSignal();
         await RunReaderAsync().ConfigureAwait(false);
-        await writer.ConfigureAwait(false);
+        await WhenWriterStoppedAsync().ConfigureAwait(false);
         await CloseSocketAsync().ConfigureAwait(false);
         _closeHandshakeTimer?.Dispose();
-        _sendDeadline?.Dispose();
     }
 
     /// <summary>
@@ -76,7 +94,7 @@ internal sealed class WebSocketTransport : ISessionTransport
         {
             while (!upgraded)
             {
-                var message = await ReceiveMessageAsync(_stop.Token).ConfigureAwait(false);
+                var message = await ReceiveMessageAsync().ConfigureAwait(false);
                 if (message is not { } packet || Volatile.Read(ref _closeSent) == 1)
                 {
                     break;
@@ -87,7 +105,7 @@ internal sealed class WebSocketTransport : ISessionTransport
                     {
                         break;
                     }
-                    await SendAsync(EnginePacket.PongProbe, _stop.Token).ConfigureAwait(false);
+                    await SendAsync(EnginePacket.PongProbe).ConfigureAwait(false);
                 }
                 else if (packet.Type == EnginePacketType.Upgrade)
                 {
@@ -103,7 +121,7 @@ internal sealed class WebSocketTransport : ISessionTransport
                 }
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {
             // The probe socket failed: the upgrade simply does not happen.
         }
@@ -113,8 +131,7 @@ internal sealed class WebSocketTransport : ISessionTransport
         {
             _session.CancelUpgrade();
             await CloseSocketAsync().ConfigureAwait(false);
-            _sendDeadline?.Dispose();
-            return;
+                return;
         }
         await RunAsync().ConfigureAwait(false);
     }
@@ -126,7 +143,7 @@ internal sealed class WebSocketTransport : ISessionTransport
         {
             while (_session.CurrentState != SessionState.Closed)
             {
-                var message = await ReceiveMessageAsync(_stop.Token).ConfigureAwait(false);
+                var message = await ReceiveMessageAsync().ConfigureAwait(false);
                 if (message is not { } packet)
                 {
                     break;
@@ -134,16 +151,17 @@ internal sealed class WebSocketTransport : ISessionTransport
                 await _session.ReceiveAsync(packet).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException
+            && Volatile.Read(ref _stopping) == 1)
         {
-            // The session ended on our side: control flow.
+            // We aborted the socket (the writer failed, or the client never answered our close frame): control flow.
         }
         catch (Exception ex) when (ex is WebSocketException or IOException)
         {
             // The connection broke: the writer cannot send anything either.
             reason = EngineCloseReason.TransportError;
             EngineLog.TransportEnded(_session.Logger, _session.Id, ex.Message);
-            _stop.Cancel();
+            Stop();
         }
         if (_session.CurrentState == SessionState.Closing)
         {
@@ -152,29 +170,72 @@ internal sealed class WebSocketTransport : ISessionTransport
         _session.Abort(reason);
     }
 
-    private async Task RunWriterAsync()
+    /// <summary>
+    /// Writes what is queued, then goes idle. Once the session completed its queue it sends the close frame; the
+    /// server's close is a WebSocket close frame, never an Engine.IO close packet, and the reader then waits for the
+    /// client's answering close frame.
+    /// </summary>
+    private async Task DrainAsync()
     {
         try
         {
-            var reader = _session.Outbound;
-            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+            while (true)
             {
-                Volatile.Write(ref _writerIdle, 0);
                 while (_session.TryDequeue(out var packet))
                 {
-                    await SendAsync(packet, _stop.Token).ConfigureAwait(false);
+                    await SendAsync(packet).ConfigureAwait(false);
                 }
-                Volatile.Write(ref _writerIdle, 1);
+                if (_session.IsQueueCompleted && _session.IsQueueEmpty)
+                {
+                    await SendCloseFrameAsync().ConfigureAwait(false);
+                }
+                Volatile.Write(ref _writer, WriterIdle);
+                // A packet queued, or the queue completed, after the last look signalled while this writer still ran
+                // and so started nobody: take it on.
+                var more = !_session.IsQueueEmpty || (_session.IsQueueCompleted && Volatile.Read(ref _closeSent) == 0);
+                if (!more || Interlocked.CompareExchange(ref _writer, WriterRunning, WriterIdle) != WriterIdle)
+                {
+                    break;
+                }
             }
-            // The queue was completed: the session is closing. The server's close is a WebSocket close frame,
-            // never an Engine.IO close packet; the reader then waits for the client's answering close frame.
-            await SendCloseFrameAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {
-            // The socket went away; stop the reader too, it reports why.
-            _stop.Cancel();
+            // The socket went away: no writer runs again, and the reader is stopped; it reports why.
+            Volatile.Write(ref _writer, WriterStopped);
+            Stop();
         }
+        catch (Exception ex)
+        {
+            // Nothing awaits this writer, so an unexpected fault is logged here and ends the connection rather than
+            // leaving it with a writer marked as running forever.
+            EngineLog.TransportEnded(_session.Logger, _session.Id, ex.Message);
+            Volatile.Write(ref _writer, WriterStopped);
+            Stop();
+        }
+        if (Volatile.Read(ref _writer) != WriterRunning)
+        {
+            Volatile.Read(ref _writerStopped)?.TrySetResult();
+        }
+    }
+
+    /// <summary>Waits until no writer runs: the reader has ended, so what is left to write is only the close.</summary>
+    private Task WhenWriterStoppedAsync()
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _writerStopped, stopped);
+        if (Volatile.Read(ref _writer) != WriterRunning)
+        {
+            stopped.TrySetResult();
+        }
+        return stopped.Task;
+    }
+
+    /// <summary>Ends the reader by aborting the socket; the reader treats the resulting error as control flow.</summary>
+    private void Stop()
+    {
+        Volatile.Write(ref _stopping, 1);
+        _socket.Abort();
     }
 
     /// <summary>Ends a probe that did not finish in time; a timer firing as the upgrade completes changes nothing.</summary>
@@ -200,7 +261,7 @@ internal sealed class WebSocketTransport : ISessionTransport
                 await _socket.CloseOutputAsync(ServerCloseStatus, null, CancellationToken.None).ConfigureAwait(false);
                 // A client that never answers the close frame must not hold the socket forever.
                 _closeHandshakeTimer = _session.Time.CreateTimer(
-                    static state => ((WebSocketTransport)state!)._stop.Cancel(), this, CloseHandshakeTimeout, Timeout.InfiniteTimeSpan);
+                    static state => ((WebSocketTransport)state!).Stop(), this, CloseHandshakeTimeout, Timeout.InfiniteTimeSpan);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
@@ -214,26 +275,32 @@ internal sealed class WebSocketTransport : ISessionTransport
     /// reading fills the TCP window and the write never completes, so the session closes with
     /// <see cref="EngineCloseReason.WriteTimeout"/> and the socket is aborted.
     /// </summary>
-    private async Task SendAsync(EnginePacket packet, CancellationToken token)
+    private async Task SendAsync(EnginePacket packet)
     {
+        var send = SendFrameAsync(packet);
         var timeout = _session.Options.WebSocketSendTimeout;
-        if (timeout <= TimeSpan.Zero || timeout == Timeout.InfiniteTimeSpan)
+        if (send.IsCompleted || timeout <= TimeSpan.Zero || timeout == Timeout.InfiniteTimeSpan)
         {
-            await SendFrameAsync(packet, token).ConfigureAwait(false);
+            await send.ConfigureAwait(false);
             return;
         }
-        _sendDeadline ??= _session.Time.CreateTimer(
-            static state => ((WebSocketTransport)state!).OnSendTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _sendDeadline.Change(timeout, Timeout.InfiniteTimeSpan);
+        // Only a write that did not complete at once (the socket's buffers are full) gets a deadline, on the shared
+        // scheduler: a timer per connection would cost memory on every idle one.
+        var deadlines = _session.Store.Deadlines;
+        deadlines.Set(this, timeout);
         try
         {
-            await SendFrameAsync(packet, token).ConfigureAwait(false);
+            await send.ConfigureAwait(false);
         }
         finally
         {
-            _sendDeadline.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            deadlines.Clear(this);
         }
     }
+
+    ref DeadlineSlot IDeadlineOwner.Deadline => ref _sendDeadline;
+
+    void IDeadlineOwner.OnDeadline() => OnSendTimeout();
 
     private void OnSendTimeout()
     {
@@ -245,17 +312,13 @@ internal sealed class WebSocketTransport : ISessionTransport
     /// Aborts the socket: a pending write to a client that does not read would never finish, and a close frame
     /// would only queue behind it.
     /// </summary>
-    public void Drop()
-    {
-        _stop.Cancel();
-        _socket.Abort();
-    }
+    public void Drop() => Stop();
 
-    private Task SendFrameAsync(EnginePacket packet, CancellationToken token)
+    private ValueTask SendFrameAsync(EnginePacket packet)
     {
         if (!packet.IsBinary)
         {
-            return _socket.SendAsync(packet.TextFrame, WebSocketMessageType.Text, true, token).AsTask();
+            return _socket.SendAsync(packet.TextFrame, WebSocketMessageType.Text, true, CancellationToken.None);
         }
         if (!_session.SupportsBinary)
         {
@@ -263,10 +326,10 @@ internal sealed class WebSocketTransport : ISessionTransport
             // (v3 keeps the type digit: b4AQID; v4 has none: bAQID).
             var prefix = _session.Protocol == EngineProtocolVersion.V3 ? "b4" : "b";
             var text = System.Text.Encoding.ASCII.GetBytes(prefix + packet.Base64);
-            return _socket.SendAsync(text, WebSocketMessageType.Text, true, token);
+            return new ValueTask(_socket.SendAsync(text, WebSocketMessageType.Text, true, CancellationToken.None));
         }
         var frame = _session.Protocol == EngineProtocolVersion.V4 ? packet.BinaryFrameV4 : packet.BinaryFrameV3;
-        return _socket.SendAsync(frame, WebSocketMessageType.Binary, true, token).AsTask();
+        return _socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None);
     }
 
     /// <summary>
@@ -274,10 +337,22 @@ internal sealed class WebSocketTransport : ISessionTransport
     /// maxHttpBufferSize closes the socket with 1009 and the session with <c>transport error</c>; an
     /// undecodable one closes the session with <c>parse error</c>.
     /// </summary>
-    private async Task<InboundPacket?> ReceiveMessageAsync(CancellationToken token)
+    private async Task<InboundPacket?> ReceiveMessageAsync()
     {
+        // A zero-byte read first, as SignalR's WebSocket transport does: an idle connection then waits holding no
+        // receive buffer, and one is rented only once a frame has arrived.
+        var first = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
+        if (first.MessageType == WebSocketMessageType.Close)
+        {
+            return null;
+        }
+        if (first.EndOfMessage)
+        {
+            // An empty message: nothing more to read.
+            return Decode([], first.MessageType);
+        }
         var limit = _session.Options.MaxHttpBufferSize;
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBufferSize);
         long reserved = 0;
         try
         {
@@ -291,7 +366,7 @@ internal sealed class WebSocketTransport : ISessionTransport
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
-                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), token).ConfigureAwait(false);
+                var result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return null;
@@ -318,16 +393,7 @@ internal sealed class WebSocketTransport : ISessionTransport
                     reserved += result.Count;
                     continue;
                 }
-                var data = buffer.AsSpan(0, length);
-                var ok = result.MessageType == WebSocketMessageType.Text
-                    ? PacketDecoder.TryDecodeText(data, _session.Protocol, out var packet)
-                    : PacketDecoder.TryDecodeBinaryFrame(data, _session.Protocol, out packet);
-                if (!ok)
-                {
-                    _session.OnParseError("malformed WebSocket message");
-                    return null;
-                }
-                return packet;
+                return Decode(buffer.AsSpan(0, length), result.MessageType);
             }
         }
         finally
@@ -335,6 +401,19 @@ internal sealed class WebSocketTransport : ISessionTransport
             _session.Store.ReleasePending(reserved);
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private InboundPacket? Decode(ReadOnlySpan<byte> data, WebSocketMessageType type)
+    {
+        var ok = type == WebSocketMessageType.Text
+            ? PacketDecoder.TryDecodeText(data, _session.Protocol, out var packet)
+            : PacketDecoder.TryDecodeBinaryFrame(data, _session.Protocol, out packet);
+        if (!ok)
+        {
+            _session.OnParseError("malformed WebSocket message");
+            return null;
+        }
+        return packet;
     }
 
     private async Task CloseSocketAsync()

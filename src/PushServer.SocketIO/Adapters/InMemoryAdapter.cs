@@ -166,16 +166,32 @@ public class InMemoryAdapter : SocketIOAdapter
 
     private int Deliver(BroadcastPacket packet, BroadcastOptions options)
     {
-        var targets = CollectSockets(options);
-        var serializer = Namespace.Server.SerializerOptions;
-        var isVolatile = options.Flags.Volatile;
-        foreach (var socket in targets)
+        // The recipients are collected under the lock and written to outside it. The list is the thread's cached one,
+        // so a broadcast allocates nothing per recipient; a broadcast made from inside another (an outgoing handler
+        // emitting) finds it taken and uses a fresh list.
+        var targets = t_targets ?? new List<SocketIOSocket>();
+        t_targets = null;
+        try
         {
-            socket.NotifyOutgoing(packet.EventName, packet.Args);
-            WriteToSocket(socket, packet.GetEncoded(socket.Protocol, serializer), isVolatile);
+            CollectSockets(options, targets);
+            var serializer = Namespace.Server.SerializerOptions;
+            var isVolatile = options.Flags.Volatile;
+            foreach (var socket in targets)
+            {
+                socket.NotifyOutgoing(packet.EventName, packet.Args);
+                WriteToSocket(socket, packet.GetEncoded(socket.Protocol, serializer), isVolatile);
+            }
+            return targets.Count;
         }
-        return targets.Count;
+        finally
+        {
+            targets.Clear();
+            t_targets = targets;
+        }
     }
+
+    [ThreadStatic]
+    private static List<SocketIOSocket>? t_targets;
 
     /// <inheritdoc />
     public override void BroadcastWithAck(
@@ -288,6 +304,12 @@ public class InMemoryAdapter : SocketIOAdapter
     protected List<SocketIOSocket> CollectSockets(BroadcastOptions options)
     {
         var result = new List<SocketIOSocket>();
+        CollectSockets(options, result);
+        return result;
+    }
+
+    private void CollectSockets(BroadcastOptions options, List<SocketIOSocket> result)
+    {
         lock (_lock)
         {
             var except = ExceptIds(options.Except);
@@ -328,7 +350,6 @@ public class InMemoryAdapter : SocketIOAdapter
                 }
             }
         }
-        return result;
     }
 
     private HashSet<string>? ExceptIds(IReadOnlySet<string> exceptRooms)

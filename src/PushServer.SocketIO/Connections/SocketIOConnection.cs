@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using PushServer.EngineIO;
+using PushServer.SocketIO.Internal;
 using PushServer.SocketIO.Protocol;
 
 namespace PushServer.SocketIO;
@@ -16,10 +17,10 @@ internal sealed partial class SocketIOConnection
 
     private readonly SocketIOServer _server;
     private readonly SocketIOPacketDecoder _decoder;
-    private readonly Lock _socketsLock = new();
+    // Locks are taken on private objects (_sockets, and the write order on this internal object) rather than
+    // separate Lock instances: uncontended monitors cost nothing per connection.
     private readonly Dictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
-    private readonly Lock _sendLock = new();
-    private readonly CancellationTokenSource _closed = new();
+    private LazyCancellation _closed;
     private ITimer? _connectTimer;
     private int _isClosed;
     private string? _closeReason;
@@ -40,7 +41,7 @@ internal sealed partial class SocketIOConnection
     public bool IsOpen => System.Threading.Volatile.Read(ref _isClosed) == 0 && Session.IsOpen;
 
     /// <summary>Cancelled when the connection closes; handed to connection middlewares.</summary>
-    public CancellationToken Closed => _closed.Token;
+    public CancellationToken Closed => _closed.GetToken();
 
     public ValueTask OnOpenedAsync()
     {
@@ -109,7 +110,7 @@ internal sealed partial class SocketIOConnection
         }
 
         SocketIOSocket? socket;
-        lock (_socketsLock)
+        lock (_sockets)
         {
             _sockets.TryGetValue(nsp, out socket);
         }
@@ -146,7 +147,7 @@ internal sealed partial class SocketIOConnection
     private void OnConnectTimeout()
     {
         bool empty;
-        lock (_socketsLock)
+        lock (_sockets)
         {
             empty = _sockets.Count == 0;
         }
@@ -159,7 +160,7 @@ internal sealed partial class SocketIOConnection
 
     public void AddSocket(string nsp, SocketIOSocket socket)
     {
-        lock (_socketsLock)
+        lock (_sockets)
         {
             _sockets[nsp] = socket;
         }
@@ -169,7 +170,7 @@ internal sealed partial class SocketIOConnection
 
     public void RemoveSocket(string nsp, SocketIOSocket socket)
     {
-        lock (_socketsLock)
+        lock (_sockets)
         {
             if (_sockets.TryGetValue(nsp, out var current) && ReferenceEquals(current, socket))
             {
@@ -204,7 +205,7 @@ internal sealed partial class SocketIOConnection
     {
         Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
         SocketIOSocket[] sockets;
-        lock (_socketsLock)
+        lock (_sockets)
         {
             sockets = [.. _sockets.Values];
             _sockets.Clear();
@@ -213,15 +214,12 @@ internal sealed partial class SocketIOConnection
         {
             socket.OnClose(reason);
         }
-        if (!_closed.IsCancellationRequested)
-        {
-            _closed.Cancel();
-        }
+        _closed.Cancel();
     }
 
     public bool Send(EnginePacket packet)
     {
-        lock (_sendLock)
+        lock (this)
         {
             return Session.Send(packet);
         }
@@ -229,7 +227,7 @@ internal sealed partial class SocketIOConnection
 
     public bool Send(EncodedPacket packet, bool isVolatile)
     {
-        lock (_sendLock)
+        lock (this)
         {
             if (isVolatile ? !Session.SendVolatile(packet.Text) : !Session.Send(packet.Text))
             {

@@ -79,7 +79,7 @@ public sealed partial class SocketIOSocket
         }
 
         Func<SocketIOEvent, ValueTask>[]? handlers;
-        lock (_handlersLock)
+        lock (_handlers)
         {
             _handlers.TryGetValue(ev.Name, out handlers);
         }

@@ -107,7 +107,7 @@ public sealed partial class SocketIOSocket
     {
         if (_replay is not null)
         {
-            lock (_replayLock)
+            lock (_handlers)
             {
                 if (_replay is { } waiting)
                 {

@@ -2,7 +2,6 @@ namespace PushServer.SocketIO;
 
 public sealed partial class SocketIOSocket
 {
-    private readonly Lock _handlersLock = new();
     private readonly Dictionary<string, Func<SocketIOEvent, ValueTask>[]> _handlers = new(StringComparer.Ordinal);
     private Action<SocketIOEvent>[] _anyHandlers = [];
     private Action<string, IReadOnlyList<object?>>[] _anyOutgoingHandlers = [];
@@ -18,7 +17,7 @@ public sealed partial class SocketIOSocket
     /// <example><code>socket.On("chat", e => { e.Ack("got it"); return ValueTask.CompletedTask; });</code></example>
     public SocketIOSocket On(string eventName, Func<SocketIOEvent, ValueTask> handler)
     {
-        lock (_handlersLock)
+        lock (_handlers)
         {
             _handlers[eventName] = _handlers.TryGetValue(eventName, out var existing) ? [.. existing, handler] : [handler];
         }
@@ -32,7 +31,7 @@ public sealed partial class SocketIOSocket
     /// <summary>Removes every handler of <paramref name="eventName"/>.</summary>
     public SocketIOSocket Off(string eventName)
     {
-        lock (_handlersLock)
+        lock (_handlers)
         {
             _handlers.Remove(eventName);
         }
@@ -42,7 +41,7 @@ public sealed partial class SocketIOSocket
     /// <summary>Sees every incoming event before its own handlers (socket.io's <c>onAny</c>).</summary>
     public SocketIOSocket OnAny(Action<SocketIOEvent> handler)
     {
-        lock (_handlersLock)
+        lock (_handlers)
         {
             _anyHandlers = [.. _anyHandlers, handler];
         }
@@ -52,7 +51,7 @@ public sealed partial class SocketIOSocket
     /// <summary>Sees every event sent to this client, by this socket or by a broadcast (socket.io's <c>onAnyOutgoing</c>).</summary>
     public SocketIOSocket OnAnyOutgoing(Action<string, IReadOnlyList<object?>> handler)
     {
-        lock (_handlersLock)
+        lock (_handlers)
         {
             _anyOutgoingHandlers = [.. _anyOutgoingHandlers, handler];
         }
@@ -65,7 +64,7 @@ public sealed partial class SocketIOSocket
     /// </summary>
     public SocketIOSocket Use(Func<SocketIOEvent, CancellationToken, ValueTask> middleware)
     {
-        lock (_handlersLock)
+        lock (_handlers)
         {
             _packetMiddlewares = [.. _packetMiddlewares, middleware];
         }
@@ -75,7 +74,7 @@ public sealed partial class SocketIOSocket
     /// <summary>Runs when the socket is about to leave, while it is still in its rooms, with socket.io's reason string.</summary>
     public SocketIOSocket OnDisconnecting(Action<string> handler)
     {
-        lock (_handlersLock)
+        lock (_handlers)
         {
             _disconnectingHandlers = [.. _disconnectingHandlers, handler];
         }
@@ -85,7 +84,7 @@ public sealed partial class SocketIOSocket
     /// <summary>Runs when the socket has left, with socket.io's reason string (<see cref="SocketIODisconnectReason"/>).</summary>
     public SocketIOSocket OnDisconnect(Action<string> handler)
     {
-        lock (_handlersLock)
+        lock (_handlers)
         {
             _disconnectHandlers = [.. _disconnectHandlers, handler];
         }
@@ -95,7 +94,7 @@ public sealed partial class SocketIOSocket
     /// <summary>Receives errors raised by packet middlewares.</summary>
     public SocketIOSocket OnError(Action<Exception> handler)
     {
-        lock (_handlersLock)
+        lock (_handlers)
         {
             _errorHandlers = [.. _errorHandlers, handler];
         }

@@ -1,3 +1,4 @@
+using PushServer.SocketIO.Internal;
 using PushServer.SocketIO.Protocol;
 
 namespace PushServer.SocketIO;
@@ -8,8 +9,7 @@ namespace PushServer.SocketIO;
 /// </summary>
 public sealed partial class SocketIOSocket
 {
-    private readonly CancellationTokenSource _disconnected = new();
-    private readonly Lock _replayLock = new();
+    private LazyCancellation _disconnected;
     private List<EncodedPacket>? _replay;
     private int _state; // 0 joining, 1 connected, 2 disconnected
 
@@ -38,7 +38,7 @@ public sealed partial class SocketIOSocket
     public bool Connected => System.Threading.Volatile.Read(ref _state) == 1;
 
     /// <summary>Cancelled when the socket disconnects.</summary>
-    public CancellationToken DisconnectToken => _disconnected.Token;
+    public CancellationToken DisconnectToken => _disconnected.GetToken();
 
     /// <summary>The Socket.IO revision the client speaks.</summary>
     public SocketIOProtocolVersion Protocol => Connection.Version;
@@ -132,7 +132,7 @@ public sealed partial class SocketIOSocket
     internal void BeginRecovery(IReadOnlyList<EncodedPacket> missed)
     {
         Recovered = true;
-        lock (_replayLock)
+        lock (_handlers)
         {
             _replay = [.. missed];
         }
@@ -142,7 +142,7 @@ public sealed partial class SocketIOSocket
     internal void OnConnected()
     {
         Namespace.Adapter.AddAll(Id, [Id]);
-        lock (_replayLock)
+        lock (_handlers)
         {
             System.Threading.Volatile.Write(ref _state, 1);
             Connection.Send(SocketIOPacketEncoder.EncodeConnect(Namespace.Name, Id, Connection.Version, Pid));
@@ -160,7 +160,7 @@ public sealed partial class SocketIOSocket
     /// <summary>Drops what waited for a recovery that did not complete.</summary>
     internal void AbandonRecovery()
     {
-        lock (_replayLock)
+        lock (_handlers)
         {
             _replay = null;
         }

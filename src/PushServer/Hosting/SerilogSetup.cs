@@ -8,6 +8,11 @@ namespace PushServer.Hosting;
 /// <summary>Builds the Serilog logger from <see cref="LoggingSettings"/>.</summary>
 internal static class SerilogSetup
 {
+    private const string HostingDiagnosticsSource = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
+    /// <summary>A level above Fatal: nothing from the source is enabled, not even its Critical check.</summary>
+    private const LogEventLevel Silent = LogEventLevel.Fatal + 1;
+
     private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
     /// <summary>A console logger: readable text, or compact JSON (one event a line) for log collectors.</summary>
@@ -18,6 +23,11 @@ internal static class SerilogSetup
             .Enrich.FromLogContext()
             // Start-up failures are reported once, as a single line on stderr, by the start command.
             .Filter.ByExcluding(IsHostStartFailure);
+        // ASP.NET Core starts an Activity and a log scope for every request whenever its hosting diagnostics logger
+        // is enabled at any level, and a WebSocket keeps its upgrade request, so both would stay alive for every
+        // connection (with their dictionaries, about 2 KB of RSS per idle connection at 10,000). That logger only writes "Request starting/finished" lines, so it is off
+        // unless an override names it.
+        configuration.MinimumLevel.Override(HostingDiagnosticsSource, Silent);
         foreach (var (source, level) in settings.Overrides)
         {
             configuration.MinimumLevel.Override(source, ParseLevel(level));

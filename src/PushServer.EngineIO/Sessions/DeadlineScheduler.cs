@@ -1,0 +1,153 @@
+namespace PushServer.EngineIO.Sessions;
+
+/// <summary>
+/// One timer for every session's heartbeat and every WebSocket's write deadline, instead of a timer object (and its
+/// queue entry) per session. Deadlines sit in a priority queue ordered by due time; the single <see cref="ITimer"/>
+/// from the <see cref="TimeProvider"/> is armed for the earliest. Each owner has one slot: moving a deadline later
+/// (every pong moves the heartbeat) only records the new time, and the entry already queued re-queues itself when it
+/// comes due, so the queue holds at most about one entry per owner. Deadlines fire exactly at their time, also on a
+/// fake clock in tests.
+/// </summary>
+internal sealed class DeadlineScheduler
+{
+    private readonly TimeProvider _time;
+    private readonly ITimer _timer;
+    private readonly PriorityQueue<IDeadlineOwner, long> _queue = new();
+    private long _timerDue = long.MaxValue;
+
+    public DeadlineScheduler(TimeProvider time)
+    {
+        _time = time;
+        _timer = time.CreateTimer(static s => ((DeadlineScheduler)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Deadlines waiting now, stale ones included.</summary>
+    public int Pending
+    {
+        get
+        {
+            lock (_queue)
+            {
+                return _queue.Count;
+            }
+        }
+    }
+
+    /// <summary>Sets <paramref name="owner"/>'s deadline to <paramref name="delay"/> from now, replacing any earlier one.</summary>
+    public void Set(IDeadlineOwner owner, TimeSpan delay)
+    {
+        var now = _time.GetTimestamp();
+        var due = now + ToTimestampUnits(delay);
+        lock (_queue)
+        {
+            ref var slot = ref owner.Deadline;
+            slot.Due = due;
+            if (slot.Queued == 0 || due < slot.Queued)
+            {
+                _queue.Enqueue(owner, due);
+                slot.Queued = due;
+            }
+            if (due < _timerDue)
+            {
+                Arm(due, now);
+            }
+        }
+    }
+
+    /// <summary>Cancels <paramref name="owner"/>'s deadline; its queued entry is dropped when it comes up.</summary>
+    public void Clear(IDeadlineOwner owner)
+    {
+        lock (_queue)
+        {
+            owner.Deadline.Due = 0;
+        }
+    }
+
+    private void OnTimer()
+    {
+        List<IDeadlineOwner>? due = null;
+        lock (_queue)
+        {
+            var now = _time.GetTimestamp();
+            _timerDue = long.MaxValue;
+            while (_queue.TryPeek(out var owner, out var at) && at <= now)
+            {
+                _queue.Dequeue();
+                ref var slot = ref owner.Deadline;
+                if (slot.Queued != at)
+                {
+                    // An earlier entry for this owner was queued after this one and has already dealt with it.
+                    continue;
+                }
+                slot.Queued = 0;
+                if (slot.Due == 0)
+                {
+                    continue;
+                }
+                if (slot.Due > now)
+                {
+                    // Moved later since it was queued: wait again.
+                    _queue.Enqueue(owner, slot.Due);
+                    slot.Queued = slot.Due;
+                    continue;
+                }
+                slot.Due = 0;
+                (due ??= []).Add(owner);
+            }
+            if (_queue.TryPeek(out _, out var next))
+            {
+                Arm(next, now);
+            }
+        }
+        if (due is null)
+        {
+            return;
+        }
+        // Outside the lock: an owner's callback may set its next deadline.
+        foreach (var owner in due)
+        {
+            owner.OnDeadline();
+        }
+    }
+
+    private void Arm(long due, long now)
+    {
+        _timerDue = due;
+        _timer.Change(ToTimeSpanRoundedUp(Math.Max(due - now, 0)), Timeout.InfiniteTimeSpan);
+    }
+
+    private long ToTimestampUnits(TimeSpan delay)
+    {
+        var frequency = _time.TimestampFrequency;
+        var ticks = Math.Max(delay.Ticks, 0);
+        return ticks / TimeSpan.TicksPerSecond * frequency + ticks % TimeSpan.TicksPerSecond * frequency / TimeSpan.TicksPerSecond;
+    }
+
+    /// <summary>Rounded up, so the timer never fires before the deadline it was armed for.</summary>
+    private TimeSpan ToTimeSpanRoundedUp(long units)
+    {
+        var frequency = _time.TimestampFrequency;
+        var ticks = units / frequency * TimeSpan.TicksPerSecond + (units % frequency * TimeSpan.TicksPerSecond + frequency - 1) / frequency;
+        return TimeSpan.FromTicks(ticks);
+    }
+}
+
+/// <summary>Something with one deadline on a <see cref="DeadlineScheduler"/>.</summary>
+internal interface IDeadlineOwner
+{
+    /// <summary>The owner's slot, read and written by the scheduler under its lock.</summary>
+    ref DeadlineSlot Deadline { get; }
+
+    /// <summary>The deadline passed; called on the scheduler's timer, outside its lock.</summary>
+    void OnDeadline();
+}
+
+/// <summary>An owner's deadline state, as timestamps of the scheduler's <see cref="TimeProvider"/>; 0 means none.</summary>
+internal struct DeadlineSlot
+{
+    /// <summary>When the deadline is due, or 0 when it is cleared.</summary>
+    internal long Due;
+
+    /// <summary>The due time of the owner's entry in the queue, or 0 when it has none.</summary>
+    internal long Queued;
+}

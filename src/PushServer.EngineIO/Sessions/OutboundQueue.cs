@@ -1,0 +1,117 @@
+namespace PushServer.EngineIO.Sessions;
+
+/// <summary>
+/// A session's outbound packets: a small ring under a monitor, completed when the session closes. It replaces an
+/// unbounded <c>Channel</c> per session, whose segment (32 slots) and waiter objects cost about a kilobyte on every
+/// idle connection; an idle queue holds nothing but this object, and a ring that grew for a burst is dropped once
+/// drained. Waiting is the transport's business: the session signals it after each enqueue.
+/// </summary>
+internal sealed class OutboundQueue
+{
+    /// <summary>Slots allocated on the first enqueue: a heartbeat or a single push needs one.</summary>
+    private const int InitialCapacity = 4;
+
+    /// <summary>A ring at least this large is released when it empties, so a past burst does not stay resident.</summary>
+    private const int RetainedCapacity = 16;
+
+    private EnginePacket[]? _ring;
+    private int _head;
+    private int _count;
+    private bool _completed;
+
+    /// <summary>True once <see cref="Complete"/> was called: nothing more is accepted.</summary>
+    public bool IsCompleted
+    {
+        get
+        {
+            lock (this)
+            {
+                return _completed;
+            }
+        }
+    }
+
+    /// <summary>True when no packet waits.</summary>
+    public bool IsEmpty
+    {
+        get
+        {
+            lock (this)
+            {
+                return _count == 0;
+            }
+        }
+    }
+
+    /// <summary>Appends <paramref name="packet"/>; false once the queue is completed.</summary>
+    public bool TryEnqueue(EnginePacket packet)
+    {
+        // The queue is private to its session, so locking the instance itself costs no separate lock object.
+        lock (this)
+        {
+            if (_completed)
+            {
+                return false;
+            }
+            if (_ring is null)
+            {
+                _ring = new EnginePacket[InitialCapacity];
+            }
+            else if (_count == _ring.Length)
+            {
+                Grow();
+            }
+            _ring[(_head + _count) % _ring.Length] = packet;
+            _count++;
+            return true;
+        }
+    }
+
+    /// <summary>Takes the oldest packet, also after completion (what was queued before the close is still delivered).</summary>
+    public bool TryDequeue(out EnginePacket packet)
+    {
+        lock (this)
+        {
+            if (_count == 0)
+            {
+                packet = null!;
+                return false;
+            }
+            var ring = _ring!;
+            packet = ring[_head];
+            ring[_head] = null!;
+            _head = (_head + 1) % ring.Length;
+            _count--;
+            if (_count == 0)
+            {
+                _head = 0;
+                if (ring.Length >= RetainedCapacity)
+                {
+                    _ring = null;
+                }
+            }
+            return true;
+        }
+    }
+
+    /// <summary>Accepts nothing more; queued packets can still be taken.</summary>
+    public void Complete()
+    {
+        lock (this)
+        {
+            _completed = true;
+        }
+    }
+
+    private void Grow()
+    {
+        var ring = _ring!;
+        var larger = new EnginePacket[ring.Length * 2];
+        for (var i = 0; i < _count; i++)
+        {
+            larger[i] = ring[(_head + i) % ring.Length];
+        }
+        _ring = larger;
+        _head = 0;
+    }
+}

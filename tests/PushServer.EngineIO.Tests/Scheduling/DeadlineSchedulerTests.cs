@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Time.Testing;
+using PushServer.EngineIO.Sessions;
+using Xunit;
+
+namespace PushServer.EngineIO.Tests.Scheduling;
+
+public class DeadlineSchedulerTests
+{
+    private sealed class Owner : IDeadlineOwner
+    {
+        private DeadlineSlot _slot;
+
+        public int Fired { get; private set; }
+
+        public Action? OnFire { get; set; }
+
+        public ref DeadlineSlot Deadline => ref _slot;
+
+        public void OnDeadline()
+        {
+            Fired++;
+            OnFire?.Invoke();
+        }
+    }
+
+    [Fact]
+    public void A_deadline_fires_exactly_at_its_time_and_once()
+    {
+        var time = new FakeTimeProvider();
+        var scheduler = new DeadlineScheduler(time);
+        var owner = new Owner();
+
+        scheduler.Set(owner, TimeSpan.FromSeconds(25));
+        time.Advance(TimeSpan.FromSeconds(25) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0, owner.Fired);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, owner.Fired);
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(1, owner.Fired);
+        Assert.Equal(0, scheduler.Pending);
+    }
+
+    [Fact]
+    public void Moving_a_deadline_later_keeps_one_entry_and_fires_at_the_new_time()
+    {
+        var time = new FakeTimeProvider();
+        var scheduler = new DeadlineScheduler(time);
+        var owner = new Owner();
+
+        scheduler.Set(owner, TimeSpan.FromSeconds(20));
+        time.Advance(TimeSpan.FromSeconds(10));
+        scheduler.Set(owner, TimeSpan.FromSeconds(25));
+        Assert.Equal(1, scheduler.Pending);
+        time.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(0, owner.Fired);
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, owner.Fired);
+    }
+
+    [Fact]
+    public void Moving_a_deadline_earlier_fires_at_the_earlier_time_only()
+    {
+        var time = new FakeTimeProvider();
+        var scheduler = new DeadlineScheduler(time);
+        var owner = new Owner();
+
+        scheduler.Set(owner, TimeSpan.FromSeconds(45));
+        scheduler.Set(owner, TimeSpan.FromSeconds(5));
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, owner.Fired);
+        time.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(1, owner.Fired);
+    }
+
+    [Fact]
+    public void A_cleared_deadline_does_not_fire_and_others_still_do_in_order()
+    {
+        var time = new FakeTimeProvider();
+        var scheduler = new DeadlineScheduler(time);
+        var cleared = new Owner();
+        var order = new List<string>();
+        var first = new Owner { OnFire = () => order.Add("first") };
+        var second = new Owner { OnFire = () => order.Add("second") };
+
+        scheduler.Set(second, TimeSpan.FromSeconds(3));
+        scheduler.Set(cleared, TimeSpan.FromSeconds(1));
+        scheduler.Set(first, TimeSpan.FromSeconds(2));
+        scheduler.Clear(cleared);
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(0, cleared.Fired);
+        Assert.Equal(["first", "second"], order);
+    }
+
+    [Fact]
+    public void A_callback_can_set_its_next_deadline()
+    {
+        var time = new FakeTimeProvider();
+        var scheduler = new DeadlineScheduler(time);
+        var owner = new Owner();
+        owner.OnFire = () => scheduler.Set(owner, TimeSpan.FromSeconds(1));
+
+        scheduler.Set(owner, TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 3; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(3, owner.Fired);
+    }
+}
