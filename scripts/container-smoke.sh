@@ -40,6 +40,10 @@ APP_UID=1654
 STANDIN_RECIPE=2
 
 CHECK_BASE_ONLY=""
+BUILDING=""
+FROMS=()
+# The SDK stand-in before Node.js is added to it.
+PLAIN_SDK="localhost/pushserver-smoke-base:sdk-$$"
 case "${1:-}" in
   "") ;;
   --base-ready) CHECK_BASE_ONLY=1 ;;
@@ -64,6 +68,16 @@ cleanup() {
     "${PODMAN[@]}" logs "$CONTAINER" 2>&1 | tail -n 40 >&2
   fi
   "${PODMAN[@]}" rm -f -t 0 "$CONTAINER" >/dev/null 2>&1
+  if [ -n "$BUILDING" ]; then
+    # A build stopped half-way leaves its working containers behind. Builds from these base images run one at a time
+    # (under the lock, still held), so every such container is this run's.
+    "${PODMAN[@]}" ps -a --external --format '{{.ID}}|{{.Image}}|{{.Command}}' 2>/dev/null \
+      | while IFS='|' read -r id image command; do
+        if [ "$command" = buildah ] && printf '%s\n' "${FROMS[@]}" "$IMAGE" "$PLAIN_SDK" | grep -qxF "$image"; then
+          "${PODMAN[@]}" rm -f "$id" >/dev/null 2>&1
+        fi
+      done
+  fi
   "${PODMAN[@]}" rmi -f "$IMAGE" >/dev/null 2>&1
   if [ "$KEEP_BASE" = "0" ]; then
     for base in "${MADE_BASES[@]}"; do "${PODMAN[@]}" rmi -f "$base" >/dev/null 2>&1; done
@@ -251,18 +265,20 @@ make_standin() {
     # The build stage starts by installing Node.js and npm with apt-get. The SDK stand-in carries them already, so
     # that the recipe's own install resolves both names and finishes at once, and a kept stand-in spares every run
     # the install of some 400 packages.
-    local plain="localhost/pushserver-smoke-base:sdk-$RUN_ID"
+    local plain=$PLAIN_SDK
     bounded 600 "${PODMAN[@]}" import --quiet "${changes[@]}" "$WORK/$kind.tar" "$plain" >/dev/null 9>&-
     mkdir -p "$WORK/standin"
     printf 'FROM %s\nRUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && apt-get clean && rm -rf /var/lib/apt/lists/*\n' \
       "$plain" >"$WORK/standin/Containerfile"
     log "installing nodejs and npm in the sdk stand-in"
+    BUILDING=1
     if ! bounded 900 "${PODMAN[@]}" build --isolation chroot --pull=never --format docker --layers=false \
       -f "$WORK/standin/Containerfile" -t "$name" "$WORK/standin" >"$WORK/standin.log" 2>&1 9>&-; then
       "${PODMAN[@]}" rmi -f "$plain" >/dev/null 2>&1
       tail -n 20 "$WORK/standin.log" >&2
       fail "could not install nodejs and npm in the sdk stand-in"
     fi
+    BUILDING=""
     "${PODMAN[@]}" untag "$plain"
   fi
   rm -f "$WORK/$kind.tar"
@@ -282,6 +298,7 @@ done
 # --- the image -------------------------------------------------------------------------------------------------
 
 log "building the image from the Dockerfile"
+BUILDING=1
 # docker format keeps HEALTHCHECK and STOPSIGNAL (the OCI format drops HEALTHCHECK); no intermediate layers are kept.
 if ! bounded "$BUILD_TIMEOUT" "${PODMAN[@]}" build --isolation chroot --pull=never --format docker --layers=false \
   -f Dockerfile -t "$IMAGE" . >"$WORK/build.log" 2>&1 9>&-; then
@@ -289,6 +306,7 @@ if ! bounded "$BUILD_TIMEOUT" "${PODMAN[@]}" build --isolation chroot --pull=nev
   fail "podman build failed"
 fi
 # The stand-ins are in place and the image is built: other runs may go on.
+BUILDING=""
 exec 9>&-
 
 [ "$("${PODMAN[@]}" image inspect --format '{{.Config.User}}' "$IMAGE")" != "" ] || fail "the image sets no USER"
