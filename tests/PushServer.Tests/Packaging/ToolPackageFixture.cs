@@ -2,9 +2,8 @@ namespace PushServer.Tests.Packaging;
 
 /// <summary>
 /// The .NET tool package, made once for a test class: packed from what the build produced (the test builds nothing),
-/// then installed with <c>dotnet tool install --tool-path</c> into a temporary folder, from that package alone. The
-/// folder, NuGet's package cache for the install included, is removed at the end, so a later run never installs a
-/// stale package of the same version.
+/// then installed with <c>dotnet tool install --tool-path</c> into a new temporary folder, from that package alone, so
+/// no earlier install of the same version is ever the one tested. The folder is removed at the end.
 /// </summary>
 public sealed class ToolPackageFixture : IAsyncLifetime
 {
@@ -49,8 +48,7 @@ public sealed class ToolPackageFixture : IAsyncLifetime
         var install = await ChildProcess.RunAsync(
             "dotnet",
             ["tool", "install", "PushServer", "--version", PackageVersion, "--tool-path", ToolPath, "--configfile", config],
-            s_stepTimeout,
-            new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_root, "nuget-cache") });
+            s_stepTimeout);
         Assert.True(install.ExitCode == 0, install.Output);
 
         Command = Path.Combine(ToolPath, "pushserver");
