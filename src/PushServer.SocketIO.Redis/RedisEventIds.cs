@@ -12,4 +12,11 @@ internal static class RedisEventIds
     public const int RequestFailed = 4012;
     public const int ClusterQueryIncomplete = 4013;
     public const int SubscribeFailed = 4014;
+    public const int StreamReadFailed = 4020;
+    public const int StreamReadResumed = 4021;
+    public const int StreamAppendFailed = 4022;
+    public const int StreamEntryFailed = 4023;
+    public const int SessionPersistFailed = 4024;
+    public const int SessionRestoreFailed = 4025;
+    public const int StreamNodeGone = 4026;
 }

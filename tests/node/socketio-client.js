@@ -24,6 +24,7 @@
 //          commandError, fatal.
 // Commands: {"op":"emit","name":"..","args":[...],"withAck":bool,"timeoutMs":N,"id":K},
 //           {"op":"ack","ackId":N,"args":[...]}, {"op":"disconnect"}, {"op":"connect"},
+//           {"op":"setUrl","url":".."} (the next connection goes there),
 //           {"op":"dropTransport"} (closes the Engine.IO connection under the socket, as a network
 //           failure would: the socket sees "transport close" and keeps its recovery state), {"op":"exit"}.
 // Binary values in args, both ways, are {"$binary":"<base64>"}.
@@ -196,6 +197,11 @@ function handle(command) {
       ack(...decodeValue(Array.isArray(command.args) ? command.args : []));
       break;
     }
+    case "setUrl":
+      // Where the next (re)connection goes, as a load balancer would send it to another node. The manager builds
+      // each new engine from its uri.
+      manager.uri = String(command.url);
+      break;
     case "disconnect":
       socket.disconnect();
       break;

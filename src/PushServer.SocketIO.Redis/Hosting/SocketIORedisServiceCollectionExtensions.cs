@@ -29,4 +29,31 @@ public static class SocketIORedisServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<RedisAdapterHealthCheck>(RedisAdapterHealthCheck.Name, tags: [RedisAdapterHealthCheck.Tag]);
         return services;
     }
+
+    /// <summary>
+    /// Replaces the in-memory adapter with the Redis Streams adapter, wire-compatible with Node's
+    /// @socket.io/redis-streams-adapter 0.2.x: every node (PushServer or Node) writing to and reading the same stream
+    /// in the same Redis forms one cluster. Unlike pub/sub, the stream keeps what was written, so with connection state
+    /// recovery on (<see cref="PushServer.SocketIO.SocketIOOptions.ConnectionStateRecovery"/>) a client recovers its
+    /// session and missed events on any node, also on a node started after it disconnected. Also registers the
+    /// <see cref="RedisAdapterHealthCheck"/> under the tag <c>ready</c>. Options are validated at start.
+    /// </summary>
+    /// <example><code>
+    /// services.AddSocketIO(o =&gt; o.ConnectionStateRecovery = new())
+    ///     .AddSocketIORedisStreams(o =&gt; o.Configuration = "redis://127.0.0.1:6379", s =&gt; s.MaxLength = 50_000);
+    /// </code></example>
+    public static IServiceCollection AddSocketIORedisStreams(
+        this IServiceCollection services, Action<RedisAdapterOptions>? configure = null, Action<RedisStreamsAdapterOptions>? configureStreams = null)
+    {
+        services.AddSocketIORedis(configure);
+        var streams = services.AddOptions<RedisStreamsAdapterOptions>().ValidateOnStart();
+        if (configureStreams is not null)
+        {
+            streams.Configure(configureStreams);
+        }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisStreamsAdapterOptions>, RedisStreamsAdapterOptionsValidator>());
+        services.TryAddSingleton<RedisStreamsCluster>();
+        services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory, RedisStreamsAdapterFactory>());
+        return services;
+    }
 }

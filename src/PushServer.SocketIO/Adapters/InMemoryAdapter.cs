@@ -15,10 +15,21 @@ public class InMemoryAdapter : SocketIOAdapter
 
     /// <summary>Creates the adapter of <paramref name="nsp"/>.</summary>
     public InMemoryAdapter(SocketIONamespace nsp)
+        : this(nsp, keepRecoveryLog: true)
+    {
+    }
+
+    /// <summary>
+    /// Creates the adapter of <paramref name="nsp"/>. With <paramref name="keepRecoveryLog"/> false, connection state
+    /// recovery is left to the derived adapter: no event is stored here, and an event reaches local clients with the
+    /// offset it already carries (<see cref="BroadcastPacket.WithOffset"/>), as a cluster adapter whose offsets come
+    /// from a shared log needs.
+    /// </summary>
+    protected InMemoryAdapter(SocketIONamespace nsp, bool keepRecoveryLog)
         : base(nsp)
     {
         var server = nsp.Server;
-        if (server.Options.ConnectionStateRecovery is { } recovery)
+        if (keepRecoveryLog && server.Options.ConnectionStateRecovery is { } recovery)
         {
             _recovery = new RecoveryLog(recovery, server.TimeProvider, server.SerializerOptions);
         }

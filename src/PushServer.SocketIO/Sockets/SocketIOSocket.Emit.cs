@@ -48,10 +48,11 @@ public sealed partial class SocketIOSocket
         if (Pid is not null && !isVolatile)
         {
             // With recovery on, the event goes through the adapter to this socket's own room so that it is stored
-            // with an offset and replayed if the client reconnects, as socket.io's emit does.
+            // with an offset and replayed if the client reconnects, as socket.io's emit does. Not flagged local: a
+            // cluster adapter whose log is shared (Redis Streams) must write it there for another node to replay it.
             Namespace.Adapter.Broadcast(
                 new Adapters.BroadcastPacket(Namespace.Name, eventName, args),
-                new Adapters.BroadcastOptions { Rooms = new HashSet<string>(StringComparer.Ordinal) { Id }, Flags = new Adapters.BroadcastFlags { Local = true } });
+                new Adapters.BroadcastOptions { Rooms = new HashSet<string>(StringComparer.Ordinal) { Id } });
             return Connected;
         }
         var packet = SocketIOPacketEncoder.EncodeMessage(Namespace.Name, eventName, args, SocketIOPacket.NoAckId, Namespace.Server.SerializerOptions);

@@ -1,6 +1,6 @@
 namespace PushServer.Configuration;
 
-/// <summary>Redis adapter (section <c>Redis</c>). Reserved: the adapter is not yet supported.</summary>
+/// <summary>Redis adapter (section <c>Redis</c>): cluster mode when <see cref="Url"/> is set.</summary>
 internal sealed class RedisOptions
 {
     /// <summary>Configuration section name.</summary>
@@ -8,4 +8,27 @@ internal sealed class RedisOptions
 
     /// <summary>A <c>redis://</c> or <c>rediss://</c> URL; empty runs single-node.</summary>
     public string Url { get; set; } = "";
+
+    /// <summary>
+    /// <c>pubsub</c> (default): Redis pub/sub, compatible with Node's @socket.io/redis-adapter 8.x and the emitters;
+    /// nothing is stored, so connection state recovery works only on the node a client was on. <c>streams</c>: one Redis
+    /// stream, compatible with Node's @socket.io/redis-streams-adapter 0.2.x; events and disconnected sessions are kept
+    /// in Redis, so a client recovers on any node, also after its node restarted.
+    /// </summary>
+    public string Adapter { get; set; } = PubSubAdapter;
+
+    /// <summary>The stream of the <c>streams</c> adapter (the Node adapter's <c>streamName</c>).</summary>
+    public string StreamName { get; set; } = SocketIO.Redis.RedisStreamsAdapterOptions.DefaultStreamName;
+
+    /// <summary>
+    /// Approximate length the stream is trimmed to (the Node adapter's <c>maxLen</c>, 10000). It bounds recovery too: a
+    /// client whose last event was trimmed away reconnects as a new socket, so size it to the events of a recovery window.
+    /// </summary>
+    public int StreamMaxLength { get; set; } = SocketIO.Redis.RedisStreamsAdapterOptions.DefaultMaxLength;
+
+    /// <summary>The value of <see cref="Adapter"/> for pub/sub.</summary>
+    public const string PubSubAdapter = "pubsub";
+
+    /// <summary>The value of <see cref="Adapter"/> for Redis Streams.</summary>
+    public const string StreamsAdapter = "streams";
 }

@@ -13,6 +13,15 @@ internal sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
         {
             errors.Add("Redis:Url must be a redis:// or rediss:// URL with a host, such as redis://127.0.0.1:6379.");
         }
+        if (options.Adapter is not (RedisOptions.PubSubAdapter or RedisOptions.StreamsAdapter))
+        {
+            errors.Add($"Redis:Adapter must be \"pubsub\" or \"streams\" (got \"{options.Adapter}\").");
+        }
+        if (string.IsNullOrWhiteSpace(options.StreamName))
+        {
+            errors.Add("Redis:StreamName must not be empty.");
+        }
+        OptionChecks.Positive(errors, "Redis:StreamMaxLength", options.StreamMaxLength);
         return OptionChecks.Result(errors);
     }
 

@@ -24,11 +24,15 @@ internal sealed class SocketIOSettings
     /// </summary>
     public List<string> Namespaces { get; set; } = [];
 
+    /// <summary>Connection state recovery (socket.io 4.6+): off unless <c>Enabled</c>.</summary>
+    public ConnectionStateRecoverySettings ConnectionStateRecovery { get; set; } = new();
+
     /// <summary>Copies the settings onto the library options.</summary>
     public void ApplyTo(SocketIOOptions options)
     {
         options.ConnectTimeout = TimeSpan.FromMilliseconds(ConnectTimeout);
         options.MaxAttachments = MaxAttachments;
         options.MaxJsonDepth = MaxJsonDepth;
+        options.ConnectionStateRecovery = ConnectionStateRecovery.ToOptions();
     }
 }

@@ -25,6 +25,9 @@ internal sealed class SocketIOSettingsValidator : IValidateOptions<SocketIOSetti
                 errors.Add($"SocketIO:Namespaces has \"{nsp}\"; a namespace starts with / and has no spaces.");
             }
         }
+        var recovery = options.ConnectionStateRecovery;
+        OptionChecks.Positive(errors, "SocketIO:ConnectionStateRecovery:MaxDisconnectionDuration", recovery.MaxDisconnectionDuration);
+        OptionChecks.Positive(errors, "SocketIO:ConnectionStateRecovery:MaxStoredBytes", recovery.MaxStoredBytes);
         return OptionChecks.Result(errors);
     }
 }

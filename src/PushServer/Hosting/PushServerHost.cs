@@ -67,9 +67,20 @@ internal static partial class PushServerHost
         var redis = Section<RedisOptions>(loaded, RedisOptions.Section);
         if (redis.Url.Length > 0)
         {
-            // Rooms and broadcasts go through Redis, wire-compatible with Node's @socket.io/redis-adapter;
-            // its health check joins /health/ready.
-            services.AddSocketIORedis(o => o.Configuration = redis.Url);
+            // Rooms and broadcasts go through Redis, wire-compatible with Node's @socket.io/redis-adapter (pub/sub) or
+            // @socket.io/redis-streams-adapter (streams); the health check joins /health/ready.
+            if (redis.Adapter == RedisOptions.StreamsAdapter)
+            {
+                services.AddSocketIORedisStreams(o => o.Configuration = redis.Url, s =>
+                {
+                    s.StreamName = redis.StreamName;
+                    s.MaxLength = redis.StreamMaxLength;
+                });
+            }
+            else
+            {
+                services.AddSocketIORedis(o => o.Configuration = redis.Url);
+            }
         }
         services.AddOptions<SocketIOOptions>().Configure<IOptions<SocketIOSettings>>((o, s) => s.Value.ApplyTo(o));
         services.AddSingleton<DrainState>();
@@ -158,7 +169,7 @@ internal static partial class PushServerHost
         var redis = app.Services.GetRequiredService<IOptions<RedisOptions>>().Value;
         if (redis.Url.Length > 0)
         {
-            Log.RedisAdapter(logger, EffectiveConfiguration.MaskUrl(redis.Url));
+            Log.RedisAdapter(logger, EffectiveConfiguration.MaskUrl(redis.Url), redis.Adapter);
         }
     }
 
@@ -182,7 +193,7 @@ internal static partial class PushServerHost
         public static partial void Listening(Microsoft.Extensions.Logging.ILogger logger, string socketIOUrl, string pushUrl);
 
         [LoggerMessage(EventId = PushServerEventIds.RedisAdapter, Level = LogLevel.Information,
-            Message = "Cluster mode: rooms and broadcasts shared through Redis at {RedisUrl}")]
-        public static partial void RedisAdapter(Microsoft.Extensions.Logging.ILogger logger, string redisUrl);
+            Message = "Cluster mode: rooms and broadcasts shared through Redis at {RedisUrl} ({RedisAdapter})")]
+        public static partial void RedisAdapter(Microsoft.Extensions.Logging.ILogger logger, string redisUrl, string redisAdapter);
     }
 }

@@ -97,6 +97,10 @@ public sealed partial class NodeClient
     public Task DropTransportAsync(CancellationToken cancellationToken = default) =>
         SendAsync(new { op = "dropTransport" }, cancellationToken);
 
+    /// <summary>Socket.IO 4.x: sends the next connection (a reconnection, or <see cref="ConnectAsync"/>) to <paramref name="url"/>.</summary>
+    public Task SetUrlAsync(string url, CancellationToken cancellationToken = default) =>
+        SendAsync(new { op = "setUrl", url }, cancellationToken);
+
     /// <summary>Socket.IO: connects again by hand after a disconnect, or first when auto-connect is off.</summary>
     public Task ConnectAsync(CancellationToken cancellationToken = default) =>
         SendAsync(new { op = "connect" }, cancellationToken);
