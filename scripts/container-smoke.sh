@@ -27,7 +27,6 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT="$PWD"
 KEEP_BASE="${CONTAINER_SMOKE_KEEP_BASE:-1}"
 BUILD_TIMEOUT="${CONTAINER_SMOKE_BUILD_TIMEOUT:-900}"
 # shellcheck disable=SC2206 # word splitting of the extra options is intended
