@@ -3,7 +3,7 @@ using System.Net;
 using PushServer.LoadGenerator.Scenarios;
 
 // Load generator for PushServer and the Node reference server. Loopback targets only.
-//   loadgen idle|broadcast|echo --server 127.0.0.1:PORT [--push http://127.0.0.1:PUSHPORT/] --server-pid PID
+//   loadgen idle|broadcast|echo|soak --server 127.0.0.1:PORT [--push http://127.0.0.1:PUSHPORT/] --server-pid PID
 //           [--clients N] [--connect-rate N] [--eio 4|3] [--sources N] [--broadcasts N] [--bps N] [--seconds S]
 //           [--drain-seconds S] [--hold-seconds S] [--label NAME]
 //   loadgen report RESULTS.jsonl   (Markdown table comparing runs labelled pushserver and reference)
@@ -54,6 +54,7 @@ var result = args[0] switch
     "idle" => await IdleScenario.RunAsync(options),
     "broadcast" => await BroadcastScenario.RunAsync(options),
     "echo" => await EchoScenario.RunAsync(options),
+    "soak" => await SoakScenario.RunAsync(options, SoakOptions.Parse(args)),
     _ => throw new ArgumentException($"unknown scenario {args[0]}"),
 };
 if (Value("--label") is { } label)

@@ -49,7 +49,8 @@ internal static class PayloadDecoder
                 return false;
             }
             var start = colon + 1;
-            if (length == 0 || start + length > body.Length)
+            // Compared as the room left, never as start + length: a length near int.MaxValue would overflow.
+            if (length == 0 || length > body.Length - start)
             {
                 return false;
             }
@@ -81,7 +82,9 @@ internal static class PayloadDecoder
             {
                 return false;
             }
-            var length = 0;
+            // Up to 10 digits are read: ten nines do not fit an int, so the sum is a long and checked against the
+            // bytes left before it is used as a length.
+            var length = 0L;
             var i = 1;
             for (; i < body.Length && body[i] != 255; i++)
             {
@@ -91,11 +94,11 @@ internal static class PayloadDecoder
                 }
                 length = length * 10 + body[i];
             }
-            if (i == 1 || i >= body.Length || length == 0 || i + 1 + length > body.Length)
+            if (i == 1 || i >= body.Length || length == 0 || length > body.Length - (i + 1))
             {
                 return false;
             }
-            var record = body.Slice(i + 1, length);
+            var record = body.Slice(i + 1, (int)length);
             InboundPacket packet;
             var ok = isString
                 ? PacketDecoder.TryDecodeText(record, EngineProtocolVersion.V3, out packet)
@@ -105,7 +108,7 @@ internal static class PayloadDecoder
                 return false;
             }
             packets.Add(packet);
-            body = body[(i + 1 + length)..];
+            body = body[(i + 1 + (int)length)..];
         }
         return true;
     }

@@ -18,7 +18,7 @@ public sealed partial class SocketIONamespace
             && auth.TryGetProperty("pid", out var pid) && pid.ValueKind == JsonValueKind.String
             && auth.TryGetProperty("offset", out var offset) && offset.ValueKind == JsonValueKind.String)
         {
-            socket = await TryRecoverAsync(connection, auth, pid.GetString()!, offset.GetString()!).ConfigureAwait(false);
+            socket = await TryRecoverAsync(connection, auth, LenientJsonString.Read(pid), LenientJsonString.Read(offset)).ConfigureAwait(false);
         }
         var recovered = socket is not null;
         socket ??= new SocketIOSocket(

@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace PushServer.SocketIO.Protocol;
 
@@ -50,6 +52,14 @@ internal sealed class SocketIOPacketDecoder
         if (s.IsEmpty || s[0] < (byte)'0' || s[0] > (byte)'6')
         {
             error = "unknown packet type";
+            return DecodeStatus.Error;
+        }
+
+        // JSON strings are transcoded only when read, so bytes that are not UTF-8 would pass the parse and throw in
+        // whoever reads the string later. A WebSocket text frame is checked by the transport; a polling body is not.
+        if (!Utf8.IsValid(s))
+        {
+            error = "invalid UTF-8";
             return DecodeStatus.Error;
         }
 
@@ -185,10 +195,18 @@ internal sealed class SocketIOPacketDecoder
     {
         if (type is SocketIOPacketType.Event or SocketIOPacketType.BinaryEvent
             && payload?.RootElement is { ValueKind: JsonValueKind.Array } events && events.GetArrayLength() > 0
-            && events[0] is { ValueKind: JsonValueKind.String } name && name.GetString()!.Length > maxEventNameLength)
+            && events[0] is { ValueKind: JsonValueKind.String } name)
         {
-            error = $"event name too long (maxEventNameLength is {maxEventNameLength})";
-            return false;
+            if (!TryReadString(name, out var text))
+            {
+                error = "invalid payload: the event name is not valid UTF-16";
+                return false;
+            }
+            if (text.Length > maxEventNameLength)
+            {
+                error = $"event name too long (maxEventNameLength is {maxEventNameLength})";
+                return false;
+            }
         }
         var root = payload?.RootElement;
         var ok = type switch
@@ -201,6 +219,22 @@ internal sealed class SocketIOPacketDecoder
         };
         error = ok ? null : "invalid payload";
         return ok;
+    }
+
+    private static bool TryReadString(JsonElement element, [NotNullWhen(true)] out string? text)
+    {
+        try
+        {
+            text = element.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // JSON allows an escaped lone surrogate ("\ud800"), which System.Text.Json refuses to read as a string;
+            // the dispatch reads the event name as a string, so such a name is a protocol error here.
+            text = null;
+            return false;
+        }
     }
 
     private static bool IsEventNameValid(JsonElement array)

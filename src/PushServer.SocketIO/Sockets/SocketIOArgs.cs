@@ -62,7 +62,7 @@ public sealed class SocketIOArgs : IReadOnlyList<JsonElement>
     public string? GetString(int index)
     {
         var e = this[index];
-        return e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+        return e.ValueKind == JsonValueKind.String ? Protocol.LenientJsonString.Read(e) : null;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PushServer.Configuration;
 using PushServer.SocketIO;
+using PushServer.SocketIO.Protocol;
 
 namespace PushServer.Auth;
 
@@ -58,7 +59,7 @@ internal static class JwtAuthBehaviour
         var auth = socket.Handshake.Auth;
         if (auth.ValueKind == JsonValueKind.Object && auth.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.String)
         {
-            return token.GetString();
+            return LenientJsonString.Read(token);
         }
         return socket.Handshake.Query.TryGetValue("token", out var query) && query.Length > 0 ? query : null;
     }

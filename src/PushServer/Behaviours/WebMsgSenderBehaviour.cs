@@ -57,7 +57,7 @@ internal sealed class WebMsgSenderBehaviour
 
     private static string? UidOf(System.Text.Json.JsonElement value) => value.ValueKind switch
     {
-        System.Text.Json.JsonValueKind.String => value.GetString(),
+        System.Text.Json.JsonValueKind.String => SocketIO.Protocol.LenientJsonString.Read(value),
         System.Text.Json.JsonValueKind.Number => value.GetRawText(),
         _ => null,
     };

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using PushServer.Configuration;
 using PushServer.SocketIO.Protocol;
@@ -109,6 +110,12 @@ internal static partial class PushRequestReader
             throw new PushApiException(PushErrorCode.UnsupportedMediaType, "The body must be JSON (Content-Type: application/json).");
         }
         var body = await ReadBodyAsync(context, options).ConfigureAwait(false);
+        // The parser transcodes strings only when they are read, so bytes that are not UTF-8 would pass it and fail
+        // later, as a 500 instead of the caller's 400.
+        if (!Utf8.IsValid(body.Span))
+        {
+            throw new PushApiException(PushErrorCode.InvalidJson, "The body is not valid JSON: it is not UTF-8 text.");
+        }
         JsonDocument document;
         try
         {
@@ -161,8 +168,21 @@ internal static partial class PushRequestReader
             return null;
         }
         return value.ValueKind == JsonValueKind.String
-            ? value.GetString()
+            ? ReadString(value, name)
             : throw new PushApiException(PushErrorCode.InvalidRequest, $"{name} must be a string.");
+    }
+
+    private static string ReadString(JsonElement value, string name)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // JSON allows an escaped lone surrogate ("\ud800"), which cannot be read as a string.
+            throw new PushApiException(PushErrorCode.InvalidRequest, $"{name} must be valid UTF-16 text (it holds a lone surrogate).");
+        }
     }
 
     private static bool GetBool(JsonElement root, string name)
@@ -188,11 +208,11 @@ internal static partial class PushRequestReader
         }
         if (value.ValueKind == JsonValueKind.String)
         {
-            return [value.GetString()!];
+            return [ReadString(value, name)];
         }
         if (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String))
         {
-            return [.. value.EnumerateArray().Select(e => e.GetString()!)];
+            return [.. value.EnumerateArray().Select(e => ReadString(e, name))];
         }
         throw new PushApiException(PushErrorCode.InvalidRequest, $"{name} must be a string or an array of strings.");
     }

@@ -140,6 +140,11 @@ internal static partial class PushRequestReader
         {
             throw new PushApiException(PushErrorCode.InvalidRequest, "The form could not be read: " + ex.Message);
         }
+        catch (IOException ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // A multipart body that ends before its closing boundary: the caller's mistake, not ours.
+            throw new PushApiException(PushErrorCode.InvalidRequest, "The form could not be read: " + ex.Message);
+        }
     }
 
     /// <summary>Refuses a declared length over the cap at once, and makes Kestrel stop a chunked body past it.</summary>

@@ -89,6 +89,10 @@ public class PayloadCodecTests
     [InlineData("2:9x")]
     [InlineData("6:4hello3")]
     [InlineData("4:b4@@")]
+    // Lengths near int.MaxValue once overflowed the bounds check and threw (found by fuzzing).
+    [InlineData("2147483647:4")]
+    [InlineData("2147483640:4hello")]
+    [InlineData("99999999999:4")]
     public void V3_text_payload_with_a_bad_record_is_refused(string body)
     {
         Assert.False(PayloadDecoder.TryDecodeV3Text(body, new List<InboundPacket>()));
@@ -124,6 +128,11 @@ public class PayloadCodecTests
     [InlineData(new byte[] { 0, 1, 0x34 })]
     [InlineData(new byte[] { 0, 12, 255, 0x34 })]
     [InlineData(new byte[] { 1, 1, 255, 9 })]
+    // Ten length digits overflow an int: 2147483648 wrapped negative and threw (found by fuzzing).
+    [InlineData(new byte[] { 0, 2, 1, 4, 7, 4, 8, 3, 6, 4, 8, 255, 0x34 })]
+    [InlineData(new byte[] { 0, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 255, 0x34 })]
+    [InlineData(new byte[] { 0, 4, 2, 9, 4, 9, 6, 7, 2, 9, 7, 255, 0x34 })]
+    [InlineData(new byte[] { 0, 4, 0, 0, 0, 4, 0, 0, 0, 0, 0, 255 })]
     public void V3_binary_framing_with_a_bad_record_is_refused(byte[] body)
     {
         Assert.False(PayloadDecoder.TryDecodeV3Binary(body, new List<InboundPacket>()));

@@ -168,11 +168,26 @@ public class PacketDecoderTests
     [InlineData("4[1]", "invalid payload")]
     [InlineData("4 12", "invalid payload")]
     [InlineData("60-[\"x\",{\"_placeholder\":true,\"num\":0}]", "illegal attachments")]
+    // Escaped lone surrogates are valid JSON but not readable as a .NET string; reading the name threw (found by fuzzing).
+    [InlineData("2[\"\\ud800\"]", "invalid payload: the event name is not valid UTF-16")]
+    [InlineData("2[\"a\\udc00b\",1]", "invalid payload: the event name is not valid UTF-16")]
     public void Malformed_packet_is_a_decode_error(string packet, string expected)
     {
         var (status, _, error) = Text(packet);
         Assert.Equal(DecodeStatus.Error, status);
         Assert.Contains(expected, error);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { (byte)'2', (byte)'[', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)']' })]
+    [InlineData(new byte[] { (byte)'2', (byte)'[', (byte)'"', (byte)'x', (byte)'"', (byte)',', (byte)'"', 0xFF, (byte)'"', (byte)']' })]
+    [InlineData(new byte[] { (byte)'2', (byte)'/', 0xFE, (byte)',', (byte)'[', (byte)'"', (byte)'x', (byte)'"', (byte)']' })]
+    public void Text_that_is_not_UTF8_is_a_decode_error(byte[] packet)
+    {
+        // A polling body reaches the decoder unchecked; an invalid name threw when read (found by fuzzing), an
+        // invalid argument would throw in the event handler that reads it.
+        Assert.Equal(DecodeStatus.Error, _decoder.DecodeText(packet, out _, out var error));
+        Assert.Equal("invalid UTF-8", error);
     }
 
     [Fact]

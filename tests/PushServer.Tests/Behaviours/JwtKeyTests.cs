@@ -156,10 +156,11 @@ public sealed class JwtKeyTests : IAsyncLifetime
             ["Auth:ClockSkewSeconds"] = "0",
             ["Auth:DisconnectOnExpiry"] = "true",
         });
-        var client = await StartClientAsync(server, Mint(new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256), lifetime: TimeSpan.FromSeconds(3)));
+        var client = await StartClientAsync(server, Mint(new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256), lifetime: TimeSpan.FromSeconds(15)));
+        // The token must outlive a connect on a loaded machine, so the expiry comes a while after it.
         await client.WaitForEventAsync("connect");
 
-        var disconnect = await client.WaitForEventAsync("disconnect", timeout: TimeSpan.FromSeconds(20));
+        var disconnect = await client.WaitForEventAsync("disconnect", timeout: TimeSpan.FromSeconds(60));
 
         Assert.Equal("io server disconnect", disconnect.GetProperty("reason").GetString());
     }
