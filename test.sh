@@ -18,6 +18,9 @@ HANG_TIMEOUT="${TEST_HANG_TIMEOUT:-5m}"
 # Debian packages the tests use: redis-server for the Redis adapter tests (two or more
 # servers against one real redis), chromium for the browser client tests, haproxy for the
 # sticky-session test of a cluster behind a load balancer.
+# Not podman: the container smoke test (scripts/container-smoke.sh) first has to make its base images, from several
+# minutes to a quarter of an hour, too long inside a test run; it runs where podman is installed and those images
+# are in place (a first run of the script by hand makes them).
 APT_PACKAGES=(redis-server chromium haproxy)
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1

@@ -6,9 +6,10 @@ using System.Text.RegularExpressions;
 namespace PushServer.Tests.Infrastructure;
 
 /// <summary>
-/// The built <c>pushserver</c> executable running as a child process (<c>dotnet pushserver.dll start</c>) on 127.0.0.1
-/// with ports chosen by the system, read back from its start-up log line. Disposing it kills the process by its id if it
-/// is still running, also when the test failed.
+/// The built <c>pushserver</c> executable running as a child process (<c>dotnet pushserver.dll start</c>, or another
+/// form of it such as an installed tool or a single-file publish) on 127.0.0.1 with ports chosen by the system, read
+/// back from its start-up log line. Disposing it kills the process by its id if it is still running, also when the
+/// test failed.
 /// </summary>
 public sealed partial class ServerProcess : IAsyncDisposable
 {
@@ -59,9 +60,16 @@ public sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>pushserver start</c> with <paramref name="args"/> added, and waits until it listens.</summary>
-    public static async Task<ServerProcess> StartAsync(string[]? args = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static Task<ServerProcess> StartAsync(string[]? args = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartExecutableAsync(executable: null, args, environment);
+
+    /// <summary>
+    /// Starts <c><paramref name="executable"/> start</c> (the built dll through <c>dotnet</c> when null) with
+    /// <paramref name="args"/> added, and waits until it listens.
+    /// </summary>
+    public static async Task<ServerProcess> StartExecutableAsync(string? executable, string[]? args = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var process = new Process { StartInfo = CreateStartInfo(["start", "--bind", "127.0.0.1", "--port", "0", "--push-port", "0", .. args ?? []], environment) };
+        var process = new Process { StartInfo = CreateStartInfo(executable, ["start", "--bind", "127.0.0.1", "--port", "0", "--push-port", "0", .. args ?? []], environment) };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
@@ -85,7 +93,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Runs another verb of the executable to completion; returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunVerbAsync(params string[] args)
     {
-        using var process = new Process { StartInfo = CreateStartInfo(args, null) };
+        using var process = new Process { StartInfo = CreateStartInfo(executable: null, args, null) };
         process.Start();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -140,9 +148,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static ProcessStartInfo CreateStartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
+    private static ProcessStartInfo CreateStartInfo(string? executable, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(executable ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -150,7 +158,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
             // Away from the repository, so the configuration is the copy beside the executable.
             WorkingDirectory = Path.GetTempPath(),
         };
-        info.ArgumentList.Add(DllPath);
+        if (executable is null)
+        {
+            info.ArgumentList.Add(DllPath);
+        }
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
