@@ -106,7 +106,9 @@ public sealed class AdversarialServer : IAsyncDisposable
         {
             PingInterval = TimeSpan.FromMilliseconds(1000),
             PingTimeout = TimeSpan.FromMilliseconds(1000),
-            UpgradeTimeout = TimeSpan.FromMilliseconds(500),
+            // Long enough for a probe to finish on a loaded machine (the clock is real); short enough that the
+            // tests of upgrades that never finish do not wait long.
+            UpgradeTimeout = TimeSpan.FromSeconds(3),
             PollingCloseTimeout = TimeSpan.FromMilliseconds(500),
         };
         engine?.Invoke(options);
