@@ -73,8 +73,12 @@ public sealed class StreamsMixedClusterTests : IAsyncLifetime
         var (_, dotnetClientId) = await ClientAsync(_dotnet.Url);
 
         // The Node node answers the PushServer node's initial heartbeat; both count two servers.
-        await _node.RunAsync("serverCount");
-        Assert.Equal(2, await _dotnet.Adapter.ServerCountAsync(CancellationToken.None));
+        // The answer reaches the PushServer node one stream read later, so its count is awaited (no event says so).
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        while (await _dotnet.Adapter.ServerCountAsync(timeout.Token) != 2)
+        {
+            await Task.Delay(50, timeout.Token);
+        }
         Assert.Equal(2, (await _node.RunAsync("serverCount")).GetInt32());
 
         var fromDotnet = await _dotnet.Io.Sockets.FetchSocketsAsync();
