@@ -26,6 +26,15 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
     private int _closeSent;
     private ITimer? _closeHandshakeTimer;
     private DeadlineSlot _sendDeadline;
+    private bool _drainAfterDispatch; // touched only by the reader, while it dispatches
+
+    /// <summary>
+    /// The transport whose reader is dispatching a packet on this thread. A packet that dispatch queues on the same
+    /// transport (an ack, an echo) is then written by the reader once dispatch returns, instead of by a writer
+    /// started on the thread pool: a request answered at once costs no thread switch.
+    /// </summary>
+    [ThreadStatic]
+    private static WebSocketTransport? t_dispatching;
 
     private const int WriterIdle = 0;
     private const int WriterRunning = 1;
@@ -54,6 +63,11 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
         // One writer at a time; a signal while it runs is seen by its final look at the queue.
         if (Interlocked.CompareExchange(ref _writer, WriterRunning, WriterIdle) == WriterIdle)
         {
+            if (t_dispatching == this)
+            {
+                _drainAfterDispatch = true;
+                return;
+            }
             // The thread pool takes the transport itself as the work item, so a broadcast allocates nothing per recipient.
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
@@ -148,7 +162,7 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
                 {
                     break;
                 }
-                await _session.ReceiveAsync(packet).ConfigureAwait(false);
+                await DispatchAsync(packet).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException
@@ -168,6 +182,30 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
             _session.Finish();
         }
         _session.Abort(reason);
+    }
+
+    /// <summary>
+    /// Hands one packet to the session. What its synchronous part queued on this transport is written right after,
+    /// on this thread; the reader waits for the write only as long as the socket takes it at once.
+    /// </summary>
+    private ValueTask DispatchAsync(InboundPacket packet)
+    {
+        ValueTask dispatch;
+        t_dispatching = this;
+        try
+        {
+            dispatch = _session.ReceiveAsync(packet);
+        }
+        finally
+        {
+            t_dispatching = null;
+        }
+        if (_drainAfterDispatch)
+        {
+            _drainAfterDispatch = false;
+            _ = DrainAsync();
+        }
+        return dispatch;
     }
 
     /// <summary>
