@@ -5,7 +5,8 @@ using PushServer.LoadGenerator.Scenarios;
 // Load generator for PushServer and the Node reference server. Loopback targets only.
 //   loadgen idle|broadcast|echo|soak --server 127.0.0.1:PORT [--push http://127.0.0.1:PUSHPORT/] --server-pid PID
 //           [--clients N] [--connect-rate N] [--eio 4|3] [--sources N] [--broadcasts N] [--bps N] [--seconds S]
-//           [--drain-seconds S] [--hold-seconds S] [--transport websocket|polling] [--label NAME]
+//           [--drain-seconds S] [--hold-seconds S]
+//           [--warmup-seconds S] [--warmup-broadcasts N] [--transport websocket|polling] [--label NAME]
 //   loadgen report RESULTS.jsonl   (Markdown table comparing runs labelled pushserver and reference)
 // Prints one JSON line of results.
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -48,6 +49,8 @@ var options = new LoadOptions
     Seconds = Number("--seconds", 5),
     DrainSeconds = Number("--drain-seconds", 10),
     HoldSeconds = Number("--hold-seconds", 3),
+    WarmupSeconds = Number("--warmup-seconds", 15),
+    WarmupBroadcasts = (int)Number("--warmup-broadcasts", 10),
     Polling = (Value("--transport") ?? "websocket") switch
     {
         "websocket" => false,

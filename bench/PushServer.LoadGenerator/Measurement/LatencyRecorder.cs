@@ -25,6 +25,15 @@ internal sealed class LatencyRecorder
         }
     }
 
+    /// <summary>Forgets what was recorded so far: the end of a warm-up.</summary>
+    public void Reset()
+    {
+        lock (_sync)
+        {
+            _micros.Clear();
+        }
+    }
+
     /// <summary>p50, p90, p99 and max, in milliseconds.</summary>
     public (double P50, double P90, double P99, double Max) Percentiles()
     {

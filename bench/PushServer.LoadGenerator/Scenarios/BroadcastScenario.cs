@@ -21,6 +21,16 @@ internal static class BroadcastScenario
         await fleet.OpenAsync(options.Server, options.Clients, options.ConnectRate, options.Eio, options.SourceAddresses, null, TimeSpan.FromMinutes(5), options.Polling);
         using var http = new HttpClient { BaseAddress = options.PushApi, Timeout = TimeSpan.FromSeconds(30) };
 
+        for (var i = 0; i < options.WarmupBroadcasts; i++)
+        {
+            var before = fleet.Delivered;
+            using var response = await http.GetAsync("?msg=" + Stopwatch.GetTimestamp());
+            response.EnsureSuccessStatusCode();
+            await WaitForAsync(() => fleet.Delivered >= before + options.Clients, TimeSpan.FromSeconds(options.DrainSeconds));
+        }
+        fleet.Latency.Reset();
+        var baseline = fleet.Delivered;
+
         var sustained = options.BroadcastsPerSecond > 0;
         var count = sustained ? (int)Math.Round(options.BroadcastsPerSecond * options.Seconds) : options.Broadcasts;
         var expected = (long)count * options.Clients;
@@ -46,9 +56,9 @@ internal static class BroadcastScenario
                 await WaitForAsync(() => fleet.Delivered >= before + options.Clients, TimeSpan.FromSeconds(options.DrainSeconds));
             }
         }
-        var delivered = await WaitForAsync(() => fleet.Delivered >= expected, TimeSpan.FromSeconds(options.DrainSeconds))
+        var delivered = await WaitForAsync(() => fleet.Delivered - baseline >= expected, TimeSpan.FromSeconds(options.DrainSeconds))
             ? expected
-            : fleet.Delivered;
+            : fleet.Delivered - baseline;
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var serverCpu = server.CpuSeconds() - serverCpuBefore;
         var generatorCpu = (Process.GetCurrentProcess().TotalProcessorTime - generatorCpuBefore).TotalSeconds;
@@ -58,6 +68,7 @@ internal static class BroadcastScenario
             .Set("transport", options.Polling ? "polling" : "websocket")
             .Set("clients", options.Clients)
             .Set("broadcasts", count)
+            .Set("warmupBroadcasts", options.WarmupBroadcasts)
             .Set("ratePerSecond", options.BroadcastsPerSecond)
             .Set("deliveredPercent", 100.0 * delivered / expected)
             .Set("latencyP50Ms", p50)

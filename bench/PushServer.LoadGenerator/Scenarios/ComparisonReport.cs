@@ -11,7 +11,7 @@ namespace PushServer.LoadGenerator.Scenarios;
 internal static class ComparisonReport
 {
     /// <summary>Figures about the generator's own run, kept in the raw results but not compared.</summary>
-    private static readonly string[] NotCompared = ["connectRetries"];
+    private static readonly string[] NotCompared = ["connectRetries", "warmupSeconds", "warmupBroadcasts"];
 
     private static readonly string[] KeyFields = ["scenario", "transport", "eio", "clients", "broadcasts", "ratePerSecond"];
 

@@ -30,10 +30,13 @@ internal static class EchoScenario
             loops[i].Client = fleet.Clients[i];
         }
 
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(options.WarmupSeconds + options.Seconds));
+        var running = Task.WhenAll(loops.Select(l => l.RunAsync(stop.Token)));
+        await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds));
+        recorder.Reset();
         var serverCpuBefore = server.CpuSeconds();
         var started = Stopwatch.GetTimestamp();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds));
-        await Task.WhenAll(loops.Select(l => l.RunAsync(stop.Token)));
+        await running;
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var serverCpu = server.CpuSeconds() - serverCpuBefore;
         var acks = recorder.Count;
@@ -42,6 +45,7 @@ internal static class EchoScenario
             .Set("eio", options.Eio)
             .Set("transport", options.Polling ? "polling" : "websocket")
             .Set("clients", options.Clients)
+            .Set("warmupSeconds", options.WarmupSeconds)
             .Set("acksPerSecond", acks / elapsed)
             .Set("acksPerServerCpuSecond", serverCpu > 0 ? acks / serverCpu : double.NaN)
             .Set("rttP50Ms", p50)

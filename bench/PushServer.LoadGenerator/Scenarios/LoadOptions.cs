@@ -17,5 +17,15 @@ internal sealed record LoadOptions
     public double Seconds { get; init; } = 5;
     public double DrainSeconds { get; init; } = 10;
     public double HoldSeconds { get; init; } = 3;
+
+    // Warm-ups: both servers compile their hot paths while serving the first requests (V8's tiers and .NET's tiered
+    // JIT alike), which takes seconds of CPU. Measuring after a warm-up describes a server in its steady state, which
+    // is where a push server spends its life, rather than its first seconds.
+
+    /// <summary>Echo: seconds the closed loop runs before the measurement starts.</summary>
+    public double WarmupSeconds { get; init; } = 15;
+
+    /// <summary>Broadcast: single broadcasts sent and awaited before the measurement starts.</summary>
+    public int WarmupBroadcasts { get; init; } = 10;
     public bool Polling { get; init; }
 }
