@@ -15,7 +15,7 @@ namespace PushServer.EngineIO;
 /// for existing sessions to their transport. Mount it with
 /// <see cref="EngineIOEndpointRouteBuilderExtensions.MapEngineIO(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder, string, EngineServer)"/>.
 /// </summary>
-public sealed class EngineServer
+public sealed partial class EngineServer
 {
     private readonly IEngineConnectionHandler _handler;
     private readonly EngineIOOptions _options;
@@ -42,6 +42,9 @@ public sealed class EngineServer
 
     /// <summary>Bytes all WebSocket connections hold now in messages still missing fragments.</summary>
     public long PendingWebSocketBytes => _store.PendingWebSocketBytes;
+
+    /// <summary>The shared deadline timer of this endpoint's sessions.</summary>
+    internal DeadlineScheduler Deadlines => _store.Deadlines;
 
     /// <summary>The options this endpoint runs with.</summary>
     public EngineIOOptions Options => _options;
@@ -207,14 +210,30 @@ public sealed class EngineServer
     private async Task ServeProbeAsync(HttpContext context, EngineSession session)
     {
         using var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+        await RunProbeAsync(socket, session).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs an upgrade probe of a polling session over an accepted WebSocket.</summary>
+    private static async Task RunProbeAsync(WebSocket socket, EngineSession session)
+    {
         var probe = new WebSocketTransport(socket, session);
         if (!session.IsOpen || session.IsUpgrading || session.IsUpgraded || session.Transport is not PollingTransport)
         {
             // Accepted at the HTTP level, then closed at once, as the reference does.
-            await socket.CloseOutputAsync(WebSocketTransport.ServerCloseStatus, null, context.RequestAborted).ConfigureAwait(false);
+            await socket.CloseOutputAsync(WebSocketTransport.ServerCloseStatus, null, CancellationToken.None).ConfigureAwait(false);
             return;
         }
         await probe.RunUpgradeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Opens <paramref name="session"/> over an accepted WebSocket and serves it until it ends.</summary>
+    private async Task RunWebSocketSessionAsync(WebSocket socket, EngineSession session)
+    {
+        var webSocket = new WebSocketTransport(socket, session);
+        session.Start(webSocket);
+        session.Send(OpenPacket.Create(session.Id, offerWebSocketUpgrade: false, _options));
+        await session.OpenAsync().ConfigureAwait(false);
+        await webSocket.RunAsync().ConfigureAwait(false);
     }
 
     private async Task HandshakeAsync(HttpContext context, QueryValues query, string transport, bool isUpgrade)
@@ -285,11 +304,7 @@ public sealed class EngineServer
         try
         {
             using var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
-            var webSocket = new WebSocketTransport(socket, session);
-            session.Start(webSocket);
-            session.Send(OpenPacket.Create(session.Id, offerWebSocketUpgrade: false, _options));
-            await session.OpenAsync().ConfigureAwait(false);
-            await webSocket.RunAsync().ConfigureAwait(false);
+            await RunWebSocketSessionAsync(socket, session).ConfigureAwait(false);
         }
         finally
         {

@@ -72,7 +72,10 @@ public sealed class AdversarialServer : IAsyncDisposable
     {
         var log = new ConcurrentQueue<TestLogEntry>();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        EngineServer? engineServer = null;
+        // As the executable does: WebSockets the server accepts are taken below the HTTP layer, everything else
+        // (refusals included) goes through MapEngineIO.
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.UseEngineIOWebSockets("/socket.io", () => engineServer!)));
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new CollectingProvider(log));
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
@@ -112,7 +115,7 @@ public sealed class AdversarialServer : IAsyncDisposable
             PollingCloseTimeout = TimeSpan.FromMilliseconds(500),
         };
         engine?.Invoke(options);
-        var engineServer = new EngineServer(io.ConnectionHandler, options, time ?? TimeProvider.System, app.Services.GetRequiredService<ILoggerFactory>());
+        engineServer = new EngineServer(io.ConnectionHandler, options, time ?? TimeProvider.System, app.Services.GetRequiredService<ILoggerFactory>());
         AdversarialServer? self = null;
         app.Use(async (HttpContext context, RequestDelegate next) =>
         {

@@ -21,6 +21,10 @@ internal sealed class HeaderSnapshot : PairList
         "X-Forwarded-Host", "X-Forwarded-Proto", "Sec-Fetch-Dest", "Sec-Fetch-Mode", "Sec-Fetch-Site",
     }.ToFrozenDictionary(name => name, name => name.ToLowerInvariant(), StringComparer.Ordinal);
 
+    /// <summary>The same lower-case names, found whatever the case a client sent them in.</summary>
+    private static readonly FrozenDictionary<string, string> KnownByAnyCase =
+        LowerCaseNames.Values.ToFrozenDictionary(name => name, name => name, StringComparer.OrdinalIgnoreCase);
+
     private readonly string[] _pairs;
 
     private HeaderSnapshot(string[] pairs)
@@ -42,6 +46,21 @@ internal sealed class HeaderSnapshot : PairList
             pairs[i++] = header.Value.Count == 1 ? header.Value[0] ?? "" : string.Join(", ", header.Value.ToArray());
         }
         return new HeaderSnapshot(i == pairs.Length ? pairs : pairs[..i]);
+    }
+
+    /// <summary>Keeps pairs already in snapshot form: lower-case names, repeated values joined.</summary>
+    public static HeaderSnapshot FromPairs(string[] pairs) => new(pairs);
+
+    /// <summary>The lower-case name for an ASCII header name read off the wire; common names are shared strings.</summary>
+    public static string LowerCaseName(ReadOnlySpan<byte> name)
+    {
+        Span<char> chars = name.Length <= 256 ? stackalloc char[name.Length] : new char[name.Length];
+        System.Text.Encoding.ASCII.GetChars(name, chars);
+        if (KnownByAnyCase.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out var known))
+        {
+            return known;
+        }
+        return new string(chars).ToLowerInvariant();
     }
 
     private static string LowerCaseName(string name)

@@ -32,22 +32,10 @@ internal sealed class EngineCors
     public CorsVerdict Apply(HttpContext context)
     {
         var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length == 0)
+        var verdict = Judge(origin, context.Request.Host.Value);
+        if (verdict != CorsVerdict.Allowed)
         {
-            return CorsVerdict.SameOrigin;
-        }
-        foreach (var c in origin)
-        {
-            // The reference's check for characters invalid in a header value.
-            if (c != '\t' && (c < 0x20 || c == 0x7F || c > 0xFF))
-            {
-                return CorsVerdict.Invalid;
-            }
-        }
-        var allowed = _anyOrigin || _origins.Contains(origin);
-        if (!allowed)
-        {
-            return IsSameOrigin(origin, context.Request.Host.Value) ? CorsVerdict.SameOrigin : CorsVerdict.Refused;
+            return verdict;
         }
         var headers = context.Response.Headers;
         if (_anyOrigin && !_credentials)
@@ -64,6 +52,28 @@ internal sealed class EngineCors
             headers.AccessControlAllowCredentials = "true";
         }
         return CorsVerdict.Allowed;
+    }
+
+    /// <summary>The verdict on <paramref name="origin"/> alone, without writing any answer header.</summary>
+    public CorsVerdict Judge(string origin, string? host)
+    {
+        if (origin.Length == 0)
+        {
+            return CorsVerdict.SameOrigin;
+        }
+        foreach (var c in origin)
+        {
+            // The reference's check for characters invalid in a header value.
+            if (c != '\t' && (c < 0x20 || c == 0x7F || c > 0xFF))
+            {
+                return CorsVerdict.Invalid;
+            }
+        }
+        if (_anyOrigin || _origins.Contains(origin))
+        {
+            return CorsVerdict.Allowed;
+        }
+        return IsSameOrigin(origin, host) ? CorsVerdict.SameOrigin : CorsVerdict.Refused;
     }
 
     /// <summary>Answers a preflight like the <c>cors</c> npm middleware the reference uses: 204 and no body.</summary>

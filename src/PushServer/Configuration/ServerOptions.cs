@@ -17,4 +17,10 @@ internal sealed class ServerOptions
 
     /// <summary>Address of the Socket.IO listener: an IP address, <c>0.0.0.0</c>/<c>*</c> (all), or <c>localhost</c>.</summary>
     public string Bind { get; set; } = DefaultBind;
+
+    /// <summary>
+    /// Accept Engine.IO WebSockets on the connection, below Kestrel's HTTP layer: about 5 KB less per connection and
+    /// a shorter path per frame. Off sends every upgrade through ASP.NET Core's WebSocket middleware.
+    /// </summary>
+    public bool ConnectionLevelWebSockets { get; set; } = true;
 }

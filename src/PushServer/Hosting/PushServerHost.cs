@@ -58,7 +58,18 @@ internal static partial class PushServerHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            Listen(kestrel, server.Bind, server.Port, ListenerRole.SocketIO, o => listeners.SocketIO = o);
+            Listen(kestrel, server.Bind, server.Port, ListenerRole.SocketIO, o =>
+            {
+                listeners.SocketIO = o;
+                if (server.ConnectionLevelWebSockets)
+                {
+                    var services = o.ApplicationServices;
+                    o.UseEngineIOWebSockets(
+                        SocketIOPath,
+                        () => services.GetRequiredService<EngineServer>(),
+                        () => !services.GetRequiredService<DrainState>().IsDraining);
+                }
+            });
             Listen(kestrel, pushApi.Bind, pushApi.Port, ListenerRole.Push, o => listeners.Push = o);
         });
         services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.DrainBudget);

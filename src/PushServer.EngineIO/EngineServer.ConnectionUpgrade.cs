@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.WebSockets;
+using PushServer.EngineIO.Handshakes;
+using PushServer.EngineIO.Hosting;
+using PushServer.EngineIO.Protocol;
+using PushServer.EngineIO.Sessions;
+using PushServer.EngineIO.Transports;
+
+namespace PushServer.EngineIO;
+
+/// <summary>
+/// WebSockets accepted at the connection level (see <see cref="EngineIOConnectionBuilderExtensions"/>): the same
+/// checks as an upgrade through HTTP, answered only when every one of them passes, so a refusal is always left to
+/// the HTTP path and looks the same as before.
+/// </summary>
+public sealed partial class EngineServer
+{
+    /// <summary>What a connection-level upgrade was accepted for: a new session, or the probe of a polling one.</summary>
+    internal readonly record struct ConnectionUpgrade(EngineSession? Session, QueryValues Query, EngineProtocolVersion Protocol);
+
+    /// <summary>
+    /// Decides whether this server takes <paramref name="request"/> on without the HTTP layer. False whenever the
+    /// HTTP path would refuse it or treat it in a way only it can (a custom AllowRequest, compression).
+    /// </summary>
+    internal bool TryTakeUpgrade(WebSocketUpgradeRequest request, IPAddress? remoteAddress, out ConnectionUpgrade upgrade)
+    {
+        upgrade = default;
+        if (_options.AllowRequest is not null || _options.PerMessageDeflate || !_options.Transports.HasFlag(EngineTransports.WebSocket))
+        {
+            return false;
+        }
+        var query = new QueryValues(request.Query);
+        if (query.Joined("transport") != "websocket")
+        {
+            return false;
+        }
+        var cors = _cors.Judge(request.Header("origin"), request.Header("host"));
+        if (cors is not (CorsVerdict.SameOrigin or CorsVerdict.Allowed))
+        {
+            return false;
+        }
+
+        var sid = query.Joined("sid");
+        if (sid.Length > 0)
+        {
+            if (!_options.AllowUpgrades || !_store.TryGet(sid, out var session) || _store.WebSocketCount >= _options.MaxWebSocketConnections)
+            {
+                return false;
+            }
+            upgrade = new ConnectionUpgrade(session, query, session.Protocol);
+            return true;
+        }
+
+        var protocol = query.Joined("EIO") == "4" ? EngineProtocolVersion.V4 : EngineProtocolVersion.V3;
+        if (protocol == EngineProtocolVersion.V3 && !_options.AllowEIO3)
+        {
+            return false;
+        }
+        if (_store.Count >= _options.MaxSessions || _store.WebSocketCount >= _options.MaxWebSocketConnections)
+        {
+            return false;
+        }
+        if (_options.MaxHandshakesPerSecondPerIp > 0 && !_handshakeRate.TryAcquire(remoteAddress, _options.MaxHandshakesPerSecondPerIp))
+        {
+            return false;
+        }
+        upgrade = new ConnectionUpgrade(null, query, protocol);
+        return true;
+    }
+
+    /// <summary>Serves a WebSocket accepted at the connection level until it ends.</summary>
+    internal async Task ServeUpgradeAsync(ConnectionUpgrade upgrade, WebSocketUpgradeRequest request, IPAddress? remoteAddress, WebSocket socket)
+    {
+        _store.AddWebSocket();
+        try
+        {
+            if (upgrade.Session is { } existing)
+            {
+                await RunProbeAsync(socket, existing).ConfigureAwait(false);
+                return;
+            }
+            var handshake = new EngineHandshake(
+                HeaderSnapshot.FromPairs(request.HeaderPairs),
+                upgrade.Query,
+                remoteAddress?.ToString() ?? "",
+                IsSecure: false,
+                request.Target,
+                _time.GetUtcNow());
+            var supportsBinary = string.IsNullOrEmpty(upgrade.Query.Joined("b64"));
+            var session = new EngineSession(
+                SessionId.New(), upgrade.Protocol, supportsBinary, handshake, _options, _handler, _store, _time, _logger);
+            await RunWebSocketSessionAsync(socket, session).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or WebSocketException)
+        {
+            // The client went away: the session saw it and closed.
+        }
+        catch (Exception ex)
+        {
+            EngineLog.RequestFailed(_logger, ex, "GET", request.Target);
+        }
+        finally
+        {
+            _store.RemoveWebSocket();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net.WebSockets;
+
+namespace PushServer.AdversarialTests.EngineIO;
+
+/// <summary>
+/// WebSockets accepted below the HTTP layer (<c>UseEngineIOWebSockets</c>): taken only when the server accepts them,
+/// holding no HTTP request once taken; everything else answered by the HTTP pipeline exactly as before.
+/// </summary>
+public sealed class ConnectionLevelUpgradeTests : IAsyncLifetime
+{
+    private AdversarialServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await AdversarialServer.StartAsync(o => o.Cors.Origins = ["https://allowed.example"]);
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task An_accepted_WebSocket_holds_no_HTTP_request()
+    {
+        var (socket, _) = await _server.ConnectWebSocketAsync();
+        await Frames.SendTextAsync(socket, "421[\"echo\",\"hi\"]");
+        Assert.Equal("431[\"hi\"]", await Frames.ReceiveUntilAsync(socket, f => f.StartsWith("43", StringComparison.Ordinal)));
+
+        // Through HTTP the upgraded request would stay in flight for the connection's life.
+        Assert.Equal(1, _server.Engine.WebSocketCount);
+        Assert.Equal(0, _server.InFlightRequests);
+
+        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, AdversarialServer.Timeout());
+        socket.Dispose();
+        await _server.AssertHealthyAsync();
+    }
+
+    [Fact]
+    public async Task The_upgrade_of_a_polling_session_is_taken_at_the_connection_level_too()
+    {
+        var sid = await _server.OpenPollingAsync();
+        var url = _server.Url("EIO=4&transport=polling&sid=" + sid);
+        var heldPoll = _server.Http.GetStringAsync(url);
+        using var probe = new ClientWebSocket();
+        await probe.ConnectAsync(_server.WebSocketUri("EIO=4&transport=websocket&sid=" + sid), AdversarialServer.Timeout());
+        await Frames.SendTextAsync(probe, "2probe");
+        Assert.Equal("3probe", await Frames.ReceiveTextAsync(probe));
+        await Frames.SendTextAsync(probe, "5");
+        Assert.Equal("6", await heldPoll); // the held poll ends with a noop once the upgrade completes
+
+        await Frames.SendTextAsync(probe, "40");
+        Assert.StartsWith("40{", await Frames.ReceiveUntilAsync(probe, f => f.StartsWith("40", StringComparison.Ordinal)));
+        await Eventually.TrueAsync(() => _server.InFlightRequests == 0, () => $"{_server.InFlightRequests} HTTP requests open");
+
+        await probe.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, AdversarialServer.Timeout());
+        await _server.AssertHealthyAsync();
+    }
+
+    [Fact]
+    public async Task A_cross_origin_WebSocket_from_an_allowed_origin_is_accepted()
+    {
+        using var socket = await RawTcp.ConnectAsync(_server.EndPoint);
+        await RawTcp.SendAsync(socket, RawTcp.UpgradeRequest("EIO=4&transport=websocket", "Origin: https://allowed.example\r\n"));
+        Assert.StartsWith("HTTP/1.1 101", await RawTcp.ReadAsync(socket, "\r\n\r\n"));
+        Assert.Equal(0, _server.InFlightRequests);
+        RawTcp.Reset(socket);
+        await _server.AssertHealthyAsync();
+    }
+
+    // Upgrades are refused with 400 and the reason in the body, whatever the reason, as the reference does.
+    [Theory]
+    [InlineData("EIO=4&transport=websocket&sid=unknown", null, "HTTP/1.1 400", "Session ID unknown")]
+    [InlineData("EIO=4&transport=websocket", "Origin: https://evil.example\r\n", "HTTP/1.1 400", "Forbidden")]
+    [InlineData("EIO=4&transport=carrier-pigeon", null, "HTTP/1.1 400", "Transport unknown")]
+    public async Task Upgrades_the_server_refuses_get_the_HTTP_answer(string query, string? headers, string status, string message)
+    {
+        using var socket = await RawTcp.ConnectAsync(_server.EndPoint);
+        await RawTcp.SendAsync(socket, RawTcp.UpgradeRequest(query, headers));
+        var answer = await RawTcp.ReadAsync(socket, message);
+        Assert.StartsWith(status, answer);
+        Assert.Contains(message, answer);
+        await _server.AssertHealthyAsync();
+    }
+
+    [Fact]
+    public async Task An_upgrade_sent_in_pieces_is_still_served()
+    {
+        using var socket = await RawTcp.ConnectAsync(_server.EndPoint);
+        var request = RawTcp.UpgradeRequest("EIO=4&transport=websocket");
+        // The head arrives in two writes: whichever way the first read splits it, the connection is served (by the
+        // HTTP pipeline when the first read holds only part of the head).
+        await RawTcp.SendAsync(socket, request[..20]);
+        await RawTcp.SendAsync(socket, request[20..]);
+        Assert.StartsWith("HTTP/1.1 101", await RawTcp.ReadAsync(socket, "\r\n\r\n"));
+        RawTcp.Reset(socket);
+        await _server.AssertHealthyAsync();
+    }
+}
