@@ -206,8 +206,8 @@ public sealed class EngineServer
 
     private async Task ServeProbeAsync(HttpContext context, EngineSession session)
     {
-        using var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
-        var probe = new WebSocketTransport(socket, session);
+        var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+        using var probe = new WebSocketTransport(socket, session);
         if (!session.IsOpen || session.IsUpgrading || session.IsUpgraded || session.Transport is not PollingTransport)
         {
             // Accepted at the HTTP level, then closed at once, as the reference does.
@@ -284,8 +284,8 @@ public sealed class EngineServer
         _store.AddWebSocket();
         try
         {
-            using var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
-            var webSocket = new WebSocketTransport(socket, session);
+            var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+            using var webSocket = new WebSocketTransport(socket, session);
             session.Start(webSocket);
             session.Send(OpenPacket.Create(session.Id, offerWebSocketUpgrade: false, _options));
             await session.OpenAsync().ConfigureAwait(false);
