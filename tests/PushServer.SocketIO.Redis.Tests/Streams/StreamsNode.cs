@@ -62,7 +62,11 @@ internal sealed class StreamsNode : IAsyncDisposable
     {
         io.OnConnection(socket =>
         {
-            socket.Data = new Dictionary<string, string> { ["from"] = "dotnet" };
+            if (!socket.Recovered)
+            {
+                // A recovered socket keeps the data its session stored.
+                socket.Data = new Dictionary<string, string> { ["from"] = "dotnet" };
+            }
             socket.On("join", e =>
             {
                 socket.Join(e.Args.GetString(0)!);
