@@ -209,14 +209,17 @@ public sealed partial class EngineServer
 
     private async Task ServeProbeAsync(HttpContext context, EngineSession session)
     {
-        using var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+        var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
         await RunProbeAsync(socket, session).ConfigureAwait(false);
     }
 
-    /// <summary>Runs an upgrade probe of a polling session over an accepted WebSocket.</summary>
+    /// <summary>
+    /// Runs an upgrade probe of a polling session over an accepted WebSocket. The transport owns the socket from
+    /// here on and disposes it (see <see cref="WebSocketTransport.Dispose"/>).
+    /// </summary>
     private static async Task RunProbeAsync(WebSocket socket, EngineSession session)
     {
-        var probe = new WebSocketTransport(socket, session);
+        using var probe = new WebSocketTransport(socket, session);
         if (!session.IsOpen || session.IsUpgrading || session.IsUpgraded || session.Transport is not PollingTransport)
         {
             // Accepted at the HTTP level, then closed at once, as the reference does.
@@ -226,10 +229,13 @@ public sealed partial class EngineServer
         await probe.RunUpgradeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Opens <paramref name="session"/> over an accepted WebSocket and serves it until it ends.</summary>
+    /// <summary>
+    /// Opens <paramref name="session"/> over an accepted WebSocket and serves it until it ends; the transport owns the
+    /// socket and disposes it.
+    /// </summary>
     private async Task RunWebSocketSessionAsync(WebSocket socket, EngineSession session)
     {
-        var webSocket = new WebSocketTransport(socket, session);
+        using var webSocket = new WebSocketTransport(socket, session);
         session.Start(webSocket);
         session.Send(OpenPacket.Create(session.Id, offerWebSocketUpgrade: false, _options));
         await session.OpenAsync().ConfigureAwait(false);
@@ -303,7 +309,7 @@ public sealed partial class EngineServer
         _store.AddWebSocket();
         try
         {
-            using var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+            var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
             await RunWebSocketSessionAsync(socket, session).ConfigureAwait(false);
         }
         finally

@@ -369,9 +369,16 @@ public static class RawTcp
         $"GET /socket.io/?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
 
-    /// <summary>A masked client frame (RFC 6455) with the given opcode and FIN bit.</summary>
-    public static byte[] Frame(byte opcode, ReadOnlySpan<byte> payload, bool fin = true)
+    /// <summary>
+    /// A client frame (RFC 6455) with the given opcode and FIN bit, masked as clients must unless
+    /// <paramref name="masked"/> is false.
+    /// </summary>
+    public static byte[] Frame(byte opcode, ReadOnlySpan<byte> payload, bool fin = true, bool masked = true)
     {
+        if (!masked)
+        {
+            return UnmaskedFrame(opcode, payload, fin);
+        }
         var header = new List<byte> { (byte)((fin ? 0x80 : 0) | opcode) };
         if (payload.Length < 126)
         {
@@ -399,6 +406,19 @@ public static class RawTcp
         {
             frame[header.Count + i] = (byte)(payload[i] ^ mask[i % 4]);
         }
+        return frame;
+    }
+
+    /// <summary>A frame as a server would send it: no mask bit, no masking key.</summary>
+    private static byte[] UnmaskedFrame(byte opcode, ReadOnlySpan<byte> payload, bool fin)
+    {
+        var masked = Frame(opcode, payload, fin);
+        var lengthBytes = (masked[1] & 0x7F) switch { 126 => 2, 127 => 8, _ => 0 };
+        var header = 2 + lengthBytes;
+        var frame = new byte[header + payload.Length];
+        masked.AsSpan(0, header).CopyTo(frame);
+        frame[1] &= 0x7F;
+        payload.CopyTo(frame.AsSpan(header));
         return frame;
     }
 }

@@ -83,6 +83,24 @@ public sealed class TwoNodeTests : IAsyncLifetime
         Assert.Equal("blue", Assert.Single(answers).GetString(0));
     }
 
+    /// <summary>Application data with bytes, as a socket's <c>Data</c>.</summary>
+    public sealed record Profile(string Name, byte[] Avatar);
+
+    [Fact]
+    public async Task Data_fetched_from_node_A_reads_back_on_node_B_as_the_stored_type_with_its_bytes()
+    {
+        var (_, id) = await ClientOnAAsync();
+        _a.Io.Sockets.Sockets[id].Data = new Profile("ann", [1, 2, 255]);
+
+        var remote = Assert.Single(await _b.Io.Sockets.FetchSocketsAsync());
+
+        // The data crossed as JSON, its bytes a base64 string; read as a Profile they are bytes again.
+        Assert.Equal(JsonValueKind.String, ((JsonElement)remote.Data!).GetProperty("avatar").ValueKind);
+        var profile = remote.GetData<Profile>()!;
+        Assert.Equal("ann", profile.Name);
+        Assert.Equal(new byte[] { 1, 2, 255 }, profile.Avatar);
+    }
+
     [Fact]
     public async Task Fetch_join_leave_and_disconnect_started_on_node_B_act_on_the_sockets_of_node_A()
     {

@@ -83,7 +83,9 @@ internal sealed class ConnectionWebSocketAcceptor
             return;
         }
         var stream = new ConnectionStream(connection);
-        using var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
+        // The session's transport owns the socket and disposes it; a socket the client failed with a bad frame stays
+        // undisposed, so returning from here closes the connection gracefully after its close frame.
+        var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
         {
             IsServer = true,
             // Engine.IO has its own heartbeat; WebSocket-level pings would only add traffic.

@@ -10,7 +10,7 @@ namespace PushServer.EngineIO.Transports;
 /// drains its queue, started on the thread pool when packets are queued and gone again once the queue is empty, so an
 /// idle connection keeps no writer waiting. When it joins an existing polling session it first runs the upgrade probe.
 /// </summary>
-internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkItem, IDeadlineOwner
+internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkItem, IDeadlineOwner, IDisposable
 {
     /// <summary>
     /// The reference closes with a bare close frame (the client sees 1005). .NET cannot send a close frame
@@ -24,6 +24,7 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
     private int _stopping;
     private TaskCompletionSource? _writerStopped;
     private int _closeSent;
+    private int _failedByClient; // 1 once the socket failed the connection over a bad frame and sent its close frame
     private ITimer? _closeHandshakeTimer;
     private DeadlineSlot _sendDeadline;
     private bool _drainAfterDispatch; // touched only by the reader, while it dispatches
@@ -135,6 +136,11 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
                 }
             }
         }
+        catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.Faulted)
+        {
+            // A bad frame on the probe socket: the socket answered it with its close frame; the upgrade does not happen.
+            Volatile.Write(ref _failedByClient, 1);
+        }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {
             // The probe socket failed: the upgrade simply does not happen.
@@ -145,7 +151,7 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
         {
             _session.CancelUpgrade();
             await CloseSocketAsync().ConfigureAwait(false);
-                return;
+            return;
         }
         await RunAsync().ConfigureAwait(false);
     }
@@ -169,6 +175,16 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
             && Volatile.Read(ref _stopping) == 1)
         {
             // We aborted the socket (the writer failed, or the client never answered our close frame): control flow.
+        }
+        catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.Faulted)
+        {
+            // The client broke the WebSocket protocol (an unmasked frame, reserved bits, an unknown opcode, invalid
+            // UTF-8): the socket has already answered with its close frame (1002, or 1007), failing the connection
+            // as RFC 6455 7.1.7 asks. Aborting now would reset the connection and could drop that frame unsent;
+            // ending the request instead lets the server flush it and then close the TCP connection (see Dispose).
+            reason = EngineCloseReason.TransportError;
+            Volatile.Write(ref _failedByClient, 1);
+            EngineLog.ProtocolViolation(_session.Logger, _session.Id, ex.Message);
         }
         catch (Exception ex) when (ex is WebSocketException or IOException)
         {
@@ -239,9 +255,13 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
         {
-            // The socket went away: no writer runs again, and the reader is stopped; it reports why.
+            // The socket went away: no writer runs again, and the reader is stopped; it reports why. A socket the
+            // client failed is left alone: the reader has ended already, and aborting could drop the close frame.
             Volatile.Write(ref _writer, WriterStopped);
-            Stop();
+            if (Volatile.Read(ref _failedByClient) == 0)
+            {
+                Stop();
+            }
         }
         catch (Exception ex)
         {
@@ -254,6 +274,21 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
         if (Volatile.Read(ref _writer) != WriterRunning)
         {
             Volatile.Read(ref _writerStopped)?.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Disposes the socket once the request is over, except one the client failed with a bad frame: the socket is
+    /// then in the Aborted state, and disposing it so would make ASP.NET Core abort the connection, a reset that can
+    /// overtake the close frame still on its way out. Left undisposed, it holds nothing the collector cannot take
+    /// back (no keep-alive timer runs; compression's zlib handles have finalizers), and the server closes the
+    /// connection gracefully once the request ends.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Volatile.Read(ref _failedByClient) == 0)
+        {
+            _socket.Dispose();
         }
     }
 
@@ -413,9 +448,7 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
                 if (length > limit)
                 {
                     EngineLog.ProtocolViolation(_session.Logger, _session.Id, $"message longer than maxHttpBufferSize ({limit} bytes)");
-                    await _socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, null, CancellationToken.None).ConfigureAwait(false);
-                    _session.Abort(EngineCloseReason.TransportError);
-                    return null;
+                    break;
                 }
                 if (!result.EndOfMessage)
                 {
@@ -424,9 +457,7 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
                     {
                         EngineLog.PendingBytesExceeded(_session.Logger, _session.Id, _session.Options.MaxPendingWebSocketBytes);
                         EngineMetrics.Limit("pending_websocket_bytes");
-                        await _socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, null, CancellationToken.None).ConfigureAwait(false);
-                        _session.Abort(EngineCloseReason.TransportError);
-                        return null;
+                        break;
                     }
                     reserved += result.Count;
                     continue;
@@ -438,6 +469,38 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
         {
             _session.Store.ReleasePending(reserved);
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+        // Only a message too big leaves the loop without returning.
+        await RefuseMessageTooBigAsync().ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>
+    /// Closes with 1009 and ends the session, then reads and drops what the client still sends until its answering
+    /// close frame, as <c>ws</c> does: closing the TCP connection with unread data in it would reset it, and the
+    /// reset can overtake the 1009 on its way to the client. The close-handshake deadline bounds the wait.
+    /// </summary>
+    private async Task RefuseMessageTooBigAsync()
+    {
+        Volatile.Write(ref _closeSent, 1);
+        await _socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, null, CancellationToken.None).ConfigureAwait(false);
+        _closeHandshakeTimer = _session.Time.CreateTimer(
+            static state => ((WebSocketTransport)state!).Stop(), this, CloseHandshakeTimeout, Timeout.InfiniteTimeSpan);
+        _session.Abort(EngineCloseReason.TransportError);
+        var scratch = ArrayPool<byte>.Shared.Rent(InitialReceiveBufferSize);
+        try
+        {
+            while ((await _socket.ReceiveAsync(scratch.AsMemory(), CancellationToken.None).ConfigureAwait(false)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+            // Gone, or stopped by the deadline.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 

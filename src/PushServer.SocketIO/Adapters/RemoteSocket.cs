@@ -27,8 +27,18 @@ public sealed class RemoteSocket
     /// <summary>The rooms the socket was in when fetched.</summary>
     public IReadOnlySet<string> Rooms { get; }
 
-    /// <summary>The socket's <c>Data</c> when fetched.</summary>
+    /// <summary>
+    /// The socket's <c>Data</c> when fetched: the object itself for a socket of this node; for one on another node a
+    /// <see cref="System.Text.Json.JsonElement"/>, bytes as base64 strings (see <see cref="GetData{T}"/>).
+    /// </summary>
     public object? Data { get; }
+
+    /// <summary>
+    /// <see cref="Data"/> as a <typeparamref name="T"/>: the object itself when it is one, else read from its JSON
+    /// form with the server's serializer options (base64 strings into <c>byte[]</c>). Default when there is none.
+    /// </summary>
+    /// <exception cref="System.Text.Json.JsonException">The data does not have the shape of a <typeparamref name="T"/>.</exception>
+    public T? GetData<T>() => Internal.SocketData.As<T>(Data, _adapter.Namespace.Server.SerializerOptions);
 
     private BroadcastOptions Self => new() { Rooms = new HashSet<string> { Id } };
 

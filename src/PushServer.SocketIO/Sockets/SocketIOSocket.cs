@@ -31,8 +31,19 @@ public sealed partial class SocketIOSocket
     /// <summary>The request and auth data the client connected with.</summary>
     public SocketIOHandshake Handshake { get; }
 
-    /// <summary>Free slot for application data about this socket; returned by <c>FetchSocketsAsync</c>.</summary>
+    /// <summary>
+    /// Free slot for application data about this socket; returned by <c>FetchSocketsAsync</c>. A socket restored
+    /// from a session another node stored has its data as a <see cref="System.Text.Json.JsonElement"/>, bytes as
+    /// base64 strings: <see cref="GetData{T}"/> reads it back as the type the application stored.
+    /// </summary>
     public object? Data { get; set; }
+
+    /// <summary>
+    /// <see cref="Data"/> as a <typeparamref name="T"/>: the object itself when it is one, else read from its JSON
+    /// form with the server's serializer options (base64 strings into <c>byte[]</c>). Default when there is none.
+    /// </summary>
+    /// <exception cref="System.Text.Json.JsonException">The data does not have the shape of a <typeparamref name="T"/>.</exception>
+    public T? GetData<T>() => SocketData.As<T>(Data, Namespace.Server.SerializerOptions);
 
     /// <summary>True from the CONNECT reply until the socket disconnects.</summary>
     public bool Connected => System.Threading.Volatile.Read(ref _state) == 1;

@@ -96,35 +96,63 @@ public sealed class WebSocketTests : IAsyncLifetime
         await _server.AssertHealthyAsync();
     }
 
-    public static TheoryData<string, byte[]> BrokenFrames => new()
+    /// <summary>
+    /// Frames RFC 6455 tells a server to fail the connection over, each with the close code the reference (ws)
+    /// answers with: 1002 for a protocol error, 1007 for text that is not UTF-8.
+    /// </summary>
+    public static TheoryData<string, byte[], int> BrokenFrames => new()
     {
-        { "reserved opcode", RawTcp.Frame(0x3, "42[\"echo\"]"u8) },
-        { "RSV1 without compression", Rsv1(RawTcp.Frame(0x1, "42[\"echo\"]"u8)) },
-        { "fragmented ping", RawTcp.Frame(0x9, "x"u8, fin: false) },
-        { "continuation without start", RawTcp.Frame(0x0, "42"u8) },
-        { "invalid UTF-8 text", RawTcp.Frame(0x1, [(byte)'4', 0xC3, 0x28]) },
-        { "64-bit length with the top bit set", [0x81, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4] },
-        { "control frame over 125 bytes", RawTcp.Frame(0x9, new byte[200]) },
+        { "unmasked text frame", RawTcp.Frame(0x1, "429[\"echo\",\"x\"]"u8, masked: false), 1002 },
+        // Four payload bytes or more: the server reads the six bytes a masked header needs before it judges the frame.
+        { "unmasked ping", RawTcp.Frame(0x9, "ping"u8, masked: false), 1002 },
+        { "reserved data opcode", RawTcp.Frame(0x3, "42[\"echo\"]"u8), 1002 },
+        { "reserved control opcode", RawTcp.Frame(0xB, "x"u8), 1002 },
+        { "RSV1 without compression", WithReservedBits(RawTcp.Frame(0x1, "42[\"echo\"]"u8), 0x40), 1002 },
+        { "RSV2", WithReservedBits(RawTcp.Frame(0x1, "42[\"echo\"]"u8), 0x20), 1002 },
+        { "RSV3", WithReservedBits(RawTcp.Frame(0x1, "42[\"echo\"]"u8), 0x10), 1002 },
+        { "fragmented ping", RawTcp.Frame(0x9, "x"u8, fin: false), 1002 },
+        { "continuation without start", RawTcp.Frame(0x0, "42"u8), 1002 },
+        { "invalid UTF-8 text", RawTcp.Frame(0x1, [(byte)'4', 0xC3, 0x28]), 1007 },
+        { "64-bit length with the top bit set", [0x81, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4], 1002 },
+        { "control frame over 125 bytes", RawTcp.Frame(0x9, new byte[200]), 1002 },
     };
 
-    private static byte[] Rsv1(byte[] frame)
+    private static byte[] WithReservedBits(byte[] frame, byte bits)
     {
-        frame[0] |= 0x40;
+        frame[0] |= bits;
         return frame;
     }
 
     [Theory]
     [MemberData(nameof(BrokenFrames))]
-    public async Task Broken_frames_close_only_that_connection(string kind, byte[] frame)
+    public async Task Broken_frames_get_a_close_frame_and_close_only_that_connection(string kind, byte[] frame, int closeCode)
     {
         Assert.NotEmpty(kind);
         using var bystander = await JoinAsync();
         using var raw = await JoinAsync();
         await raw.Socket.SendAsync(frame);
-        await raw.ReadUntilClosedAsync();
+        // The close frame arrives before the connection ends: a reset in its place would lose the code.
+        Assert.Equal(closeCode, await raw.ReadUntilClosedAsync());
+        Assert.Null(await raw.ReadFrameAsync());
         await _server.WaitForDisconnectAsync("transport error");
         await EchoAsync(bystander, "unaffected");
         bystander.Dispose();
+        await _server.AssertHealthyAsync();
+    }
+
+    [Fact]
+    public async Task An_unmasked_probe_gets_close_1002_and_polling_carries_on()
+    {
+        var sid = await _server.OpenPollingAsync();
+        var url = _server.Url("EIO=4&transport=polling&sid=" + sid);
+        using var raw = await RawWebSocket.ConnectAsync(_server.EndPoint, "EIO=4&transport=websocket&sid=" + sid);
+        await raw.Socket.SendAsync(RawTcp.Frame(0x1, "2probe"u8, masked: false));
+        Assert.Equal(1002, await raw.ReadUntilClosedAsync());
+        Assert.Null(await raw.ReadFrameAsync());
+        Assert.Equal("ok", await (await _server.Http.PostAsync(url, new StringContent("40"))).Content.ReadAsStringAsync());
+        var records = (await _server.Http.GetStringAsync(url)).Split('\u001e');
+        Assert.Contains(records, r => r.StartsWith("40{", StringComparison.Ordinal));
+        Assert.Equal("ok", await (await _server.Http.PostAsync(url, new StringContent("1"))).Content.ReadAsStringAsync());
         await _server.AssertHealthyAsync();
     }
 

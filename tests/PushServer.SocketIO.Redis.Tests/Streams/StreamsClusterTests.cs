@@ -157,4 +157,51 @@ public sealed class StreamsClusterTests : IAsyncLifetime
         await b.Io.Sockets.To("vip").EmitAsync("vip-news", ["v"]);
         await client.WaitForServerEventAsync("vip-news");
     }
+
+    /// <summary>Application data with bytes, as a socket's <c>Data</c>.</summary>
+    public sealed record Profile(string Name, byte[] Avatar);
+
+    [Fact]
+    public async Task Data_fetched_from_the_other_node_reads_back_as_the_stored_type_with_its_bytes()
+    {
+        var a = await NodeAsync();
+        var b = await NodeAsync();
+        var (_, id) = await ClientAsync(a.Url);
+        var profile = new Profile("ann", [1, 2, 255]);
+        a.Io.Sockets.Sockets[id].Data = profile;
+
+        var remote = Assert.Single(await b.Io.Sockets.FetchSocketsAsync());
+        var local = Assert.Single(await a.Io.Sockets.FetchSocketsAsync());
+
+        // Across nodes the data is JSON, its bytes a base64 string; read as a Profile they are bytes again.
+        Assert.IsType<System.Text.Json.JsonElement>(remote.Data);
+        var fetched = remote.GetData<Profile>()!;
+        Assert.Equal("ann", fetched.Name);
+        Assert.Equal(new byte[] { 1, 2, 255 }, fetched.Avatar);
+        Assert.Same(profile, local.GetData<Profile>());
+    }
+
+    [Fact]
+    public async Task Data_of_a_socket_recovered_on_the_other_node_reads_back_as_the_stored_type_with_its_bytes()
+    {
+        var a = await NodeAsync();
+        var b = await NodeAsync();
+        var (client, id) = await ClientAsync(a.Url);
+        a.Io.Sockets.Sockets[id].Data = new Profile("ann", [1, 2, 255]);
+        await b.Io.Sockets.To([]).EmitAsync("news", ["n1"]);
+        await WaitForAsync(client, "news", "n1");
+
+        await client.DropTransportAsync();
+        await client.WaitForEventAsync("disconnect");
+        await a.WaitForPersistedDisconnectAsync(id);
+        await client.SetUrlAsync(b.Url);
+        await client.ConnectAsync();
+        await client.WaitForEventAsync("connect", e => e.GetProperty("recovered").GetBoolean());
+
+        var recovered = b.Io.Sockets.Sockets[id];
+        Assert.IsType<System.Text.Json.JsonElement>(recovered.Data);
+        var profile = recovered.GetData<Profile>()!;
+        Assert.Equal("ann", profile.Name);
+        Assert.Equal(new byte[] { 1, 2, 255 }, profile.Avatar);
+    }
 }

@@ -28,7 +28,7 @@ internal sealed class StreamsNode : IAsyncDisposable
 
     public string Url => _server.BaseAddress.GetLeftPart(UriPartial.Authority);
 
-    public static async Task<StreamsNode> StartAsync(string redisUrl, bool recovery = true)
+    public static async Task<StreamsNode> StartAsync(string redisUrl, bool recovery = true, Action<RedisStreamsAdapterOptions>? streams = null)
     {
         var disconnects = new ConcurrentDictionary<string, TaskCompletionSource<string>>();
         var server = await KestrelTestServer.StartAsync(
@@ -38,7 +38,7 @@ internal sealed class StreamsNode : IAsyncDisposable
                 {
                     o.Configuration = redisUrl;
                     o.RequestsTimeout = TimeSpan.FromSeconds(3);
-                }),
+                }, streams),
             app => app.MapSocketIO("/socket.io", io => Configure(io, disconnects)));
         var node = new StreamsNode(server, disconnects);
         // The root namespace exists once the app is mapped; wait until its reader is running.
@@ -62,7 +62,11 @@ internal sealed class StreamsNode : IAsyncDisposable
     {
         io.OnConnection(socket =>
         {
-            socket.Data = new Dictionary<string, string> { ["from"] = "dotnet" };
+            if (!socket.Recovered)
+            {
+                // A recovered socket keeps the data its session stored.
+                socket.Data = new Dictionary<string, string> { ["from"] = "dotnet" };
+            }
             socket.On("join", e =>
             {
                 socket.Join(e.Args.GetString(0)!);

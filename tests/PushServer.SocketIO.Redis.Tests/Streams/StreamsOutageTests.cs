@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Logging;
+using PushServer.SocketIO.Adapters;
+using PushServer.Testing;
+using static PushServer.SocketIO.Redis.Tests.Streams.StreamsTestClients;
+
+namespace PushServer.SocketIO.Redis.Tests.Streams;
+
+/// <summary>
+/// Redis going away and coming back under the Redis Streams adapter: each node keeps serving its own clients, callers
+/// get results rather than exceptions, the stream reader says what happened and resumes by itself, and broadcasts
+/// cross nodes again without restarting either.
+/// </summary>
+public sealed class StreamsOutageTests : IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _resources = [];
+    // A stream of this test's own, so the log entries it looks for are its nodes' and no other test's.
+    private readonly string _stream = "outage-" + Guid.NewGuid().ToString("N");
+    private RedisServer _redis = null!;
+
+    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        for (var i = _resources.Count - 1; i >= 0; i--)
+        {
+            await _resources[i].DisposeAsync();
+        }
+        await _redis.DisposeAsync();
+    }
+
+    private async Task<StreamsNode> NodeAsync(bool recovery)
+    {
+        var node = await StreamsNode.StartAsync(_redis.Url, recovery, s =>
+        {
+            s.StreamName = _stream;
+            // Nodes count each other again soon after Redis is back.
+            s.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+            s.HeartbeatTimeout = TimeSpan.FromSeconds(3);
+        });
+        _resources.Add(node);
+        return node;
+    }
+
+    private async Task<NodeClient> ClientAsync(StreamsNode node)
+    {
+        var (client, _) = await ConnectAsync(node.Url);
+        _resources.Add(client);
+        return client;
+    }
+
+    private static Task WaitForStateAsync(StreamsNode node, bool connected)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        node.Connection.ConnectionStateChanged += state =>
+        {
+            if (state == connected)
+            {
+                reached.TrySetResult();
+            }
+        };
+        if (node.Connection.IsConnected == connected)
+        {
+            reached.TrySetResult();
+        }
+        return reached.Task.DefaultTimeout(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Waits until the node's reader runs again and it counts <paramref name="nodes"/> nodes by their heartbeats.</summary>
+    private static async Task WaitForClusterAsync(StreamsNode node, int nodes)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!node.Adapter.IsConnected || await node.Adapter.ServerCountAsync(timeout.Token) != nodes)
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
+    private int Logged(int eventId) =>
+        TestLog.AtLeast(LogLevel.Information).Count(e => e.EventId == eventId && e.Message.Contains(_stream, StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Redis_killed_and_restarted_the_nodes_serve_their_own_clients_meanwhile_and_cross_node_broadcasts_resume(bool recovery)
+    {
+        var a = await NodeAsync(recovery);
+        var b = await NodeAsync(recovery);
+        var onA = await ClientAsync(a);
+        var onB = await ClientAsync(b);
+        await WaitForClusterAsync(b, 2);
+        Assert.Equal(BroadcastReach.Cluster, (await b.Io.Sockets.To([]).EmitAsync("tick", ["1"])).Reach);
+        await WaitForAsync(onA, "tick", "1");
+        await WaitForAsync(onB, "tick", "1");
+
+        await _redis.StopAsync();
+        // Emitted before the node has noticed: the write fails, or waits for the connection, and the node's own client
+        // gets the event either way; the caller is not thrown at.
+        var unnoticed = b.Io.Sockets.To([]).EmitAsync("edge", ["unnoticed"]).AsTask();
+        await WaitForStateAsync(a, connected: false);
+        await WaitForStateAsync(b, connected: false);
+        Assert.False(b.Adapter.IsConnected);
+
+        // Each node still reaches its own clients, with an awaited emit and with a fire-and-forget one; nothing throws.
+        var during = await b.Io.Sockets.To([]).EmitAsync("tick", ["2"]);
+        Assert.Equal(BroadcastReach.ThisNodeOnlyClusterUnavailable, during.Reach);
+        Assert.Equal(1, during.LocalRecipients);
+        await WaitForAsync(onB, "tick", "2");
+        a.Io.Emit("tick", "2a");
+        await WaitForAsync(onA, "tick", "2a");
+        var fetched = await b.Io.Sockets.To([]).FetchSocketsFromClusterAsync();
+        Assert.False(fetched.ClusterReachable);
+        Assert.Single(fetched.Value);
+        // Joining a room and a server-side emit only cannot tell the other node.
+        b.Io.Sockets.SocketsJoin("during-outage");
+        b.Io.ServerSideEmit("ping-nodes");
+
+        await _redis.StartAgainAsync();
+        await WaitForClusterAsync(a, 2);
+        await WaitForClusterAsync(b, 2);
+
+        await unnoticed;
+        await WaitForAsync(onB, "edge", "unnoticed");
+
+        var after = await b.Io.Sockets.To([]).EmitAsync("tick", ["3"]);
+        Assert.Equal(BroadcastReach.Cluster, after.Reach);
+        await WaitForAsync(onA, "tick", "3");
+        await WaitForAsync(onB, "tick", "3");
+        a.Io.Emit("tick", "4");
+        await WaitForAsync(onB, "tick", "4");
+        await WaitForAsync(onA, "tick", "4");
+        // Nothing was delivered twice or across during the outage.
+        Assert.Equal(["1", "2a", "3", "4"], Received(onA, "tick"));
+        Assert.Equal(["1", "2", "3", "4"], Received(onB, "tick"));
+
+        // Each node's reader said it lost the stream and that it reads it again.
+        Assert.Equal(2, Logged(RedisEventIds.StreamReadFailed));
+        Assert.Equal(2, Logged(RedisEventIds.StreamReadResumed));
+    }
+}
