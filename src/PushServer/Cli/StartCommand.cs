@@ -43,6 +43,7 @@ internal static class StartCommand
             return (int)ExitCode.ConfigInvalid;
         }
 
+        InlineIo.ApplyToProcess(loaded);
         await using var app = PushServerHost.Build(loaded);
         try
         {

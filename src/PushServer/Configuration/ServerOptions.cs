@@ -23,4 +23,10 @@ internal sealed class ServerOptions
     /// a shorter path per frame. Off sends every upgrade through ASP.NET Core's WebSocket middleware.
     /// </summary>
     public bool ConnectionLevelWebSockets { get; set; } = true;
+
+    /// <summary>
+    /// Run socket completions and the connections' code on the I/O threads instead of handing each one to the thread
+    /// pool (see <see cref="Hosting.InlineIo"/>).
+    /// </summary>
+    public bool InlineIo { get; set; } = true;
 }

@@ -73,6 +73,10 @@ internal static partial class PushServerHost
             Listen(kestrel, pushApi.Bind, pushApi.Port, ListenerRole.Push, o => listeners.Push = o);
         });
         services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.DrainBudget);
+        if (server.InlineIo)
+        {
+            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        }
 
         services.AddSocketIO();
         var redis = Section<RedisOptions>(loaded, RedisOptions.Section);

@@ -69,6 +69,31 @@ public sealed class ExecutableTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public async Task Every_transport_works_with_connection_level_WebSockets_and_inline_IO_on_and_off(bool connectionLevel, bool inlineIo)
+    {
+        var server = await StartServerAsync(environment: new Dictionary<string, string>
+        {
+            ["PUSHSERVER_Server__ConnectionLevelWebSockets"] = connectionLevel ? "true" : "false",
+            ["PUSHSERVER_Server__InlineIo"] = inlineIo ? "true" : "false",
+        });
+        var (webSocketOnly, _) = await ConnectAsync(server, version: 4, transports: ["websocket"]);
+        var (upgraded, _) = await ConnectAsync(server, version: 4);
+        var (pollingOnly, _) = await ConnectAsync(server, version: 4, transports: ["polling"]);
+        var (old, _) = await ConnectAsync(server, version: 2);
+        using var push = Push(server);
+
+        Assert.Equal("ok", await push.GetStringAsync("?msg=to%20all"));
+
+        foreach (var client in new[] { webSocketOnly, upgraded, pollingOnly, old })
+        {
+            var message = await client.WaitForServerEventAsync("chat message");
+            Assert.Equal("to all", message.GetProperty("args")[0].GetString());
+        }
+    }
+
     [Fact]
     public async Task Form_api_reaches_only_the_users_room_and_answers_offline_for_an_unknown_user()
     {
