@@ -205,9 +205,15 @@ function handle(command) {
     case "disconnect":
       socket.disconnect();
       break;
-    case "connect":
-      socket.connect();
+    case "connect": {
+      // A 2.x manager closes its engine after the server's DISCONNECT, but the engine waits for its write buffer to
+      // drain first; reconnecting before that close lands lets the late close tear down the new engine's listeners
+      // (the client reports "forced close" and never connects). Wait for the old engine to finish closing.
+      const engine = manager.engine;
+      if (engine && engine.readyState === "closing") engine.once("close", () => socket.connect());
+      else socket.connect();
       break;
+    }
     case "dropTransport":
       if (manager.engine) manager.engine.close();
       break;
