@@ -3,8 +3,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace PushServer.SocketIO.Redis;
 
 /// <summary>
-/// Readiness of the Redis adapter: healthy while the node is connected to Redis, unhealthy (with the reason) while
-/// it only serves its own clients. Registered with the tag <see cref="Tag"/>, for a host's <c>/health/ready</c>.
+/// Readiness of the Redis adapter: healthy while the node is connected to Redis (and, with the Streams adapter,
+/// reads the stream), unhealthy (with the reason) while it only serves its own clients. Registered with the tag
+/// <see cref="Tag"/>, for a host's <c>/health/ready</c>.
 /// </summary>
 public sealed class RedisAdapterHealthCheck : IHealthCheck
 {
@@ -15,13 +16,20 @@ public sealed class RedisAdapterHealthCheck : IHealthCheck
     public const string Name = "socketio-redis";
 
     private readonly RedisAdapterConnection _connection;
+    private readonly RedisStreamsCluster? _streams;
 
-    /// <summary>Creates the check; normally done by DI.</summary>
-    public RedisAdapterHealthCheck(RedisAdapterConnection connection) => _connection = connection;
+    /// <summary>Creates the check; normally done by DI. <paramref name="streams"/> is there with the Streams adapter.</summary>
+    public RedisAdapterHealthCheck(RedisAdapterConnection connection, RedisStreamsCluster? streams = null)
+    {
+        _connection = connection;
+        _streams = streams;
+    }
 
     /// <inheritdoc />
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_connection.IsConnected
-            ? HealthCheckResult.Healthy("Connected to Redis.")
-            : HealthCheckResult.Unhealthy("Redis is unreachable: this node serves its own clients only."));
+        Task.FromResult(
+            !_connection.IsConnected ? HealthCheckResult.Unhealthy("Redis is unreachable: this node serves its own clients only.")
+            : _streams is { IsReading: false } ? HealthCheckResult.Unhealthy(
+                $"The Redis stream {_streams.Options.StreamName} cannot be read: this node does not hear the others. Retrying.")
+            : HealthCheckResult.Healthy("Connected to Redis."));
 }

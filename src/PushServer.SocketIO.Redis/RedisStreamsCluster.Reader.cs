@@ -15,6 +15,12 @@ public sealed partial class RedisStreamsCluster
     private readonly List<(StreamEntryId Id, TaskCompletionSource Done)> _waiters = [];
     private ConnectionMultiplexer? _reader;
     private StreamEntryId _position;
+    // Set while reads fail (Redis answers commands but not this stream, or the reader's own connection is down):
+    // the node then cannot hear the others, which readiness must say even though the command connection works.
+    private volatile bool _readFailing;
+
+    /// <summary>False while the reader cannot read the stream; it keeps retrying by itself.</summary>
+    public bool IsReading => !_readFailing && _loop is not { IsCompleted: true };
 
     /// <summary>Completes once the reader knows the stream's last entry at start, so nothing written later is missed.</summary>
     internal Task WaitUntilPositionedAsync(CancellationToken cancellationToken) => _positioned.Task.WaitAsync(cancellationToken);
@@ -80,6 +86,7 @@ public sealed partial class RedisStreamsCluster
                 if (failing)
                 {
                     failing = false;
+                    _readFailing = false;
                     Log.StreamReadResumed(_logger, Options.StreamName);
                 }
                 if (!result.IsNull)
@@ -91,13 +98,15 @@ public sealed partial class RedisStreamsCluster
             {
                 return;
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException or InvalidCastException)
+            catch (Exception ex)
             {
                 // Logged once per outage; the position is kept, so the entries written meanwhile are read afterwards
-                // (unless MAXLEN trimmed them away first).
+                // (unless MAXLEN trimmed them away first). Anything else than Redis failing (a reply of an unexpected
+                // shape, a bug) is retried the same way rather than ending the only loop that reads the stream.
                 if (!failing)
                 {
                     failing = true;
+                    _readFailing = true;
                     Log.StreamReadFailed(_logger, Options.StreamName, ex);
                 }
                 try

@@ -42,8 +42,8 @@ public sealed partial class RedisStreamsCluster : IAsyncDisposable
     /// <summary>The connection settings shared with the pub/sub adapter (where Redis is, request timeout).</summary>
     public RedisAdapterOptions ConnectionOptions => _connection.Options;
 
-    /// <summary>True while commands reach Redis and the reader knows where it stands in the stream.</summary>
-    public bool IsReady => _connection.IsConnected && _positioned.Task.IsCompleted;
+    /// <summary>True while commands reach Redis and the reader knows where it stands in the stream and reads it.</summary>
+    public bool IsReady => _connection.IsConnected && _positioned.Task.IsCompleted && IsReading;
 
     internal RedisKey StreamKey { get; }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PushServer.Testing;
 
 namespace PushServer.SocketIO.Redis.Tests.Streams;
@@ -27,6 +28,10 @@ internal sealed class StreamsNode : IAsyncDisposable
     public RedisAdapterConnection Connection => _server.Services.GetRequiredService<RedisAdapterConnection>();
 
     public string Url => _server.BaseAddress.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>The node's readiness checks (tag <c>ready</c>), as <c>/health/ready</c> would run them.</summary>
+    public Task<HealthReport> CheckReadinessAsync() =>
+        _server.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Tags.Contains(RedisAdapterHealthCheck.Tag));
 
     public static async Task<StreamsNode> StartAsync(string redisUrl, bool recovery = true, Action<RedisStreamsAdapterOptions>? streams = null)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using PushServer.SocketIO.Adapters;
 using PushServer.Testing;
@@ -75,6 +76,21 @@ public sealed class StreamsOutageTests : IAsyncLifetime
         }
     }
 
+    /// <summary>Polls the node's readiness until it has <paramref name="status"/>; returns that report.</summary>
+    private static async Task<HealthReport> WaitForReadinessAsync(StreamsNode node, HealthStatus status)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var report = await node.CheckReadinessAsync();
+            if (report.Status == status)
+            {
+                return report;
+            }
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
     private int Logged(int eventId) =>
         TestLog.AtLeast(LogLevel.Information).Count(e => e.EventId == eventId && e.Message.Contains(_stream, StringComparison.Ordinal));
 
@@ -135,5 +151,29 @@ public sealed class StreamsOutageTests : IAsyncLifetime
         // Each node's reader said it lost the stream and that it reads it again.
         Assert.Equal(2, Logged(RedisEventIds.StreamReadFailed));
         Assert.Equal(2, Logged(RedisEventIds.StreamReadResumed));
+    }
+
+    [Fact]
+    public async Task A_stream_that_cannot_be_read_makes_the_node_unready_while_commands_still_work()
+    {
+        var node = await NodeAsync(recovery: false);
+        Assert.Equal(HealthStatus.Healthy, (await node.CheckReadinessAsync()).Status);
+
+        // Redis answers commands, but the stream's key now holds a string: every XREAD fails with WRONGTYPE.
+        var database = node.Connection.Multiplexer!.GetDatabase();
+        await database.KeyDeleteAsync(_stream);
+        await database.StringSetAsync(_stream, "not a stream");
+
+        var unready = await WaitForReadinessAsync(node, HealthStatus.Unhealthy);
+        Assert.Contains("cannot be read", unready.Entries[RedisAdapterHealthCheck.Name].Description, StringComparison.Ordinal);
+        Assert.True(node.Connection.IsConnected);
+        Assert.False(node.Adapter.IsConnected);
+
+        // The reader retries by itself: once the key is a stream again (or gone), the node is ready again.
+        await database.KeyDeleteAsync(_stream);
+        await WaitForReadinessAsync(node, HealthStatus.Healthy);
+        Assert.True(node.Adapter.IsConnected);
+        Assert.Equal(1, Logged(RedisEventIds.StreamReadFailed));
+        Assert.Equal(1, Logged(RedisEventIds.StreamReadResumed));
     }
 }
