@@ -43,6 +43,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 print(f"soak: {r['clients']} clients for {r['seconds']:.0f} s, {r['pushes']} pushes, {r['reconnects']} reconnects, "
       f"{r['unexpectedCloses']} unexpected closes; server RSS {r['serverRssAtStartMiB']:.0f} -> {r['serverRssAtEndMiB']:.0f} MiB, "
-      f"trend after warm-up {r['rssSlopeMiBPerMinute']:+.2f} MiB/min ({r['rssGrowthAfterWarmupMiB']:+.1f} MiB): "
+      f"trend after warm-up {r['rssSlopeMiBPerMinute']:+.2f} MiB/min ({r['rssGrowthAfterWarmupMiB']:+.1f} MiB), "
+      f"over the second half {r['rssSlopeSecondHalfMiBPerMinute']:+.2f} MiB/min ({r['rssGrowthSecondHalfMiB']:+.1f} MiB): "
       + ("memory flat" if r['memoryFlat'] else "memory NOT flat"))
 PY

@@ -1,4 +1,9 @@
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PushServer.EngineIO.Hosting;
 
 namespace PushServer.EngineIO;
@@ -27,7 +32,37 @@ public static class EngineIOConnectionBuilderExtensions
             prefix = "/";
         }
         var acceptor = new ConnectionWebSocketAcceptor(prefix, server, accepting ?? (static () => true));
+        // With the Engine.IO socket transport, the listener itself takes the upgrades off the bare socket; the
+        // middleware then still serves a connection the listener handed on (say, a head split over two segments).
+        if (builder is ListenOptions listen && listen.ApplicationServices.GetService(typeof(EngineIOWebSocketEndpoints)) is EngineIOWebSocketEndpoints endpoints)
+        {
+            endpoints.Add(listen, acceptor);
+        }
         builder.Use(next => connection => acceptor.OnConnectionAsync(connection, next));
         return builder;
+    }
+
+    /// <summary>
+    /// Replaces Kestrel's socket transport with one that, on endpoints configured with
+    /// <see cref="UseEngineIOWebSockets"/>, serves accepted Engine.IO WebSockets on the bare socket: no Kestrel
+    /// connection, pipes or middleware stay alive for them, which roughly halves what an idle WebSocket costs. Every
+    /// other connection, and every other endpoint, is served by Kestrel's socket transport as before. Call after any
+    /// <c>UseSockets</c>; its options apply to both.
+    /// </summary>
+    public static IWebHostBuilder UseEngineIOSocketTransport(this IWebHostBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.ConfigureServices(services =>
+        {
+            services.TryAddSingleton<EngineIOWebSocketEndpoints>();
+            for (var i = services.Count - 1; i >= 0; i--)
+            {
+                if (services[i].ServiceType == typeof(IConnectionListenerFactory) && services[i].ImplementationType == typeof(SocketTransportFactory))
+                {
+                    services.RemoveAt(i);
+                }
+            }
+            services.AddSingleton<IConnectionListenerFactory, EngineIOSocketTransportFactory>();
+        });
     }
 }

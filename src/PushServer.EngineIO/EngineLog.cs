@@ -52,4 +52,7 @@ internal static partial class EngineLog
 
     [LoggerMessage(1010, LogLevel.Error, "Engine.IO: unexpected failure while serving {Method} {Path}.")]
     public static partial void RequestFailed(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(1015, LogLevel.Warning, "Engine.IO listener on {EndPoint}: accepting a connection failed; accepting goes on.")]
+    public static partial void AcceptFailed(ILogger logger, Exception exception, string endPoint);
 }

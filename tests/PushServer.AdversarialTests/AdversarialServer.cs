@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -46,6 +47,11 @@ public sealed class AdversarialServer : IAsyncDisposable
 
     public int InFlightRequests => Volatile.Read(ref _inFlight);
 
+    private StrongBox<int> _kestrelConnections = new();
+
+    /// <summary>Connections Kestrel has served so far; the WebSockets the listener takes itself are not among them.</summary>
+    public int KestrelConnections => Volatile.Read(ref _kestrelConnections.Value);
+
     public IReadOnlyList<TestLogEntry> Log => [.. _log];
 
     /// <summary>Reasons server-side sockets gave when they disconnected, in order.</summary>
@@ -73,9 +79,19 @@ public sealed class AdversarialServer : IAsyncDisposable
         var log = new ConcurrentQueue<TestLogEntry>();
         var builder = WebApplication.CreateSlimBuilder();
         EngineServer? engineServer = null;
-        // As the executable does: WebSockets the server accepts are taken below the HTTP layer, everything else
-        // (refusals included) goes through MapEngineIO.
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.UseEngineIOWebSockets("/socket.io", () => engineServer!)));
+        // As the executable does: WebSockets the server accepts are taken off the bare socket, everything else
+        // (refusals included) goes through Kestrel and MapEngineIO.
+        var kestrelConnections = new StrongBox<int>();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, o =>
+        {
+            o.Use(next => connection =>
+            {
+                Interlocked.Increment(ref kestrelConnections.Value);
+                return next(connection);
+            });
+            o.UseEngineIOWebSockets("/socket.io", () => engineServer!);
+        }));
+        builder.WebHost.UseEngineIOSocketTransport();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new CollectingProvider(log));
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
@@ -132,7 +148,7 @@ public sealed class AdversarialServer : IAsyncDisposable
         app.MapEngineIO("/socket.io", engineServer);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new AdversarialServer(app, engineServer, log, new Uri(address.TrimEnd('/') + "/"), reasons);
+        self = new AdversarialServer(app, engineServer, log, new Uri(address.TrimEnd('/') + "/"), reasons) { _kestrelConnections = kestrelConnections };
         return self;
     }
 

@@ -27,5 +27,11 @@ internal sealed record LoadOptions
 
     /// <summary>Broadcast: single broadcasts sent and awaited before the measurement starts.</summary>
     public int WarmupBroadcasts { get; init; } = 10;
+
+    /// <summary>
+    /// Idle: clients opened and closed again before the baseline is read, so that what the first connections cost
+    /// once (code paged in and compiled, pools and tables grown) is not spread over the measured ones.
+    /// </summary>
+    public int WarmupClients { get; init; } = 1000;
     public bool Polling { get; init; }
 }

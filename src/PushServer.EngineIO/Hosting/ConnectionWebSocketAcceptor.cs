@@ -41,6 +41,9 @@ internal sealed class ConnectionWebSocketAcceptor
         _accepting = accepting;
     }
 
+    /// <summary>An upgrade request this server takes on, and where the request's head ends.</summary>
+    internal readonly record struct TakenUpgrade(EngineServer Server, WebSocketUpgradeRequest Request, EngineServer.ConnectionUpgrade Upgrade, int HeadLength);
+
     public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         var server = _server();
@@ -61,21 +64,18 @@ internal sealed class ConnectionWebSocketAcceptor
             return;
         }
         var remoteAddress = (connection.RemoteEndPoint as IPEndPoint)?.Address;
-        if (!WebSocketUpgradeRequest.TryParse(result.Buffer, out var request, out var headLength)
-            || !request!.Path.StartsWith(_prefix, StringComparison.Ordinal)
-            || !_accepting()
-            || !server.TryTakeUpgrade(request, remoteAddress, out var upgrade))
+        if (!TryTake(result.Buffer, remoteAddress, out var taken))
         {
             // Not ours: nothing consumed or examined, so Kestrel reads the same bytes at once.
             input.AdvanceTo(result.Buffer.Start);
             await next(connection).ConfigureAwait(false);
             return;
         }
-        input.AdvanceTo(result.Buffer.GetPosition(headLength));
+        input.AdvanceTo(result.Buffer.GetPosition(taken.HeadLength));
 
         try
         {
-            await WriteSwitchingProtocolsAsync(connection.Transport.Output, request.AcceptKey()).ConfigureAwait(false);
+            await WriteSwitchingProtocolsAsync(connection.Transport.Output, taken.Request.AcceptKey()).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
@@ -83,16 +83,49 @@ internal sealed class ConnectionWebSocketAcceptor
             return;
         }
         var stream = new ConnectionStream(connection);
+        var socket = CreateWebSocket(stream);
+        stream.Owner = socket;
+        await server.ServeUpgradeAsync(taken.Upgrade, taken.Request, remoteAddress, socket).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Decides on a connection's first bytes: true when they hold a whole WebSocket upgrade request for this path
+    /// that the server accepts now (see <see cref="EngineServer.TryTakeUpgrade"/>).
+    /// </summary>
+    internal bool TryTake(in ReadOnlySequence<byte> firstBytes, IPAddress? remoteAddress, out TakenUpgrade taken)
+    {
+        taken = default;
+        var server = _server();
+        if (!WebSocketUpgradeRequest.TryParse(firstBytes, out var request, out var headLength)
+            || !request!.Path.StartsWith(_prefix, StringComparison.Ordinal)
+            || !_accepting()
+            || !server.TryTakeUpgrade(request, remoteAddress, out var upgrade))
+        {
+            return false;
+        }
+        taken = new TakenUpgrade(server, request, upgrade, headLength);
+        return true;
+    }
+
+    /// <summary>The server side of a WebSocket over <paramref name="stream"/>, once its 101 was written.</summary>
+    internal static WebSocket CreateWebSocket(Stream stream) =>
         // The session's transport owns the socket and disposes it; a socket the client failed with a bad frame stays
-        // undisposed, so returning from here closes the connection gracefully after its close frame.
-        var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
+        // undisposed, so ending the connection afterwards closes it gracefully after its close frame.
+        WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
         {
             IsServer = true,
             // Engine.IO has its own heartbeat; WebSocket-level pings would only add traffic.
             KeepAliveInterval = TimeSpan.Zero,
         });
-        stream.Owner = socket;
-        await server.ServeUpgradeAsync(upgrade, request, remoteAddress, socket).ConfigureAwait(false);
+
+    /// <summary>The 101 answer to an accepted upgrade, head included.</summary>
+    internal static byte[] SwitchingProtocolsResponse(string acceptKey)
+    {
+        var response = new byte[SwitchingProtocols.Length + acceptKey.Length + 4];
+        SwitchingProtocols.CopyTo(response, 0);
+        var written = SwitchingProtocols.Length + Encoding.ASCII.GetBytes(acceptKey, response.AsSpan(SwitchingProtocols.Length));
+        "\r\n\r\n"u8.CopyTo(response.AsSpan(written));
+        return response;
     }
 
     /// <summary>
@@ -134,17 +167,8 @@ internal sealed class ConnectionWebSocketAcceptor
         return result;
     }
 
-    private static async ValueTask WriteSwitchingProtocolsAsync(PipeWriter output, string acceptKey)
-    {
-        var length = SwitchingProtocols.Length + acceptKey.Length + 4;
-        var span = output.GetSpan(length);
-        SwitchingProtocols.CopyTo(span);
-        var written = SwitchingProtocols.Length;
-        written += Encoding.ASCII.GetBytes(acceptKey, span[written..]);
-        "\r\n\r\n"u8.CopyTo(span[written..]);
-        output.Advance(written + 4);
-        await output.FlushAsync().ConfigureAwait(false);
-    }
+    private static async ValueTask WriteSwitchingProtocolsAsync(PipeWriter output, string acceptKey) =>
+        await output.WriteAsync(SwitchingProtocolsResponse(acceptKey)).ConfigureAwait(false);
 
     /// <summary>The deadline of a connection's first read; firing cancels the read, at most once.</summary>
     private sealed class FirstReadWatch(PipeReader input) : IDeadlineOwner

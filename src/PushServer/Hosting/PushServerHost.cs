@@ -77,6 +77,11 @@ internal static partial class PushServerHost
         {
             builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
         }
+        if (server.ConnectionLevelWebSockets)
+        {
+            // The Socket.IO listener takes accepted WebSockets off the bare socket (see UseEngineIOWebSockets above).
+            builder.WebHost.UseEngineIOSocketTransport();
+        }
 
         services.AddSocketIO();
         var redis = Section<RedisOptions>(loaded, RedisOptions.Section);

@@ -31,11 +31,30 @@ public sealed class ConnectionLevelUpgradeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_accepted_WebSocket_never_reaches_Kestrel_while_polling_does()
+    {
+        var before = _server.KestrelConnections;
+        var (socket, _) = await _server.ConnectWebSocketAsync();
+        Assert.Equal(before, _server.KestrelConnections);
+
+        // A fresh HTTP client opens a new connection: Kestrel serves it after the listener looked at its first bytes.
+        using var http = new HttpClient();
+        Assert.StartsWith("0{", await http.GetStringAsync(_server.Url("EIO=4&transport=polling")));
+        Assert.Equal(before + 1, _server.KestrelConnections);
+
+        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, AdversarialServer.Timeout());
+        socket.Dispose();
+        await _server.AssertHealthyAsync();
+    }
+
+    [Fact]
     public async Task The_upgrade_of_a_polling_session_is_taken_at_the_connection_level_too()
     {
         var sid = await _server.OpenPollingAsync();
         var url = _server.Url("EIO=4&transport=polling&sid=" + sid);
         var heldPoll = _server.Http.GetStringAsync(url);
+        // The poll must be held by the server before the upgrade completes, or it would come too late and be refused.
+        await Eventually.TrueAsync(() => _server.InFlightRequests == 1, () => $"{_server.InFlightRequests} HTTP requests open");
         using var probe = new ClientWebSocket();
         await probe.ConnectAsync(_server.WebSocketUri("EIO=4&transport=websocket&sid=" + sid), AdversarialServer.Timeout());
         await Frames.SendTextAsync(probe, "2probe");

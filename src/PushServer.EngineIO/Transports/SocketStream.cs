@@ -1,0 +1,127 @@
+using System.Net.Sockets;
+using System.Net.WebSockets;
+
+namespace PushServer.EngineIO.Transports;
+
+/// <summary>
+/// The stream a WebSocket taken straight off an accepted socket reads and writes (see
+/// <see cref="Hosting.UpgradeSniffingListener"/>): the socket itself, no pipes in between, and no receive buffer of its
+/// own, so an idle connection holds only the socket. Disposing it after the WebSocket was aborted resets the
+/// connection (and so ends a pending read or a stuck write at once); after a clean close the listener shuts the
+/// connection down gracefully once the session is over, so the close frame is not cut off.
+/// </summary>
+internal sealed class SocketStream : Stream
+{
+    private readonly Socket _socket;
+    private int _disposed;
+
+    public SocketStream(Socket socket) => _socket = socket;
+
+    /// <summary>The WebSocket reading this stream, whose state tells an abort from a close.</summary>
+    public WebSocket? Owner { get; set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <summary>
+    /// The socket's own receive, with no state machine of this stream's in between: an idle connection's pending read
+    /// is then one operation of the socket's. The WebSocket reports a failure of it as a <see cref="WebSocketException"/>.
+    /// </summary>
+    public override ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default) =>
+        // A zero-byte read waits for data without consuming any: the WebSocket's idle wait.
+        _socket.ReceiveAsync(destination, SocketFlags.None, cancellationToken);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>
+    /// Writes without blocking first: when the socket takes all of it at once, as it does unless the client stopped
+    /// reading, no asynchronous send happens, and the socket never allocates the state of one. The socket is
+    /// non-blocking (<see cref="Socket.Blocking"/> false) for this.
+    /// </summary>
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        int sent;
+        SocketError error;
+        try
+        {
+            sent = _socket.Send(source.Span, SocketFlags.None, out error);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            return ValueTask.FromException(ex);
+        }
+        if (error == SocketError.Success && sent == source.Length)
+        {
+            return ValueTask.CompletedTask;
+        }
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        {
+            return ValueTask.FromException(new IOException("The connection was closed.", new SocketException((int)error)));
+        }
+        return SendRestAsync(source[Math.Max(sent, 0)..], cancellationToken);
+    }
+
+    private async ValueTask SendRestAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!source.IsEmpty)
+            {
+                var sent = await _socket.SendAsync(source, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                source = source[sent..];
+            }
+        }
+        catch (SocketException ex)
+        {
+            throw new IOException(ex.Message, ex);
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && Owner?.State == WebSocketState.Aborted)
+        {
+            Reset(_socket);
+        }
+        base.Dispose(disposing);
+    }
+
+    /// <summary>Closes the connection with a reset: pending reads and writes end at once, unsent bytes are dropped.</summary>
+    internal static void Reset(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed.
+        }
+        socket.Dispose();
+    }
+}
