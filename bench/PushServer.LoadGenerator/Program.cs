@@ -6,7 +6,7 @@ using PushServer.LoadGenerator.Scenarios;
 //   loadgen idle|broadcast|echo|soak --server 127.0.0.1:PORT [--push http://127.0.0.1:PUSHPORT/] --server-pid PID
 //           [--clients N] [--connect-rate N] [--eio 4|3] [--sources N] [--broadcasts N] [--bps N] [--seconds S]
 //           [--drain-seconds S] [--hold-seconds S]
-//           [--warmup-seconds S] [--warmup-broadcasts N] [--warmup-clients N] [--transport websocket|polling] [--label NAME]
+//           [--warmup-seconds S] [--warmup-broadcasts N] [--baseline-clients N] [--transport websocket|polling] [--label NAME]
 //   loadgen report RESULTS.jsonl   (Markdown table comparing runs labelled pushserver and reference)
 // Prints one JSON line of results.
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -51,7 +51,7 @@ var options = new LoadOptions
     HoldSeconds = Number("--hold-seconds", 3),
     WarmupSeconds = Number("--warmup-seconds", 15),
     WarmupBroadcasts = (int)Number("--warmup-broadcasts", 10),
-    WarmupClients = (int)Number("--warmup-clients", 1000),
+    BaselineClients = (int)Number("--baseline-clients", 1000),
     Polling = (Value("--transport") ?? "websocket") switch
     {
         "websocket" => false,

@@ -68,8 +68,12 @@ public sealed partial class EngineServer
         return true;
     }
 
-    /// <summary>Serves a WebSocket accepted at the connection level until it ends.</summary>
-    internal async Task ServeUpgradeAsync(ConnectionUpgrade upgrade, WebSocketUpgradeRequest request, IPAddress? remoteAddress, WebSocket socket)
+    /// <summary>
+    /// Serves a WebSocket accepted at the connection level until it ends; then <paramref name="connection"/>, when
+    /// given, ends the connection under it.
+    /// </summary>
+    internal async Task ServeUpgradeAsync(
+        ConnectionUpgrade upgrade, WebSocketUpgradeRequest request, IPAddress? remoteAddress, WebSocket socket, IConnectionEnd? connection = null)
     {
         _store.AddWebSocket();
         try
@@ -89,7 +93,10 @@ public sealed partial class EngineServer
             var supportsBinary = string.IsNullOrEmpty(upgrade.Query.Joined("b64"));
             var session = new EngineSession(
                 SessionId.New(), upgrade.Protocol, supportsBinary, handshake, _options, _handler, _store, _time, _logger);
-            await RunWebSocketSessionAsync(socket, session).ConfigureAwait(false);
+            // Run here, not through RunWebSocketSessionAsync: one state machine less for every idle connection.
+            using var transport = StartWebSocketSession(socket, session);
+            await session.OpenAsync().ConfigureAwait(false);
+            await transport.RunAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or WebSocketException)
         {
@@ -102,6 +109,7 @@ public sealed partial class EngineServer
         finally
         {
             _store.RemoveWebSocket();
+            connection?.End();
         }
     }
 }

@@ -235,11 +235,18 @@ public sealed partial class EngineServer
     /// </summary>
     private async Task RunWebSocketSessionAsync(WebSocket socket, EngineSession session)
     {
-        using var webSocket = new WebSocketTransport(socket, session);
-        session.Start(webSocket);
-        session.Send(OpenPacket.Create(session.Id, offerWebSocketUpgrade: false, _options));
+        using var transport = StartWebSocketSession(socket, session);
         await session.OpenAsync().ConfigureAwait(false);
-        await webSocket.RunAsync().ConfigureAwait(false);
+        await transport.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Gives a new session its WebSocket transport and queues its OPEN packet; the caller then opens and runs it.</summary>
+    private WebSocketTransport StartWebSocketSession(WebSocket socket, EngineSession session)
+    {
+        var transport = new WebSocketTransport(socket, session);
+        session.Start(transport);
+        session.Send(OpenPacket.Create(session.Id, offerWebSocketUpgrade: false, _options));
+        return transport;
     }
 
     private async Task HandshakeAsync(HttpContext context, QueryValues query, string transport, bool isUpgrade)

@@ -2,33 +2,44 @@ using PushServer.LoadGenerator.Measurement;
 
 namespace PushServer.LoadGenerator.Scenarios;
 
-/// <summary>N idle connections: the server's resident memory per connection.</summary>
+/// <summary>
+/// N idle connections: the server's resident memory per connection, two ways. From the fresh process: RSS growth over
+/// N, which charges the connections with what the server spends once (code compiled and paged in, pools and heaps
+/// grown). Added: the first <c>--baseline-clients</c> are opened and kept, RSS is read, the rest are opened, and the
+/// growth is divided by how many were added; the one-off costs are then paid already, so this is what one more
+/// connection costs.
+/// </summary>
 internal static class IdleScenario
 {
     public static async Task<ScenarioResult> RunAsync(LoadOptions options)
     {
         var server = new ProcessSampler(options.ServerPid);
-        if (options.WarmupClients > 0)
-        {
-            await using (var warmup = new Fleet())
-            {
-                await warmup.OpenAsync(options.Server, options.WarmupClients, options.ConnectRate, options.Eio, options.SourceAddresses, null, TimeSpan.FromMinutes(5), options.Polling);
-            }
-            // The server notices the closes and lets go of the sessions before the baseline is read.
-            await Task.Delay(TimeSpan.FromSeconds(options.HoldSeconds));
-        }
         var before = server.RssBytes();
+        var baselineClients = Math.Clamp(options.BaselineClients, 0, options.Clients - 1);
+        await using var baseline = new Fleet();
         await using var fleet = new Fleet();
-        await fleet.OpenAsync(options.Server, options.Clients, options.ConnectRate, options.Eio, options.SourceAddresses, null, TimeSpan.FromMinutes(5), options.Polling);
+        var atBaseline = before;
+        if (baselineClients > 0)
+        {
+            await baseline.OpenAsync(options.Server, baselineClients, options.ConnectRate, options.Eio, options.SourceAddresses, null, TimeSpan.FromMinutes(5), options.Polling);
+            await Task.Delay(TimeSpan.FromSeconds(options.HoldSeconds));
+            atBaseline = server.RssBytes();
+        }
+        await fleet.OpenAsync(options.Server, options.Clients - baselineClients, options.ConnectRate, options.Eio, options.SourceAddresses, null, TimeSpan.FromMinutes(5), options.Polling);
         // Let allocations settle (first heartbeats, GC) before reading the footprint.
         await Task.Delay(TimeSpan.FromSeconds(options.HoldSeconds));
         var after = server.RssBytes();
-        return new ScenarioResult("idle")
+        var result = new ScenarioResult("idle")
             .Set("eio", options.Eio)
             .Set("transport", options.Polling ? "polling" : "websocket")
             .Set("clients", options.Clients)
-            .Set("warmupClients", options.WarmupClients)
             .Set("serverRssMiB", after / 1048576.0)
             .Set("serverBytesPerConnection", (double)(after - before) / options.Clients);
+        if (baselineClients > 0)
+        {
+            result.Set("baselineClients", baselineClients)
+                .Set("serverBytesPerAddedConnection", (double)(after - atBaseline) / (options.Clients - baselineClients));
+        }
+        return result;
     }
 }

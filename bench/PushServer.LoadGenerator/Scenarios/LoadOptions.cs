@@ -29,9 +29,9 @@ internal sealed record LoadOptions
     public int WarmupBroadcasts { get; init; } = 10;
 
     /// <summary>
-    /// Idle: clients opened and closed again before the baseline is read, so that what the first connections cost
-    /// once (code paged in and compiled, pools and tables grown) is not spread over the measured ones.
+    /// Idle: clients opened and kept before the baseline of the added-connection figure is read (0: that figure is
+    /// not measured).
     /// </summary>
-    public int WarmupClients { get; init; } = 1000;
+    public int BaselineClients { get; init; } = 1000;
     public bool Polling { get; init; }
 }

@@ -196,8 +196,29 @@ internal sealed class WebSocketUpgradeRequest
             }
         }
         name = HeaderSnapshot.LowerCaseName(rawName);
-        value = rawValue.IsEmpty ? "" : Encoding.ASCII.GetString(rawValue);
+        value = rawValue.IsEmpty ? "" : CommonValue(rawValue) ?? Encoding.ASCII.GetString(rawValue);
         return true;
+    }
+
+    // Values nearly every upgrade carries, shared rather than copied: the handshake keeps its headers for the
+    // connection's life (socket.handshake.headers), so each copy would cost every connection a string.
+    private static readonly string[] CommonValues =
+    [
+        "13", "websocket", "Upgrade", "upgrade", "keep-alive, Upgrade", "Keep-Alive, Upgrade", "no-cache", "*/*",
+        "gzip, deflate", "gzip, deflate, br", "gzip, deflate, br, zstd", "en-US,en;q=0.9",
+        "permessage-deflate; client_max_window_bits", "cross-site", "same-origin", "empty",
+    ];
+
+    private static string? CommonValue(ReadOnlySpan<byte> raw)
+    {
+        foreach (var common in CommonValues)
+        {
+            if (raw.Length == common.Length && Ascii.Equals(raw, common))
+            {
+                return common;
+            }
+        }
+        return null;
     }
 
     private static void AddOrJoin(List<string> pairs, string name, string value)

@@ -29,12 +29,14 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
     private readonly ConcurrentDictionary<Socket, byte> _served = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
+    private readonly Action<Socket> _forget;
 
     public UpgradeSniffingListener(
         EndPoint endPoint, SocketTransportOptions options, ConnectionWebSocketAcceptor acceptor, SocketConnectionContextFactory kestrel, ILogger logger)
     {
         _acceptor = acceptor;
         _kestrel = kestrel;
+        _forget = Forget;
         _logger = logger;
         _listenSocket = options.CreateBoundListenSocket(endPoint);
         EndPoint = _listenSocket.LocalEndPoint!;
@@ -133,7 +135,6 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
                 return;
             }
             var remoteAddress = (socket.RemoteEndPoint as IPEndPoint)?.Address;
-            byte[]? acceptResponse = null;
             var head = ArrayPool<byte>.Shared.Rent(WebSocketUpgradeRequest.MaxHeadLength);
             try
             {
@@ -158,11 +159,10 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
                         }
                         consumed += read;
                     }
-                    acceptResponse = ConnectionWebSocketAcceptor.SwitchingProtocolsResponse(taken.Request.AcceptKey());
+                    var acceptResponse = ConnectionWebSocketAcceptor.SwitchingProtocolsResponse(taken.Request.AcceptKey());
                     ArrayPool<byte>.Shared.Return(head);
                     head = null;
-                    // Not awaited: the sniffing is over, and its state need not live as long as the connection.
-                    _ = ServeAsync(socket, taken, remoteAddress, acceptResponse);
+                    Serve(socket, taken, remoteAddress, acceptResponse);
                     return;
                 }
             }
@@ -216,41 +216,47 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
         }
     }
 
-    private async Task ServeAsync(Socket socket, ConnectionWebSocketAcceptor.TakenUpgrade taken, IPAddress? remoteAddress, byte[] acceptResponse)
+    /// <summary>
+    /// Answers 101 and runs the WebSocket. Not awaited by anyone: the session's own loop is the connection's only
+    /// pending state, and it ends the connection (<see cref="SocketStream.End"/>) when it is over.
+    /// </summary>
+    private void Serve(Socket socket, ConnectionWebSocketAcceptor.TakenUpgrade taken, IPAddress? remoteAddress, byte[] acceptResponse)
     {
+        // Writes are tried without blocking first (see SocketStream.WriteAsync).
+        socket.Blocking = false;
         _served[socket] = 0;
+        var stream = new SocketStream(socket, _forget);
+        var answered = stream.WriteAsync(acceptResponse);
+        if (!answered.IsCompletedSuccessfully)
+        {
+            _ = ServeAfterAnswerAsync(answered, stream, taken, remoteAddress);
+            return;
+        }
+        _ = RunAsync(stream, taken, remoteAddress);
+    }
+
+    /// <summary>The rare case of a 101 the socket did not take at once.</summary>
+    private async Task ServeAfterAnswerAsync(ValueTask answered, SocketStream stream, ConnectionWebSocketAcceptor.TakenUpgrade taken, IPAddress? remoteAddress)
+    {
         try
         {
-            // Writes are tried without blocking first (see SocketStream.WriteAsync).
-            socket.Blocking = false;
-            var stream = new SocketStream(socket);
-            await stream.WriteAsync(acceptResponse).ConfigureAwait(false);
-            var webSocket = ConnectionWebSocketAcceptor.CreateWebSocket(stream);
-            stream.Owner = webSocket;
-            await taken.Server.ServeUpgradeAsync(taken.Upgrade, taken.Request, remoteAddress, webSocket).ConfigureAwait(false);
+            await answered.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
         {
             // Gone before the 101 was out: no session was opened.
+            stream.End();
+            return;
         }
-        catch (Exception ex)
-        {
-            EngineLog.RequestFailed(_logger, ex, "GET", taken.Request.Target);
-        }
-        finally
-        {
-            _served.TryRemove(socket, out _);
-            // A graceful end, as Kestrel ends a connection: what was written (the close frame) goes out before the FIN.
-            // A socket reset by an abort is disposed already.
-            try
-            {
-                socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                // Already gone.
-            }
-            socket.Dispose();
-        }
+        await RunAsync(stream, taken, remoteAddress).ConfigureAwait(false);
     }
+
+    private static Task RunAsync(SocketStream stream, ConnectionWebSocketAcceptor.TakenUpgrade taken, IPAddress? remoteAddress)
+    {
+        var webSocket = ConnectionWebSocketAcceptor.CreateWebSocket(stream);
+        stream.Owner = webSocket;
+        return taken.Server.ServeUpgradeAsync(taken.Upgrade, taken.Request, remoteAddress, webSocket, stream);
+    }
+
+    private void Forget(Socket socket) => _served.TryRemove(socket, out _);
 }

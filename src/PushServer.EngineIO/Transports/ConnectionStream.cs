@@ -11,7 +11,7 @@ namespace PushServer.EngineIO.Transports;
 /// WebSocket middleware does for its request stream; after a clean close the connection ends gracefully once the
 /// middleware returns, so the close frame is not cut off.
 /// </summary>
-internal sealed class ConnectionStream : Stream
+internal sealed class ConnectionStream : WebSocketStream
 {
     private readonly ConnectionContext _connection;
     private readonly PipeReader _input;
@@ -24,19 +24,6 @@ internal sealed class ConnectionStream : Stream
         _input = connection.Transport.Input;
         _output = connection.Transport.Output;
     }
-
-    /// <summary>The WebSocket reading this stream, whose state tells an abort from a close.</summary>
-    public WebSocket? Owner { get; set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
@@ -70,9 +57,6 @@ internal sealed class ConnectionStream : Stream
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
         var result = await _output.WriteAsync(source, cancellationToken).ConfigureAwait(false);
@@ -86,26 +70,9 @@ internal sealed class ConnectionStream : Stream
         }
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0 && Owner?.State == WebSocketState.Aborted)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && OwnerAborted)
         {
             // An abort ends pending reads and stuck writes at once and resets the connection.
             _connection.Abort(new ConnectionAbortedException("The WebSocket was aborted."));

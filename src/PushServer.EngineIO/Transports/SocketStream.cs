@@ -10,25 +10,37 @@ namespace PushServer.EngineIO.Transports;
 /// connection (and so ends a pending read or a stuck write at once); after a clean close the listener shuts the
 /// connection down gracefully once the session is over, so the close frame is not cut off.
 /// </summary>
-internal sealed class SocketStream : Stream
+internal sealed class SocketStream : WebSocketStream, IConnectionEnd
 {
     private readonly Socket _socket;
+    private readonly Action<Socket> _ended;
     private int _disposed;
 
-    public SocketStream(Socket socket) => _socket = socket;
+    /// <param name="socket">The accepted socket, non-blocking.</param>
+    /// <param name="ended">Told once the connection has ended (the listener stops tracking it).</param>
+    public SocketStream(Socket socket, Action<Socket> ended)
+    {
+        _socket = socket;
+        _ended = ended;
+    }
 
-    /// <summary>The WebSocket reading this stream, whose state tells an abort from a close.</summary>
-    public WebSocket? Owner { get; set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    /// <summary>
+    /// A graceful end, as Kestrel ends a connection: what was written (the close frame) goes out before the FIN. A
+    /// socket reset by an abort is disposed already.
+    /// </summary>
+    public void End()
+    {
+        _ended(_socket);
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+        _socket.Dispose();
+    }
 
     /// <summary>
     /// The socket's own receive, with no state machine of this stream's in between: an idle connection's pending read
@@ -37,9 +49,6 @@ internal sealed class SocketStream : Stream
     public override ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default) =>
         // A zero-byte read waits for data without consuming any: the WebSocket's idle wait.
         _socket.ReceiveAsync(destination, SocketFlags.None, cancellationToken);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <summary>
     /// Writes without blocking first: when the socket takes all of it at once, as it does unless the client stopped
@@ -85,26 +94,9 @@ internal sealed class SocketStream : Stream
         }
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
     protected override void Dispose(bool disposing)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0 && Owner?.State == WebSocketState.Aborted)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && OwnerAborted)
         {
             Reset(_socket);
         }

@@ -85,9 +85,57 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
     /// <summary>Serves a session that was opened over this WebSocket: writer and reader until either ends.</summary>
     public async Task RunAsync()
     {
-        // Packets queued before the socket took over (an upgrade) are waiting already.
-        OnQueueSignal();
-        await RunReaderAsync().ConfigureAwait(false);
+        // Packets queued before the socket took over (the OPEN packet, or what waited during an upgrade) are written
+        // from here, on this thread, rather than by a writer queued to the thread pool: under a burst of new
+        // connections that is one work item less each, and fewer threads the pool adds to keep up.
+        if (Interlocked.CompareExchange(ref _writer, WriterRunning, WriterIdle) == WriterIdle)
+        {
+            _ = DrainAsync();
+        }
+        // The reader runs right here rather than in a method of its own: one state machine less for every idle connection.
+        var reason = EngineCloseReason.TransportClose;
+        try
+        {
+            while (_session.CurrentState != SessionState.Closed)
+            {
+                // The idle wait is awaited here, not inside ReceiveMessageAsync: an idle connection then holds no state
+                // of a message read, and a message that is already there is read without one.
+                var first = await WaitForMessageAsync().ConfigureAwait(false);
+                var message = await ReadMessageAsync(first).ConfigureAwait(false);
+                if (message is not { } packet)
+                {
+                    break;
+                }
+                await DispatchAsync(packet).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException
+            && Volatile.Read(ref _stopping) == 1)
+        {
+            // We aborted the socket (the writer failed, or the client never answered our close frame): control flow.
+        }
+        catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.Faulted)
+        {
+            // The client broke the WebSocket protocol (an unmasked frame, reserved bits, an unknown opcode, invalid
+            // UTF-8): the socket has already answered with its close frame (1002, or 1007), failing the connection
+            // as RFC 6455 7.1.7 asks. Aborting now would reset the connection and could drop that frame unsent;
+            // ending the request instead lets the server flush it and then close the TCP connection (see Dispose).
+            reason = EngineCloseReason.TransportError;
+            Volatile.Write(ref _failedByClient, 1);
+            EngineLog.ProtocolViolation(_session.Logger, _session.Id, ex.Message);
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException)
+        {
+            // The connection broke: the writer cannot send anything either.
+            reason = EngineCloseReason.TransportError;
+            EngineLog.TransportEnded(_session.Logger, _session.Id, ex.Message);
+            Stop();
+        }
+        if (_session.CurrentState == SessionState.Closing)
+        {
+            _session.Finish();
+        }
+        _session.Abort(reason);
         await WhenWriterStoppedAsync().ConfigureAwait(false);
         await CloseSocketAsync().ConfigureAwait(false);
         _closeHandshakeTimer?.Dispose();
@@ -154,50 +202,6 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
             return;
         }
         await RunAsync().ConfigureAwait(false);
-    }
-
-    private async Task RunReaderAsync()
-    {
-        var reason = EngineCloseReason.TransportClose;
-        try
-        {
-            while (_session.CurrentState != SessionState.Closed)
-            {
-                var message = await ReceiveMessageAsync().ConfigureAwait(false);
-                if (message is not { } packet)
-                {
-                    break;
-                }
-                await DispatchAsync(packet).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException
-            && Volatile.Read(ref _stopping) == 1)
-        {
-            // We aborted the socket (the writer failed, or the client never answered our close frame): control flow.
-        }
-        catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.Faulted)
-        {
-            // The client broke the WebSocket protocol (an unmasked frame, reserved bits, an unknown opcode, invalid
-            // UTF-8): the socket has already answered with its close frame (1002, or 1007), failing the connection
-            // as RFC 6455 7.1.7 asks. Aborting now would reset the connection and could drop that frame unsent;
-            // ending the request instead lets the server flush it and then close the TCP connection (see Dispose).
-            reason = EngineCloseReason.TransportError;
-            Volatile.Write(ref _failedByClient, 1);
-            EngineLog.ProtocolViolation(_session.Logger, _session.Id, ex.Message);
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException)
-        {
-            // The connection broke: the writer cannot send anything either.
-            reason = EngineCloseReason.TransportError;
-            EngineLog.TransportEnded(_session.Logger, _session.Id, ex.Message);
-            Stop();
-        }
-        if (_session.CurrentState == SessionState.Closing)
-        {
-            _session.Finish();
-        }
-        _session.Abort(reason);
     }
 
     /// <summary>
@@ -410,11 +414,18 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
     /// maxHttpBufferSize closes the socket with 1009 and the session with <c>transport error</c>; an
     /// undecodable one closes the session with <c>parse error</c>.
     /// </summary>
-    private async Task<InboundPacket?> ReceiveMessageAsync()
+    private async ValueTask<InboundPacket?> ReceiveMessageAsync() =>
+        await ReadMessageAsync(await WaitForMessageAsync().ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <summary>
+    /// A zero-byte read, as SignalR's WebSocket transport does: an idle connection then waits holding no receive
+    /// buffer, and one is rented only once a frame has arrived.
+    /// </summary>
+    private ValueTask<ValueWebSocketReceiveResult> WaitForMessageAsync() => _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None);
+
+    /// <summary>Reads the message whose arrival <paramref name="first"/> reported; null at the close.</summary>
+    private async ValueTask<InboundPacket?> ReadMessageAsync(ValueWebSocketReceiveResult first)
     {
-        // A zero-byte read first, as SignalR's WebSocket transport does: an idle connection then waits holding no
-        // receive buffer, and one is rented only once a frame has arrived.
-        var first = await _socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);
         if (first.MessageType == WebSocketMessageType.Close)
         {
             return null;

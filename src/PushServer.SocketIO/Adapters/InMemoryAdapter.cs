@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace PushServer.SocketIO.Adapters;
 
 /// <summary>
@@ -8,8 +11,9 @@ namespace PushServer.SocketIO.Adapters;
 public class InMemoryAdapter : SocketIOAdapter
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, HashSet<string>> _rooms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _sids = new(StringComparer.Ordinal);
+    // room -> its local members' ids, and socket id -> its rooms; values are changed in place (see MemberSet).
+    private readonly Dictionary<string, MemberSet> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MemberSet> _sids = new(StringComparer.Ordinal);
 
     private readonly RecoveryLog? _recovery;
 
@@ -79,20 +83,14 @@ public class InMemoryAdapter : SocketIOAdapter
         List<string>? created = null;
         lock (_lock)
         {
-            if (!_sids.TryGetValue(socketId, out var socketRooms))
-            {
-                _sids[socketId] = socketRooms = new HashSet<string>(StringComparer.Ordinal);
-            }
+            ref var socketRooms = ref CollectionsMarshal.GetValueRefOrAddDefault(_sids, socketId, out _);
             foreach (var room in rooms)
             {
                 socketRooms.Add(room);
-                if (!_rooms.TryGetValue(room, out var members))
+                ref var members = ref CollectionsMarshal.GetValueRefOrAddDefault(_rooms, room, out var existed);
+                if (!existed && RoomCreated is not null)
                 {
-                    _rooms[room] = members = new HashSet<string>(StringComparer.Ordinal);
-                    if (RoomCreated is not null)
-                    {
-                        (created ??= []).Add(room);
-                    }
+                    (created ??= []).Add(room);
                 }
                 members.Add(socketId);
             }
@@ -106,7 +104,8 @@ public class InMemoryAdapter : SocketIOAdapter
         List<string>? deleted = null;
         lock (_lock)
         {
-            if (_sids.TryGetValue(socketId, out var socketRooms))
+            ref var socketRooms = ref CollectionsMarshal.GetValueRefOrNullRef(_sids, socketId);
+            if (!Unsafe.IsNullRef(ref socketRooms))
             {
                 socketRooms.Remove(room);
             }
@@ -138,7 +137,13 @@ public class InMemoryAdapter : SocketIOAdapter
     {
         lock (_lock)
         {
-            return _sids.TryGetValue(socketId, out var rooms) ? new HashSet<string>(rooms, StringComparer.Ordinal) : null;
+            if (!_sids.TryGetValue(socketId, out var rooms))
+            {
+                return null;
+            }
+            var copy = new HashSet<string>(StringComparer.Ordinal);
+            rooms.CopyTo(copy);
+            return copy;
         }
     }
 
@@ -363,7 +368,7 @@ public class InMemoryAdapter : SocketIOAdapter
         {
             if (_rooms.TryGetValue(room, out var members))
             {
-                ids.UnionWith(members);
+                members.CopyTo(ids);
             }
         }
         return ids;
@@ -371,7 +376,8 @@ public class InMemoryAdapter : SocketIOAdapter
 
     private void RemoveMember(string room, string socketId, ref List<string>? deleted)
     {
-        if (_rooms.TryGetValue(room, out var members) && members.Remove(socketId) && members.Count == 0)
+        ref var members = ref CollectionsMarshal.GetValueRefOrNullRef(_rooms, room);
+        if (!Unsafe.IsNullRef(ref members) && members.Remove(socketId) && members.Count == 0)
         {
             _rooms.Remove(room);
             if (RoomDeleted is not null)

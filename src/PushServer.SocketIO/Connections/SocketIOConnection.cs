@@ -17,9 +17,10 @@ internal sealed partial class SocketIOConnection
 
     private readonly SocketIOServer _server;
     private readonly SocketIOPacketDecoder _decoder;
-    // Locks are taken on private objects (_sockets, and the write order on this internal object) rather than
+    // Locks are taken on private objects (_socketsGate, and the write order on this internal object) rather than
     // separate Lock instances: uncontended monitors cost nothing per connection.
-    private readonly Dictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
+    private readonly object _socketsGate = new();
+    private NamespaceSockets _sockets;
     private LazyCancellation _closed;
     private ITimer? _connectTimer;
     private int _isClosed;
@@ -110,9 +111,9 @@ internal sealed partial class SocketIOConnection
         }
 
         SocketIOSocket? socket;
-        lock (_sockets)
+        lock (_socketsGate)
         {
-            _sockets.TryGetValue(nsp, out socket);
+            socket = _sockets.Get(nsp);
         }
 
         if (socket is null && packet.Type == SocketIOPacketType.Connect)
@@ -147,9 +148,9 @@ internal sealed partial class SocketIOConnection
     private void OnConnectTimeout()
     {
         bool empty;
-        lock (_sockets)
+        lock (_socketsGate)
         {
-            empty = _sockets.Count == 0;
+            empty = _sockets.IsEmpty;
         }
         if (empty && IsOpen)
         {
@@ -160,9 +161,9 @@ internal sealed partial class SocketIOConnection
 
     public void AddSocket(string nsp, SocketIOSocket socket)
     {
-        lock (_sockets)
+        lock (_socketsGate)
         {
-            _sockets[nsp] = socket;
+            _sockets.Set(nsp, socket);
         }
         // Once a namespace is joined the timeout has done its job, as in socket.io's doConnect.
         Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
@@ -170,12 +171,9 @@ internal sealed partial class SocketIOConnection
 
     public void RemoveSocket(string nsp, SocketIOSocket socket)
     {
-        lock (_sockets)
+        lock (_socketsGate)
         {
-            if (_sockets.TryGetValue(nsp, out var current) && ReferenceEquals(current, socket))
-            {
-                _sockets.Remove(nsp);
-            }
+            _sockets.Remove(nsp, socket);
         }
     }
 
@@ -205,10 +203,9 @@ internal sealed partial class SocketIOConnection
     {
         Interlocked.Exchange(ref _connectTimer, null)?.Dispose();
         SocketIOSocket[] sockets;
-        lock (_sockets)
+        lock (_socketsGate)
         {
-            sockets = [.. _sockets.Values];
-            _sockets.Clear();
+            sockets = _sockets.TakeAll();
         }
         foreach (var socket in sockets)
         {

@@ -122,10 +122,10 @@ public sealed partial class SocketIOSocket
         {
             return;
         }
-        Action<SocketIOArgs>? callback;
+        Action<SocketIOArgs>? callback = null;
         lock (Namespace.AckLock)
         {
-            _acks.Remove(packet.AckId, out callback);
+            _acks?.Remove(packet.AckId, out callback);
         }
         // An unknown id (late, or never sent) is ignored, as the reference does.
         if (callback is null)

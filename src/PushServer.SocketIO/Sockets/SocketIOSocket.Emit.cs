@@ -6,7 +6,8 @@ namespace PushServer.SocketIO;
 public sealed partial class SocketIOSocket
 {
     // Guarded by Namespace.AckLock, which broadcasts with acks also take to pick one id valid on all targets.
-    private readonly Dictionary<long, Action<SocketIOArgs>> _acks = [];
+    // Acks this server waits for, under Namespace.AckLock; created with the first one, as most sockets never ask.
+    private Dictionary<long, Action<SocketIOArgs>>? _acks;
     private long _nextAckId;
 
     /// <summary>Every other socket of the namespace (socket.io's <c>socket.broadcast</c>).</summary>
@@ -69,7 +70,7 @@ public sealed partial class SocketIOSocket
         lock (Namespace.AckLock)
         {
             id = _nextAckId++;
-            _acks[id] = a => tcs.TrySetResult(a);
+            (_acks ??= [])[id] = a => tcs.TrySetResult(a);
         }
         var argArray = args is null ? [] : args as object?[] ?? [.. args];
         var packet = SocketIOPacketEncoder.EncodeMessage(Namespace.Name, eventName, argArray, id, Namespace.Server.SerializerOptions);
@@ -148,7 +149,7 @@ public sealed partial class SocketIOSocket
         {
             return;
         }
-        _acks[id] = ack;
+        (_acks ??= [])[id] = ack;
         _nextAckId = id + 1;
     }
 
@@ -164,7 +165,7 @@ public sealed partial class SocketIOSocket
     {
         lock (Namespace.AckLock)
         {
-            _acks.Remove(id);
+            _acks?.Remove(id);
         }
     }
 

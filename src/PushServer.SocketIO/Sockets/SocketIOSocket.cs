@@ -196,7 +196,7 @@ public sealed partial class SocketIOSocket
         Connection.RemoveSocket(Namespace.Name, this);
         lock (Namespace.AckLock)
         {
-            _acks.Clear();
+            _acks = null;
         }
         _disconnected.Cancel();
         RunReasonHandlers(_disconnectHandlers, reason);

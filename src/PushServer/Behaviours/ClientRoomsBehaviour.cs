@@ -20,23 +20,34 @@ internal static class ClientRoomsBehaviour
             return;
         }
         var patterns = settings.Allowed.Select(p => new RoomPattern(p)).ToList();
-        io.Of(settings.Namespace).OnConnection(socket =>
+        // Shared by every socket (the event carries its socket), so a socket costs no closures of its own.
+        Func<SocketIOEvent, ValueTask> join = e =>
         {
-            // A join refused by SocketIO:MaxRoomsPerSocket leaves the socket outside the room.
-            socket.On(settings.JoinEvent, e => Answer(e, patterns, room =>
+            Answer(e, patterns, static (socket, room) =>
             {
+                // A join refused by SocketIO:MaxRoomsPerSocket leaves the socket outside the room.
                 socket.Join(room);
                 return socket.Rooms.Contains(room);
-            }));
-            socket.On(settings.LeaveEvent, e => Answer(e, patterns, room =>
+            });
+            return ValueTask.CompletedTask;
+        };
+        Func<SocketIOEvent, ValueTask> leave = e =>
+        {
+            Answer(e, patterns, static (socket, room) =>
             {
                 socket.Leave(room);
                 return true;
-            }));
+            });
+            return ValueTask.CompletedTask;
+        };
+        io.Of(settings.Namespace).OnConnection(socket =>
+        {
+            socket.On(settings.JoinEvent, join);
+            socket.On(settings.LeaveEvent, leave);
         });
     }
 
-    private static void Answer(SocketIOEvent e, List<RoomPattern> patterns, Func<string, bool> apply)
+    private static void Answer(SocketIOEvent e, List<RoomPattern> patterns, Func<SocketIOSocket, string, bool> apply)
     {
         var room = e.Args.Count > 0 && e.Args[0].ValueKind == System.Text.Json.JsonValueKind.String ? e.Args.GetString(0) : null;
         if (room is null || room.Length == 0 || room.Length > MaxRoomNameLength)
@@ -49,7 +60,7 @@ internal static class ClientRoomsBehaviour
             e.Ack(new { ok = false, room, error = "room not allowed" });
             return;
         }
-        if (!apply(room))
+        if (!apply(e.Socket, room))
         {
             e.Ack(new { ok = false, room, error = "too many rooms" });
             return;

@@ -14,16 +14,26 @@ internal static class RelayBehaviour
     {
         foreach (var group in settings.Rules.Where(r => r.Value.To != RelayTarget.None).GroupBy(r => r.Value.Namespace))
         {
-            var rules = group.ToList();
+            // One handler per rule, shared by every socket (the event carries its socket): a socket then costs only
+            // its entry in the handler table, not closures of its own.
+            var handlers = group
+                .Select(r => (EventName: r.Key, Handler: Handler(r.Key, r.Value)))
+                .ToList();
             io.Of(group.Key).OnConnection(socket =>
             {
-                foreach (var (eventName, rule) in rules)
+                foreach (var (eventName, handler) in handlers)
                 {
-                    socket.On(eventName, e => Relay(socket, eventName, rule, e));
+                    socket.On(eventName, handler);
                 }
             });
         }
     }
+
+    private static Func<SocketIOEvent, ValueTask> Handler(string eventName, RelayRule rule) => e =>
+    {
+        Relay(e.Socket, eventName, rule, e);
+        return ValueTask.CompletedTask;
+    };
 
     private static void Relay(SocketIOSocket socket, string eventName, RelayRule rule, SocketIOEvent e)
     {

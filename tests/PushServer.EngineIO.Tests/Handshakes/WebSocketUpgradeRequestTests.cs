@@ -38,6 +38,21 @@ public class WebSocketUpgradeRequestTests
     }
 
     [Fact]
+    public void Common_header_values_are_shared_between_requests_and_others_kept_as_sent()
+    {
+        Assert.True(Parse(Plain, out var first, out _));
+        Assert.True(Parse(Plain, out var second, out _));
+
+        Assert.Equal("13", first!.Header("sec-websocket-version"));
+        Assert.Same(first.Header("sec-websocket-version"), second!.Header("sec-websocket-version"));
+        Assert.Same(first.Header("connection"), second.Header("connection"));
+        // "WebSocket" is not in the table in this case: kept exactly as sent, a copy per request.
+        Assert.Equal("WebSocket", first.Header("upgrade"));
+        Assert.NotSame(first.Header("upgrade"), second.Header("upgrade"));
+        Assert.NotSame(first.Header("sec-websocket-key"), second.Header("sec-websocket-key"));
+    }
+
+    [Fact]
     public void The_accept_key_is_the_one_of_RFC_6455()
     {
         Assert.True(Parse(Plain, out var request, out _));
