@@ -15,7 +15,8 @@ internal static class IdleScenario
     {
         var server = new ProcessSampler(options.ServerPid);
         var before = server.RssBytes();
-        var baselineClients = Math.Clamp(options.BaselineClients, 0, options.Clients - 1);
+        // The added-connection figure needs most of the clients added after the baseline to mean anything.
+        var baselineClients = options.BaselineClients > 0 && options.BaselineClients <= options.Clients / 2 ? options.BaselineClients : 0;
         await using var baseline = new Fleet();
         await using var fleet = new Fleet();
         var atBaseline = before;
