@@ -21,6 +21,8 @@ namespace PushServer.EngineIO.Hosting;
 /// </summary>
 internal sealed class UpgradeSniffingListener : IConnectionListener
 {
+    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
+
     private readonly Socket _listenSocket;
     private readonly ConnectionWebSocketAcceptor _acceptor;
     private readonly SocketConnectionContextFactory _kestrel;
@@ -110,8 +112,17 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
                 }
                 catch (SocketException ex)
                 {
-                    // Kestrel's own listener logs and keeps accepting too (e.g. out of file descriptors for a moment).
+                    // Out of file descriptors, say: logged, and accepting resumes after a pause rather than failing
+                    // again at once in a loop that would only burn CPU and flood the log.
                     EngineLog.AcceptFailed(_logger, ex, EndPoint.ToString() ?? "");
+                    try
+                    {
+                        await Task.Delay(AcceptRetryDelay, _stopping.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
                     continue;
                 }
                 socket.NoDelay = true;
