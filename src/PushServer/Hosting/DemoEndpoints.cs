@@ -39,7 +39,7 @@ internal static class DemoEndpoints
     private static byte[] Read(Assembly assembly, string resource)
     {
         using var stream = assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"Embedded file {resource} is missing: the build copies it from src/PushServer/ClientLibrary (npm ci).");
+            ?? throw new InvalidOperationException($"Embedded file {resource} is missing: the build installs it from src/PushServer/ClientLibrary (npm ci into obj/ClientLibrary).");
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
