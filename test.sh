@@ -5,7 +5,10 @@
 # Exits non-zero when the build or any test failed.
 #
 # Environment:
-#   PUSHSERVER_SKIP_APT=1   do not install Debian packages (redis-server, chromium)
+#   PUSHSERVER_SKIP_APT=1   do not install Debian packages (redis-server, chromium, podman, ...)
+#   PUSHSERVER_SKIP_CONTAINER_BASE=1
+#                           do not make the container smoke test's base images (the test is then skipped where
+#                           they are not in place already)
 #   TEST_RESULTS_DIR        where the .trx files and the log go (default: TestResults/ in the repository)
 #   TEST_HANG_TIMEOUT       how long one test may hang before its test host is killed (default 5m)
 set -euo pipefail
@@ -17,11 +20,9 @@ RESULTS_DIR="${TEST_RESULTS_DIR:-$ROOT/TestResults}"
 HANG_TIMEOUT="${TEST_HANG_TIMEOUT:-5m}"
 # Debian packages the tests use: redis-server for the Redis adapter tests (two or more
 # servers against one real redis), chromium for the browser client tests, haproxy for the
-# sticky-session test of a cluster behind a load balancer.
-# Not podman: the container smoke test (scripts/container-smoke.sh) first has to make its base images, from several
-# minutes to a quarter of an hour, too long inside a test run; it runs where podman is installed and those images
-# are in place (a first run of the script by hand makes them).
-APT_PACKAGES=(redis-server chromium haproxy)
+# sticky-session test of a cluster behind a load balancer, podman, runc and debootstrap for the container smoke
+# test (scripts/container-smoke.sh).
+APT_PACKAGES=(redis-server chromium haproxy podman runc debootstrap)
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -87,14 +88,38 @@ if ! install_node_clients; then
   finish 0 1 0 1
 fi
 
+# The container smoke test builds the Dockerfile on stand-ins of its base images; making them takes minutes, too long
+# for one test, so it is done here, beside the build, where rootful podman is available. When it fails the test is
+# skipped with the reason (the rest of the run is not held back by a Debian mirror or podman trouble).
+CONTAINER_BASE_PID=""
+start_container_base() {
+  if [ "${PUSHSERVER_SKIP_CONTAINER_BASE:-}" = "1" ] || [ "$(id -u)" -ne 0 ] || ! command -v podman >/dev/null 2>&1; then
+    return 0
+  fi
+  log "making the container smoke test's base images (in the background)"
+  timeout 1200 bash "$ROOT/scripts/container-smoke.sh" --make-base >"$RESULTS_DIR/container-base.log" 2>&1 &
+  CONTAINER_BASE_PID=$!
+}
+wait_container_base() {
+  [ -n "$CONTAINER_BASE_PID" ] || return 0
+  if ! wait "$CONTAINER_BASE_PID"; then
+    tail -n 20 "$RESULTS_DIR/container-base.log"
+    log "warning: could not make the container base images; the container smoke test will be skipped"
+  fi
+  CONTAINER_BASE_PID=""
+}
+
 rm -rf "$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"
+start_container_base
 
 log "building ($CONFIGURATION)"
 if ! dotnet build PushServer.sln -c "$CONFIGURATION" -nologo -clp:ErrorsOnly; then
   log "build failed"
+  wait_container_base
   finish 0 1 0 1
 fi
+wait_container_base
 
 log "running tests"
 set +e

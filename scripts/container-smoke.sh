@@ -19,6 +19,8 @@
 #   scripts/container-smoke.sh               the whole check
 #   scripts/container-smoke.sh --base-ready  exits 0 when the base images are in place (real ones, or stand-ins that
 #                                            are current), 1 when a run would have to make them first; changes nothing
+#   scripts/container-smoke.sh --make-base   makes the stand-ins that are missing or stale and stops there (the test
+#                                            command runs it before the tests, so that the test only builds and runs)
 #
 # Environment:
 #   CONTAINER_SMOKE_KEEP_BASE=0      remove the stand-in base images at the end
@@ -39,6 +41,7 @@ APP_UID=1654
 STANDIN_RECIPE=2
 
 CHECK_BASE_ONLY=""
+MAKE_BASE_ONLY=""
 BUILDING=""
 FROMS=()
 # The SDK stand-in before Node.js is added to it.
@@ -46,7 +49,8 @@ PLAIN_SDK="localhost/pushserver-smoke-base:sdk-$$"
 case "${1:-}" in
   "") ;;
   --base-ready) CHECK_BASE_ONLY=1 ;;
-  *) echo "usage: $0 [--base-ready]" >&2; exit 2 ;;
+  --make-base) MAKE_BASE_ONLY=1; KEEP_BASE=1 ;;
+  *) echo "usage: $0 [--base-ready | --make-base]" >&2; exit 2 ;;
 esac
 
 RUN_ID="$$-$RANDOM"
@@ -293,6 +297,10 @@ for from in "${FROMS[@]}"; do
   [ -n "$kind" ] || fail "no stand-in known for the base image $from"
   make_standin "$from" "$kind"
 done
+if [ -n "$MAKE_BASE_ONLY" ]; then
+  log "the base images are in place"
+  exit 0
+fi
 
 # --- the image -------------------------------------------------------------------------------------------------
 

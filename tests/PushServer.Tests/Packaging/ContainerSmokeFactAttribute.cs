@@ -4,10 +4,10 @@ namespace PushServer.Tests.Packaging;
 
 /// <summary>
 /// The container smoke test: skipped, with the reason, where it cannot finish within a test's time. That is on a
-/// machine without rootful podman, and on one where the base images are not in place yet: making the stand-ins takes
-/// from several minutes to a quarter of an hour on a busy machine, too long to wait for inside a test run (whose hang
-/// guard stops the test host after 5 minutes without a test event), so a first run of scripts/container-smoke.sh by
-/// hand makes them, and from then on every test run builds and checks the image.
+/// machine without rootful podman, and on one where the base images are not in place: making the stand-ins takes
+/// from several minutes to a quarter of an hour on a busy machine, too long to wait for inside a test (whose hang
+/// guard stops the test host after 5 minutes without a test event), so test.sh makes them beside the build
+/// (scripts/container-smoke.sh --make-base) and the test only builds and checks the image.
 /// </summary>
 public sealed class ContainerSmokeFactAttribute : FactAttribute
 {
