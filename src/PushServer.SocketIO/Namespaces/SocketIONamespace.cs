@@ -45,6 +45,9 @@ public sealed partial class SocketIONamespace
     /// <summary>Guards ack id allocation and pending-ack maps of this namespace's sockets.</summary>
     internal Lock AckLock { get; } = new();
 
+    /// <summary>The handler table every socket of this namespace starts with (see <see cref="SocketHandlers"/>).</summary>
+    internal SocketHandlers EmptyHandlers { get; } = SocketHandlers.CreateEmpty();
+
     /// <summary>
     /// Adds a connection middleware, run in order for each client joining the namespace. Throwing refuses the client
     /// with CONNECT_ERROR (see <see cref="ConnectErrorException"/>); the Engine.IO connection stays open.

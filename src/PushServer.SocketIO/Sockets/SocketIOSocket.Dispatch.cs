@@ -33,7 +33,7 @@ public sealed partial class SocketIOSocket
         var args = new SocketIOArgs(root, 1, packet.Attachments, Namespace.Server.SerializerOptions);
         var ev = new SocketIOEvent(this, name, args, packet.AckId);
 
-        if (_packetMiddlewares.Length == 0)
+        if (System.Threading.Volatile.Read(ref _handlers).PacketMiddlewares.Length == 0)
         {
             DispatchEvent(ev);
         }
@@ -47,7 +47,7 @@ public sealed partial class SocketIOSocket
     {
         try
         {
-            foreach (var middleware in _packetMiddlewares)
+            foreach (var middleware in System.Threading.Volatile.Read(ref _handlers).PacketMiddlewares)
             {
                 await middleware(ev, DisconnectToken).ConfigureAwait(false);
             }
@@ -66,7 +66,8 @@ public sealed partial class SocketIOSocket
 
     private void DispatchEvent(SocketIOEvent ev)
     {
-        foreach (var any in _anyHandlers)
+        var table = System.Threading.Volatile.Read(ref _handlers);
+        foreach (var any in table.Any)
         {
             try
             {
@@ -78,11 +79,7 @@ public sealed partial class SocketIOSocket
             }
         }
 
-        Func<SocketIOEvent, ValueTask>[]? handlers;
-        lock (_handlers)
-        {
-            _handlers.TryGetValue(ev.Name, out handlers);
-        }
+        var handlers = table.Find(ev.Name);
         if (handlers is null)
         {
             return;

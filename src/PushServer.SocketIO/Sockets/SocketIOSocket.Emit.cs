@@ -106,11 +106,11 @@ public sealed partial class SocketIOSocket
 
     internal bool WriteEncoded(EncodedPacket packet, bool isVolatile)
     {
-        if (_replay is not null)
+        if (System.Threading.Volatile.Read(ref _replay) is { } replay)
         {
-            lock (_handlers)
+            lock (replay)
             {
-                if (_replay is { } waiting)
+                if (replay.Packets is { } waiting)
                 {
                     // Being recovered: queued behind the missed events; a volatile event is not worth the wait.
                     if (!isVolatile)
@@ -126,7 +126,7 @@ public sealed partial class SocketIOSocket
 
     internal void NotifyOutgoing(string eventName, IReadOnlyList<object?> args)
     {
-        foreach (var handler in _anyOutgoingHandlers)
+        foreach (var handler in System.Threading.Volatile.Read(ref _handlers).AnyOutgoing)
         {
             try
             {

@@ -10,12 +10,13 @@ namespace PushServer.SocketIO;
 public sealed partial class SocketIOSocket
 {
     private LazyCancellation _disconnected;
-    private List<EncodedPacket>? _replay;
+    private PendingReplay? _replay;
     private int _state; // 0 joining, 1 connected, 2 disconnected
 
     internal SocketIOSocket(SocketIONamespace nsp, SocketIOConnection connection, string id, SocketIOHandshake handshake, string? pid = null)
     {
         Namespace = nsp;
+        _handlers = nsp.EmptyHandlers;
         Connection = connection;
         Id = id;
         Handshake = handshake;
@@ -143,37 +144,41 @@ public sealed partial class SocketIOSocket
     internal void BeginRecovery(IReadOnlyList<EncodedPacket> missed)
     {
         Recovered = true;
-        lock (_handlers)
-        {
-            _replay = [.. missed];
-        }
+        System.Threading.Volatile.Write(ref _replay, new PendingReplay(missed));
     }
 
     /// <summary>Joins the own room and answers CONNECT, then sends what waited for it.</summary>
     internal void OnConnected()
     {
         Namespace.Adapter.AddAll(Id, [Id]);
-        lock (_handlers)
+        if (System.Threading.Volatile.Read(ref _replay) is not { } replay)
         {
             System.Threading.Volatile.Write(ref _state, 1);
             Connection.Send(SocketIOPacketEncoder.EncodeConnect(Namespace.Name, Id, Connection.Version, Pid));
-            if (_replay is { } waiting)
-            {
-                _replay = null;
-                foreach (var packet in waiting)
-                {
-                    Connection.Send(packet, isVolatile: false);
-                }
-            }
+            return;
         }
+        lock (replay)
+        {
+            System.Threading.Volatile.Write(ref _state, 1);
+            Connection.Send(SocketIOPacketEncoder.EncodeConnect(Namespace.Name, Id, Connection.Version, Pid));
+            foreach (var packet in replay.Packets!)
+            {
+                Connection.Send(packet, isVolatile: false);
+            }
+            replay.Packets = null;
+        }
+        System.Threading.Volatile.Write(ref _replay, null);
     }
 
     /// <summary>Drops what waited for a recovery that did not complete.</summary>
     internal void AbandonRecovery()
     {
-        lock (_handlers)
+        if (Interlocked.Exchange(ref _replay, null) is { } replay)
         {
-            _replay = null;
+            lock (replay)
+            {
+                replay.Packets = null;
+            }
         }
     }
 
@@ -184,7 +189,7 @@ public sealed partial class SocketIOSocket
         {
             return;
         }
-        RunReasonHandlers(_disconnectingHandlers, reason);
+        RunReasonHandlers(System.Threading.Volatile.Read(ref _handlers).Disconnecting, reason);
         if (Pid is not null && IsRecoverable(reason))
         {
             // Persisted before the rooms are dropped, as socket.io's _onclose does.
@@ -199,11 +204,21 @@ public sealed partial class SocketIOSocket
             _acks = null;
         }
         _disconnected.Cancel();
-        RunReasonHandlers(_disconnectHandlers, reason);
+        RunReasonHandlers(System.Threading.Volatile.Read(ref _handlers).Disconnect, reason);
     }
 
     /// <summary>socket.io's <c>RECOVERABLE_DISCONNECT_REASONS</c>: the client did not mean to leave.</summary>
     private static bool IsRecoverable(string reason) => reason is SocketIODisconnectReason.TransportError
         or SocketIODisconnectReason.TransportClose or SocketIODisconnectReason.ForcedClose or SocketIODisconnectReason.PingTimeout
         or SocketIODisconnectReason.ServerShuttingDown or SocketIODisconnectReason.ForcedServerClose;
+
+    /// <summary>
+    /// What a socket being recovered sends right after its CONNECT reply: the events it missed, then what was sent to it
+    /// meanwhile. Also the lock that orders those sends; exists only while a recovery is under way.
+    /// </summary>
+    private sealed class PendingReplay(IReadOnlyList<EncodedPacket> missed)
+    {
+        /// <summary>Null once sent or dropped.</summary>
+        public List<EncodedPacket>? Packets { get; set; } = [.. missed];
+    }
 }
