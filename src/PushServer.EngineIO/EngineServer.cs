@@ -53,6 +53,24 @@ public sealed partial class EngineServer
     public int SessionCount => _store.Count;
 
     /// <summary>
+    /// The open sessions, for monitoring (counting them by transport, say): enumerated live, without a copy, so a session
+    /// opened or closed meanwhile may or may not be seen. Read it at scrape intervals, not per packet.
+    /// </summary>
+    public IEnumerable<IEngineSession> OpenSessions
+    {
+        get
+        {
+            foreach (var session in _store.Live())
+            {
+                if (session.IsOpen)
+                {
+                    yield return session;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Bytes queued on every open session and not yet written to a transport, for monitoring. Walks the sessions,
     /// so read it at scrape intervals, not per packet.
     /// </summary>

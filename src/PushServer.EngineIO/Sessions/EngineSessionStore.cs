@@ -50,4 +50,13 @@ internal sealed class EngineSessionStore
     public void Remove(EngineSession session) => _sessions.TryRemove(new KeyValuePair<string, EngineSession>(session.Id, session));
 
     public IEnumerable<EngineSession> Snapshot() => _sessions.Values.ToArray();
+
+    /// <summary>The sessions, enumerated without a copy (one may be added or removed meanwhile).</summary>
+    public IEnumerable<EngineSession> Live()
+    {
+        foreach (var entry in _sessions)
+        {
+            yield return entry.Value;
+        }
+    }
 }

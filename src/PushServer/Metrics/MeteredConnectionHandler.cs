@@ -12,7 +12,6 @@ internal sealed class MeteredConnectionHandler(IEngineConnectionHandler inner, P
     public ValueTask OnOpenedAsync(IEngineSession session)
     {
         metrics.SessionOpened(session.TransportName, session.Protocol);
-        metrics.Sessions.Add(session);
         // The layer above sends through the wrapper; its State lives on the real session, which the engine passes
         // to the other callbacks.
         return inner.OnOpenedAsync(new MeteredSession(session, metrics));
@@ -36,7 +35,6 @@ internal sealed class MeteredConnectionHandler(IEngineConnectionHandler inner, P
     public void OnClosed(IEngineSession session, EngineCloseReason reason)
     {
         metrics.SessionClosed(reason);
-        metrics.Sessions.Remove(session);
         inner.OnClosed(session, reason);
     }
 }

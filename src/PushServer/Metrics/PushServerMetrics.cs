@@ -57,15 +57,27 @@ internal sealed class PushServerMetrics
     /// <summary>The registry <c>/metrics</c> exposes.</summary>
     public CollectorRegistry Registry { get; }
 
-    /// <summary>The sessions whose transports and protocols are counted at scrape time.</summary>
-    public SessionTracker Sessions { get; } = new();
+    /// <summary>
+    /// Open sessions by current transport name and Engine.IO protocol (<c>3</c> or <c>4</c>), counted when asked: a
+    /// transport changes on upgrade, so counting at each change would need a second map of the sessions.
+    /// </summary>
+    public static Dictionary<(string Transport, string Protocol), int> CountByTransportAndProtocol(EngineServer engine)
+    {
+        var counts = new Dictionary<(string, string), int>();
+        foreach (var session in engine.OpenSessions)
+        {
+            var key = (session.TransportName, ProtocolLabel(session.Protocol));
+            counts[key] = counts.GetValueOrDefault(key) + 1;
+        }
+        return counts;
+    }
 
     /// <summary>Reads the live gauges from <paramref name="engine"/> and <paramref name="io"/> before each scrape.</summary>
     public void Observe(EngineServer engine, SocketIOServer io, Hosting.DrainState drain)
     {
         Registry.AddBeforeCollectCallback(() =>
         {
-            var counts = Sessions.CountByTransportAndProtocol();
+            var counts = CountByTransportAndProtocol(engine);
             foreach (var transport in Transports)
             {
                 foreach (var protocol in Protocols)

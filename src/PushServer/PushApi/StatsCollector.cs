@@ -8,7 +8,7 @@ using PushServer.SocketIO.Adapters;
 namespace PushServer.PushApi;
 
 /// <summary>Builds <see cref="ServerStats"/> from the live server.</summary>
-internal sealed class StatsCollector(SocketIOServer io, EngineServer engine, PushServerMetrics metrics, DrainState drain, TimeProvider time)
+internal sealed class StatsCollector(SocketIOServer io, EngineServer engine, DrainState drain, TimeProvider time)
 {
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
@@ -46,7 +46,7 @@ internal sealed class StatsCollector(SocketIOServer io, EngineServer engine, Pus
     /// <summary>A snapshot of this node's counts.</summary>
     public ServerStats Collect()
     {
-        var counts = metrics.Sessions.CountByTransportAndProtocol();
+        var counts = PushServerMetrics.CountByTransportAndProtocol(engine);
         var namespaces = io.Namespaces
             .Select(nsp =>
             {
