@@ -3,18 +3,21 @@ namespace PushServer.EngineIO.Sessions;
 /// <summary>
 /// A session's outbound packets: a small ring under a monitor, completed when the session closes. It replaces an
 /// unbounded <c>Channel</c> per session, whose segment (32 slots) and waiter objects cost about a kilobyte on every
-/// idle connection; an idle queue holds nothing but this object, and a ring that grew for a burst is dropped once
-/// drained. Waiting is the transport's business: the session signals it after each enqueue.
+/// idle connection; an idle queue holds nothing but this object. One packet at a time (a heartbeat, a push the writer
+/// takes at once: the usual case) waits in a field of its own; a ring is made only when a second one arrives before
+/// the first is taken, and a ring that grew for a burst is dropped once drained. Waiting is the transport's business:
+/// the session signals it after each enqueue.
 /// </summary>
 internal sealed class OutboundQueue
 {
-    /// <summary>Slots allocated on the first enqueue: a heartbeat or a single push needs one.</summary>
+    /// <summary>Slots of a new ring: made when a second packet waits.</summary>
     private const int InitialCapacity = 4;
 
     /// <summary>A ring at least this large is released when it empties, so a past burst does not stay resident.</summary>
     private const int RetainedCapacity = 16;
 
     private EnginePacket[]? _ring;
+    private EnginePacket? _single; // the waiting packet while there is no ring (_count is then 0 or 1)
     private int _head;
     private int _count;
     private bool _completed;
@@ -55,7 +58,16 @@ internal sealed class OutboundQueue
             }
             if (_ring is null)
             {
+                if (_count == 0)
+                {
+                    _single = packet;
+                    _count = 1;
+                    return true;
+                }
                 _ring = new EnginePacket[InitialCapacity];
+                _ring[0] = _single!;
+                _single = null;
+                _head = 0;
             }
             else if (_count == _ring.Length)
             {
@@ -77,7 +89,13 @@ internal sealed class OutboundQueue
                 packet = null!;
                 return false;
             }
-            var ring = _ring!;
+            if (_ring is not { } ring)
+            {
+                packet = _single!;
+                _single = null;
+                _count = 0;
+                return true;
+            }
             packet = ring[_head];
             ring[_head] = null!;
             _head = (_head + 1) % ring.Length;
