@@ -362,7 +362,7 @@ public sealed partial class EngineServer
         return new EngineHandshake(
             HeaderSnapshot.Capture(request.Headers),
             query,
-            context.Connection.RemoteIpAddress?.ToString() ?? "",
+            RecentStrings.Shared.Address(context.Connection.RemoteIpAddress),
             request.IsHttps,
             request.PathBase + request.Path + request.QueryString,
             _time.GetUtcNow());

@@ -9,17 +9,25 @@ namespace PushServer.EngineIO.Handshakes;
 /// </summary>
 internal sealed class QueryValues : PairList
 {
-    private readonly string _raw;
+    private readonly string _text;
+    private readonly int _start;
     private string[]? _pairs;
 
     /// <param name="raw">The query string, with or without its leading <c>?</c>.</param>
     public QueryValues(string? raw)
-        : base(StringComparison.Ordinal)
+        : this(raw ?? "", 0)
     {
-        _raw = raw ?? "";
     }
 
-    protected override string[] Pairs => _pairs ??= Parse(_raw);
+    /// <summary>The query that starts at <paramref name="start"/> of <paramref name="text"/> (a request target, say).</summary>
+    public QueryValues(string text, int start)
+        : base(StringComparison.Ordinal)
+    {
+        _text = text;
+        _start = start;
+    }
+
+    protected override string[] Pairs => _pairs ??= Parse(_text.AsSpan(_start));
 
     /// <summary>
     /// Every value of <paramref name="name"/> joined with commas, empty when absent: what the dispatcher compares,
@@ -39,9 +47,9 @@ internal sealed class QueryValues : PairList
         return joined ?? "";
     }
 
-    private static string[] Parse(string raw)
+    private static string[] Parse(ReadOnlySpan<char> raw)
     {
-        var query = raw.AsSpan();
+        var query = raw;
         if (query.StartsWith('?'))
         {
             query = query[1..];
@@ -71,7 +79,8 @@ internal sealed class QueryValues : PairList
     {
         if (text.IndexOfAny('%', '+') < 0)
         {
-            return text.ToString();
+            // Names and values repeat from one connection to the next (EIO, 4, transport, websocket): shared.
+            return RecentStrings.Shared.Chars(text);
         }
         return Uri.UnescapeDataString(text.ToString().Replace('+', ' '));
     }

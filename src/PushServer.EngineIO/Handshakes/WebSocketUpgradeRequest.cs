@@ -39,6 +39,9 @@ internal sealed class WebSocketUpgradeRequest
     /// <summary>The query with its leading <c>?</c>, empty when there is none (as ASP.NET Core's QueryString).</summary>
     public string Query => _queryStart < 0 ? "" : Target[_queryStart..];
 
+    /// <summary>The query's values, read from <see cref="Target"/> itself (no copy of the query is kept).</summary>
+    public QueryValues QueryValues() => _queryStart < 0 ? new QueryValues("") : new QueryValues(Target, _queryStart);
+
     /// <summary>Header names lower-cased and values, alternating; repeated names joined with <c>", "</c>.</summary>
     public string[] HeaderPairs { get; }
 
@@ -166,7 +169,7 @@ internal sealed class WebSocketUpgradeRequest
         {
             return false; // escapes and dot segments are normalised by Kestrel: let it
         }
-        target = Encoding.ASCII.GetString(raw);
+        target = RecentStrings.Shared.Ascii(raw);
         queryStart = question;
         return true;
     }
@@ -196,7 +199,9 @@ internal sealed class WebSocketUpgradeRequest
             }
         }
         name = HeaderSnapshot.LowerCaseName(rawName);
-        value = rawValue.IsEmpty ? "" : CommonValue(rawValue) ?? Encoding.ASCII.GetString(rawValue);
+        // The key differs on every request: copied, so that it does not push shared text out of RecentStrings.
+        value = rawValue.IsEmpty ? ""
+            : CommonValue(rawValue) ?? (name == "sec-websocket-key" ? Encoding.ASCII.GetString(rawValue) : RecentStrings.Shared.Ascii(rawValue));
         return true;
     }
 

@@ -172,7 +172,6 @@ public sealed partial class SocketIONamespace
 
     private static SocketIOHandshake CreateHandshake(SocketIOConnection connection, JsonElement auth)
     {
-        var h = connection.Session.Handshake;
-        return new SocketIOHandshake(h.Headers, h.Query, auth, h.RemoteAddress, h.IsSecure, h.Url, h.IssuedAt);
+        return new SocketIOHandshake(connection.Session.Handshake, auth);
     }
 }

@@ -1,10 +1,15 @@
 using System.Text.Json;
+using PushServer.EngineIO;
 
 namespace PushServer.SocketIO;
 
 /// <summary>What the server knows of a socket's connection, as socket.io's <c>socket.handshake</c>.</summary>
 public sealed class SocketIOHandshake
 {
+    // The Engine.IO session's own handshake, shared rather than copied field by field: every socket of a connection,
+    // and the connection itself, keep the same request data for the connection's whole life.
+    private readonly EngineHandshake _request;
+
     /// <summary>Creates a handshake; used by the server and by cluster adapters rebuilding remote sockets.</summary>
     public SocketIOHandshake(
         IReadOnlyDictionary<string, string> headers,
@@ -14,21 +19,21 @@ public sealed class SocketIOHandshake
         bool secure,
         string url,
         DateTimeOffset issued)
+        : this(new EngineHandshake(headers, query, address, secure, url, issued), auth)
     {
-        Headers = headers;
-        Query = query;
+    }
+
+    internal SocketIOHandshake(EngineHandshake request, JsonElement auth)
+    {
+        _request = request;
         Auth = auth;
-        Address = address;
-        Secure = secure;
-        Url = url;
-        Issued = issued;
     }
 
     /// <summary>Headers of the request that opened the Engine.IO session, names lower-cased.</summary>
-    public IReadOnlyDictionary<string, string> Headers { get; }
+    public IReadOnlyDictionary<string, string> Headers => _request.Headers;
 
     /// <summary>Query parameters of that request.</summary>
-    public IReadOnlyDictionary<string, string> Query { get; }
+    public IReadOnlyDictionary<string, string> Query => _request.Query;
 
     /// <summary>
     /// The auth object the client sent with CONNECT (v5), or the namespace's query string as an object (v4,
@@ -37,14 +42,14 @@ public sealed class SocketIOHandshake
     public JsonElement Auth { get; }
 
     /// <summary>The client's IP address.</summary>
-    public string Address { get; }
+    public string Address => _request.RemoteAddress;
 
     /// <summary>True when the connection came over TLS.</summary>
-    public bool Secure { get; }
+    public bool Secure => _request.IsSecure;
 
     /// <summary>The request URL (path and query).</summary>
-    public string Url { get; }
+    public string Url => _request.Url;
 
     /// <summary>When the Engine.IO session was opened.</summary>
-    public DateTimeOffset Issued { get; }
+    public DateTimeOffset Issued => _request.IssuedAt;
 }
