@@ -29,7 +29,7 @@ public sealed partial class EngineServer
         {
             return false;
         }
-        var query = new QueryValues(request.Query);
+        var query = request.QueryValues();
         if (query.Joined("transport") != "websocket")
         {
             return false;
@@ -72,31 +72,61 @@ public sealed partial class EngineServer
     /// Serves a WebSocket accepted at the connection level until it ends; then <paramref name="connection"/>, when
     /// given, ends the connection under it.
     /// </summary>
-    internal async Task ServeUpgradeAsync(
+    /// <remarks>
+    /// Once the session is open this method returns the transport's own loop, which releases the connection when it
+    /// ends (<see cref="WebSocketTransport.RunAndReleaseAsync"/>): nothing waits here, so an idle connection holds one
+    /// state machine less.
+    /// </remarks>
+    internal Task ServeUpgradeAsync(
         ConnectionUpgrade upgrade, WebSocketUpgradeRequest request, IPAddress? remoteAddress, WebSocket socket, IConnectionEnd? connection = null)
     {
         _store.AddWebSocket();
+        if (upgrade.Session is { } existing)
+        {
+            return ServeProbeUpgradeAsync(existing, request, socket, connection);
+        }
+        WebSocketTransport transport;
         try
         {
-            if (upgrade.Session is { } existing)
-            {
-                await RunProbeAsync(socket, existing).ConfigureAwait(false);
-                return;
-            }
             var handshake = new EngineHandshake(
                 HeaderSnapshot.FromPairs(request.HeaderPairs),
                 upgrade.Query,
-                remoteAddress?.ToString() ?? "",
+                RecentStrings.Shared.Address(remoteAddress),
                 IsSecure: false,
                 request.Target,
                 _time.GetUtcNow());
             var supportsBinary = string.IsNullOrEmpty(upgrade.Query.Joined("b64"));
             var session = new EngineSession(
                 SessionId.New(), upgrade.Protocol, supportsBinary, handshake, _options, _handler, _store, _time, _logger);
-            // Run here, not through RunWebSocketSessionAsync: one state machine less for every idle connection.
-            using var transport = StartWebSocketSession(socket, session);
-            await session.OpenAsync().ConfigureAwait(false);
-            await transport.RunAsync().ConfigureAwait(false);
+            transport = StartWebSocketSession(socket, session);
+            var opened = session.OpenAsync(); // never fails: the session logs and closes on a handler's exception
+            if (!opened.IsCompleted)
+            {
+                return RunWhenOpenedAsync(opened, transport, connection);
+            }
+        }
+        catch (Exception ex)
+        {
+            EngineLog.RequestFailed(_logger, ex, "GET", request.Target);
+            _store.RemoveWebSocket();
+            connection?.End();
+            return Task.CompletedTask;
+        }
+        return transport.RunAndReleaseAsync(connection);
+    }
+
+    /// <summary>The rare session whose handler answers the opening asynchronously.</summary>
+    private static async Task RunWhenOpenedAsync(Task opened, WebSocketTransport transport, IConnectionEnd? connection)
+    {
+        await opened.ConfigureAwait(false);
+        await transport.RunAndReleaseAsync(connection).ConfigureAwait(false);
+    }
+
+    private async Task ServeProbeUpgradeAsync(EngineSession existing, WebSocketUpgradeRequest request, WebSocket socket, IConnectionEnd? connection)
+    {
+        try
+        {
+            await RunProbeAsync(socket, existing).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or WebSocketException)
         {

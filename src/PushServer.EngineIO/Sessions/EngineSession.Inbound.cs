@@ -11,10 +11,10 @@ internal sealed partial class EngineSession
     /// </summary>
     internal async ValueTask ReceiveAsync(InboundPacket packet)
     {
-        if (!_opened.Task.IsCompleted)
+        if (Volatile.Read(ref _opening) is { } opening && !opening.Task.IsCompleted)
         {
             // A fast client can POST before the handler has heard of the session.
-            await _opened.Task.ConfigureAwait(false);
+            await opening.Task.ConfigureAwait(false);
         }
         if (_state != SessionState.Open)
         {
@@ -114,7 +114,8 @@ internal sealed partial class EngineSession
         }
         finally
         {
-            _opened.TrySetResult();
+            _opening!.TrySetResult();
+            Volatile.Write(ref _opening, null);
         }
     }
 

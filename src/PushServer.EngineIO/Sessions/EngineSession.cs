@@ -29,7 +29,8 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
     private ITimer? _lingerTimer;
     private double _inboundTokens = double.NaN;
     private long _inboundRefilledAt;
-    private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed, then dropped, once the handler has heard of the session: an open session keeps no task.
+    private TaskCompletionSource? _opening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public EngineSession(
         string id,

@@ -83,62 +83,92 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
     }
 
     /// <summary>Serves a session that was opened over this WebSocket: writer and reader until either ends.</summary>
-    public async Task RunAsync()
+    public Task RunAsync() => RunAsync(releases: false, connection: null);
+
+    /// <summary>
+    /// As <see cref="RunAsync()"/>, then releases what the connection held: the socket (see <see cref="Dispose"/>), its
+    /// place among the store's WebSockets, and <paramref name="connection"/> under it. Errors are logged here. For a
+    /// WebSocket accepted at the connection level, whose accepting method then need not wait for the end.
+    /// </summary>
+    public Task RunAndReleaseAsync(IConnectionEnd? connection) => RunAsync(releases: true, connection);
+
+    // One method, not a wrapper around the serving loop: an idle connection holds one state machine.
+    private async Task RunAsync(bool releases, IConnectionEnd? connection)
     {
-        // Packets queued before the socket took over (the OPEN packet, or what waited during an upgrade) are written
-        // from here, on this thread, rather than by a writer queued to the thread pool: under a burst of new
-        // connections that is one work item less each, and fewer threads the pool adds to keep up.
-        if (Interlocked.CompareExchange(ref _writer, WriterRunning, WriterIdle) == WriterIdle)
-        {
-            _ = DrainAsync();
-        }
-        // The reader runs right here rather than in a method of its own: one state machine less for every idle connection.
-        var reason = EngineCloseReason.TransportClose;
         try
         {
-            while (_session.CurrentState != SessionState.Closed)
+            // Packets queued before the socket took over (the OPEN packet, or what waited during an upgrade) are written
+            // from here, on this thread, rather than by a writer queued to the thread pool: under a burst of new
+            // connections that is one work item less each, and fewer threads the pool adds to keep up.
+            if (Interlocked.CompareExchange(ref _writer, WriterRunning, WriterIdle) == WriterIdle)
             {
-                // The idle wait is awaited here, not inside ReceiveMessageAsync: an idle connection then holds no state
-                // of a message read, and a message that is already there is read without one.
-                var first = await WaitForMessageAsync().ConfigureAwait(false);
-                var message = await ReadMessageAsync(first).ConfigureAwait(false);
-                if (message is not { } packet)
+                _ = DrainAsync();
+            }
+            // The reader runs right here rather than in a method of its own: one state machine less for every idle connection.
+            var reason = EngineCloseReason.TransportClose;
+            try
+            {
+                while (_session.CurrentState != SessionState.Closed)
                 {
-                    break;
+                    // The idle wait is awaited here, not inside ReceiveMessageAsync: an idle connection then holds no state
+                    // of a message read, and a message that is already there is read without one.
+                    var first = await WaitForMessageAsync().ConfigureAwait(false);
+                    var message = await ReadMessageAsync(first).ConfigureAwait(false);
+                    if (message is not { } packet)
+                    {
+                        break;
+                    }
+                    await DispatchAsync(packet).ConfigureAwait(false);
                 }
-                await DispatchAsync(packet).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException
+                && Volatile.Read(ref _stopping) == 1)
+            {
+                // We aborted the socket (the writer failed, or the client never answered our close frame): control flow.
+            }
+            catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.Faulted)
+            {
+                // The client broke the WebSocket protocol (an unmasked frame, reserved bits, an unknown opcode, invalid
+                // UTF-8): the socket has already answered with its close frame (1002, or 1007), failing the connection
+                // as RFC 6455 7.1.7 asks. Aborting now would reset the connection and could drop that frame unsent;
+                // ending the request instead lets the server flush it and then close the TCP connection (see Dispose).
+                reason = EngineCloseReason.TransportError;
+                Volatile.Write(ref _failedByClient, 1);
+                EngineLog.ProtocolViolation(_session.Logger, _session.Id, ex.Message);
+            }
+            catch (Exception ex) when (ex is WebSocketException or IOException)
+            {
+                // The connection broke: the writer cannot send anything either.
+                reason = EngineCloseReason.TransportError;
+                EngineLog.TransportEnded(_session.Logger, _session.Id, ex.Message);
+                Stop();
+            }
+            if (_session.CurrentState == SessionState.Closing)
+            {
+                _session.Finish();
+            }
+            _session.Abort(reason);
+            await WhenWriterStoppedAsync().ConfigureAwait(false);
+            await CloseSocketAsync().ConfigureAwait(false);
+            _closeHandshakeTimer?.Dispose();
+        }
+        catch (Exception ex) when (releases && ex is OperationCanceledException or IOException or WebSocketException)
+        {
+            // The client went away: the session saw it and closed.
+        }
+        catch (Exception ex) when (releases)
+        {
+            EngineLog.RequestFailed(_session.Logger, ex, "GET", _session.Handshake.Url);
+        }
+        finally
+        {
+            if (releases)
+            {
+                Dispose();
+                _session.Store.RemoveWebSocket();
+                connection?.End();
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException
-            && Volatile.Read(ref _stopping) == 1)
-        {
-            // We aborted the socket (the writer failed, or the client never answered our close frame): control flow.
-        }
-        catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.Faulted)
-        {
-            // The client broke the WebSocket protocol (an unmasked frame, reserved bits, an unknown opcode, invalid
-            // UTF-8): the socket has already answered with its close frame (1002, or 1007), failing the connection
-            // as RFC 6455 7.1.7 asks. Aborting now would reset the connection and could drop that frame unsent;
-            // ending the request instead lets the server flush it and then close the TCP connection (see Dispose).
-            reason = EngineCloseReason.TransportError;
-            Volatile.Write(ref _failedByClient, 1);
-            EngineLog.ProtocolViolation(_session.Logger, _session.Id, ex.Message);
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException)
-        {
-            // The connection broke: the writer cannot send anything either.
-            reason = EngineCloseReason.TransportError;
-            EngineLog.TransportEnded(_session.Logger, _session.Id, ex.Message);
-            Stop();
-        }
-        if (_session.CurrentState == SessionState.Closing)
-        {
-            _session.Finish();
-        }
-        _session.Abort(reason);
-        await WhenWriterStoppedAsync().ConfigureAwait(false);
-        await CloseSocketAsync().ConfigureAwait(false);
-        _closeHandshakeTimer?.Dispose();
     }
 
     /// <summary>
