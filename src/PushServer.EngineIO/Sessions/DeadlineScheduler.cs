@@ -5,19 +5,28 @@ namespace PushServer.EngineIO.Sessions;
 /// queue entry) per session. Deadlines sit in a priority queue ordered by due time; the single <see cref="ITimer"/>
 /// from the <see cref="TimeProvider"/> is armed for the earliest. Each owner has one slot: moving a deadline later
 /// (every pong moves the heartbeat) only records the new time, and the entry already queued re-queues itself when it
-/// comes due, so the queue holds at most about one entry per owner. Deadlines fire exactly at their time, also on a
-/// fake clock in tests.
+/// comes due, so the queue holds at most about one entry per owner.
 /// </summary>
+/// <remarks>
+/// Deadlines fire at their time, or up to <c>minimumGap</c> after it: the timer is never armed sooner than that after
+/// its last firing, so deadlines that fall close together (the heartbeats of clients that connected over a few
+/// seconds) are handled in one firing. Each firing wakes the timer's thread and a pool thread; one per heartbeat cost
+/// an idle server some 200 µs of CPU per client and heartbeat. The executable uses 20 ms on the system clock; with a
+/// gap of zero, as on a test's virtual clock, deadlines fire exactly at their time.
+/// </remarks>
 internal sealed class DeadlineScheduler
 {
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
     private readonly PriorityQueue<IDeadlineOwner, long> _queue = new();
+    private readonly long _minimumGap;
     private long _timerDue = long.MaxValue;
+    private long _lastFired = long.MinValue / 2;
 
-    public DeadlineScheduler(TimeProvider time)
+    public DeadlineScheduler(TimeProvider time, TimeSpan minimumGap = default)
     {
         _time = time;
+        _minimumGap = ToTimestampUnits(minimumGap);
         _timer = time.CreateTimer(static s => ((DeadlineScheduler)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -70,6 +79,7 @@ internal sealed class DeadlineScheduler
         {
             var now = _time.GetTimestamp();
             _timerDue = long.MaxValue;
+            _lastFired = now;
             while (_queue.TryPeek(out var owner, out var at) && at <= now)
             {
                 _queue.Dequeue();
@@ -112,6 +122,12 @@ internal sealed class DeadlineScheduler
 
     private void Arm(long due, long now)
     {
+        // Not sooner than the gap after the last firing; an earlier due time is taken along when the timer fires.
+        due = Math.Max(due, _lastFired + _minimumGap);
+        if (due >= _timerDue)
+        {
+            return;
+        }
         _timerDue = due;
         _timer.Change(ToTimeSpanRoundedUp(Math.Max(due - now, 0)), Timeout.InfiniteTimeSpan);
     }

@@ -194,7 +194,16 @@ internal sealed partial class EngineSession
         }
         else
         {
-            Send(EnginePacket.Ping);
+            // Written on the timer's thread: see WebSocketTransport.t_writeOnCallingThread.
+            WebSocketTransport.t_writeOnCallingThread = true;
+            try
+            {
+                Send(EnginePacket.Ping);
+            }
+            finally
+            {
+                WebSocketTransport.t_writeOnCallingThread = false;
+            }
         }
     }
 

@@ -9,8 +9,12 @@ internal sealed class EngineSessionStore
 
     public EngineSessionStore(TimeProvider time)
     {
-        Deadlines = new DeadlineScheduler(time);
+        // Heartbeats and write deadlines need no millisecond precision: on the system clock, deadlines that fall within
+        // 20 ms of each other fire together (see DeadlineScheduler). A test's virtual clock keeps them exact.
+        Deadlines = new DeadlineScheduler(time, ReferenceEquals(time, TimeProvider.System) ? HeartbeatTimerGap : TimeSpan.Zero);
     }
+
+    private static readonly TimeSpan HeartbeatTimerGap = TimeSpan.FromMilliseconds(20);
 
     /// <summary>The one timer behind every session's heartbeat and every WebSocket's write deadline.</summary>
     public DeadlineScheduler Deadlines { get; }

@@ -37,6 +37,14 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
     [ThreadStatic]
     private static WebSocketTransport? t_dispatching;
 
+    /// <summary>
+    /// Set by a caller that sends from a thread of its own, such as the heartbeat timer: the write is made right there
+    /// (tried without blocking, see <see cref="SocketStream"/>) instead of by a thread-pool work item. On an idle
+    /// server every heartbeat would otherwise wake a pool thread for one small write, which costs far more than it.
+    /// </summary>
+    [ThreadStatic]
+    internal static bool t_writeOnCallingThread;
+
     private const int WriterIdle = 0;
     private const int WriterRunning = 1;
     private const int WriterStopped = 2;
@@ -67,6 +75,11 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
             if (t_dispatching == this)
             {
                 _drainAfterDispatch = true;
+                return;
+            }
+            if (t_writeOnCallingThread)
+            {
+                _ = DrainAsync();
                 return;
             }
             // The thread pool takes the transport itself as the work item, so a broadcast allocates nothing per recipient.

@@ -108,4 +108,31 @@ public class DeadlineSchedulerTests
 
         Assert.Equal(3, owner.Fired);
     }
+
+    [Fact]
+    public void With_a_minimum_gap_deadlines_close_together_fire_in_one_firing_and_none_fires_early()
+    {
+        var time = new FakeTimeProvider();
+        var scheduler = new DeadlineScheduler(time, TimeSpan.FromMilliseconds(20));
+        var first = new Owner();
+        var second = new Owner();
+        var third = new Owner();
+
+        scheduler.Set(first, TimeSpan.FromSeconds(1));
+        scheduler.Set(second, TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(5));
+        scheduler.Set(third, TimeSpan.FromSeconds(2));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, first.Fired);
+        Assert.Equal(0, second.Fired); // not due yet: never early
+        time.Advance(TimeSpan.FromMilliseconds(5));
+        Assert.Equal(0, second.Fired); // due, but within the gap after the last firing
+        time.Advance(TimeSpan.FromMilliseconds(15));
+        Assert.Equal(1, second.Fired);
+        // Far from the last firing, a deadline fires exactly at its time.
+        time.Advance(TimeSpan.FromSeconds(1) - TimeSpan.FromMilliseconds(21));
+        Assert.Equal(0, third.Fired);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, third.Fired);
+    }
 }
