@@ -50,7 +50,7 @@ var options = new LoadOptions
     DrainSeconds = Number("--drain-seconds", 10),
     HoldSeconds = Number("--hold-seconds", 3),
     WarmupSeconds = Number("--warmup-seconds", 15),
-    WarmupBroadcasts = (int)Number("--warmup-broadcasts", 10),
+    WarmupBroadcasts = (int)Number("--warmup-broadcasts", 60),
     BaselineClients = (int)Number("--baseline-clients", 1000),
     Polling = (Value("--transport") ?? "websocket") switch
     {
