@@ -20,6 +20,12 @@ internal sealed class PushServerMetrics
     private readonly Counter _handshakes;
     private readonly Counter _packetsIn;
     private readonly Counter _packetsOut;
+    // The labelled children looked up once: PacketSent runs for every packet to every recipient of a broadcast (and
+    // PacketReceived for every packet in), where WithLabels would cost an array and a lookup each time.
+    private readonly Counter.Child _textPacketsOut;
+    private readonly Counter.Child _textPacketsIn;
+    private readonly Counter.Child _binaryPacketsIn;
+    private readonly Counter.Child _binaryPacketsOut;
     private readonly Counter _bytesOut;
     private readonly Counter _packetsDropped;
     private readonly Counter _disconnects;
@@ -43,6 +49,10 @@ internal sealed class PushServerMetrics
             new CounterConfiguration { LabelNames = ["kind"] });
         _packetsOut = factory.CreateCounter("pushserver_packets_sent_total", "Engine.IO message packets queued for clients.",
             new CounterConfiguration { LabelNames = ["kind"] });
+        _textPacketsOut = _packetsOut.WithLabels("text");
+        _textPacketsIn = _packetsIn.WithLabels("text");
+        _binaryPacketsIn = _packetsIn.WithLabels("binary");
+        _binaryPacketsOut = _packetsOut.WithLabels("binary");
         _bytesOut = factory.CreateCounter("pushserver_sent_bytes_total", "Bytes of message packets queued for clients.");
         _packetsDropped = factory.CreateCounter("pushserver_packets_dropped_total",
             "Packets not queued: volatile packets the transport could not take, or sends to closed or full sessions.");
@@ -97,7 +107,7 @@ internal sealed class PushServerMetrics
     internal void SessionOpened(string transport, EngineProtocolVersion protocol) =>
         _handshakes.WithLabels(transport, ProtocolLabel(protocol)).Inc();
 
-    internal void PacketReceived(bool binary) => _packetsIn.WithLabels(binary ? "binary" : "text").Inc();
+    internal void PacketReceived(bool binary) => (binary ? _binaryPacketsIn : _textPacketsIn).Inc();
 
     internal void PacketSent(EnginePacket packet, bool queued)
     {
@@ -106,7 +116,7 @@ internal sealed class PushServerMetrics
             _packetsDropped.Inc();
             return;
         }
-        _packetsOut.WithLabels(packet.IsBinary ? "binary" : "text").Inc();
+        (packet.IsBinary ? _binaryPacketsOut : _textPacketsOut).Inc();
         _bytesOut.Inc(packet.Size);
     }
 
