@@ -36,9 +36,6 @@ internal sealed class WebSocketUpgradeRequest
     /// <summary>The path part of <see cref="Target"/>.</summary>
     public ReadOnlySpan<char> Path => _queryStart < 0 ? Target : Target.AsSpan(0, _queryStart);
 
-    /// <summary>The query with its leading <c>?</c>, empty when there is none (as ASP.NET Core's QueryString).</summary>
-    public string Query => _queryStart < 0 ? "" : Target[_queryStart..];
-
     /// <summary>The query's values, read from <see cref="Target"/> itself (no copy of the query is kept).</summary>
     public QueryValues QueryValues() => _queryStart < 0 ? new QueryValues("") : new QueryValues(Target, _queryStart);
 
