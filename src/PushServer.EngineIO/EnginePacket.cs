@@ -1,4 +1,5 @@
 using System.Text;
+using PushServer.EngineIO.Protocol;
 
 namespace PushServer.EngineIO;
 
@@ -9,16 +10,22 @@ namespace PushServer.EngineIO;
 /// </summary>
 public sealed class EnginePacket
 {
-    // For a text packet: the type digit followed by the UTF-8 data ("4hello").
-    // For a binary packet: the v3 type byte 0x04 followed by the raw data; v4 frames use the slice after it.
-    private readonly byte[] _encoded;
+    // For a text packet: room for a WebSocket frame header, then the type digit followed by the UTF-8 data
+    // ([header]"4hello"): the whole array is the frame a server writes, so a broadcast's frame is built with the packet.
+    // For a binary packet: the v3 type byte 0x04 followed by the raw data (v4 frames use the slice after it); its
+    // WebSocket frames differ per protocol and are built on first use.
+    private readonly byte[] _frame;
+    private readonly int _start; // where the packet begins in _frame: the header's length for text, 0 for binary
     private string? _base64;
     private int _utf16Length = -1;
+    private byte[]? _binaryWebSocketFrameV3;
+    private byte[]? _binaryWebSocketFrameV4;
 
-    private EnginePacket(EnginePacketType type, byte[] encoded, bool isBinary)
+    private EnginePacket(EnginePacketType type, byte[] frame, int start, bool isBinary)
     {
         Type = type;
-        _encoded = encoded;
+        _frame = frame;
+        _start = start;
         IsBinary = isBinary;
     }
 
@@ -29,27 +36,20 @@ public sealed class EnginePacket
     public bool IsBinary { get; }
 
     /// <summary>The packet data: UTF-8 text after the type digit, or the raw binary bytes.</summary>
-    public ReadOnlyMemory<byte> Data => _encoded.AsMemory(1);
+    public ReadOnlyMemory<byte> Data => _frame.AsMemory(_start + 1);
 
     /// <summary>Bytes this packet holds, counted against a session's outbound queue cap.</summary>
-    public int Size => _encoded.Length;
+    public int Size => _frame.Length - _start;
 
     /// <summary>A text message packet (<c>4</c> + <paramref name="text"/>).</summary>
-    public static EnginePacket Text(string text)
-    {
-        var encoded = new byte[1 + Encoding.UTF8.GetByteCount(text)];
-        encoded[0] = (byte)'4';
-        Encoding.UTF8.GetBytes(text, encoded.AsSpan(1));
-        return new EnginePacket(EnginePacketType.Message, encoded, isBinary: false);
-    }
+    public static EnginePacket Text(string text) => TextPacket(EnginePacketType.Message, text);
 
     /// <summary>A text message packet from data already encoded as UTF-8.</summary>
     public static EnginePacket Text(ReadOnlySpan<byte> utf8)
     {
-        var encoded = new byte[1 + utf8.Length];
-        encoded[0] = (byte)'4';
-        utf8.CopyTo(encoded.AsSpan(1));
-        return new EnginePacket(EnginePacketType.Message, encoded, isBinary: false);
+        var packet = AllocateText(EnginePacketType.Message, utf8.Length, out var data);
+        utf8.CopyTo(data);
+        return packet;
     }
 
     /// <summary>A binary message packet; <paramref name="data"/> is copied.</summary>
@@ -58,7 +58,7 @@ public sealed class EnginePacket
         var encoded = new byte[1 + data.Length];
         encoded[0] = (byte)EnginePacketType.Message;
         data.CopyTo(encoded.AsSpan(1));
-        return new EnginePacket(EnginePacketType.Message, encoded, isBinary: true);
+        return new EnginePacket(EnginePacketType.Message, encoded, 0, isBinary: true);
     }
 
     internal static readonly EnginePacket Ping = Control(EnginePacketType.Ping, "");
@@ -67,25 +67,53 @@ public sealed class EnginePacket
     internal static readonly EnginePacket Noop = Control(EnginePacketType.Noop, "");
     internal static readonly EnginePacket Close = Control(EnginePacketType.Close, "");
 
-    internal static EnginePacket Control(EnginePacketType type, string data)
+    internal static EnginePacket Control(EnginePacketType type, string data) => TextPacket(type, data);
+
+    private static EnginePacket TextPacket(EnginePacketType type, string text)
     {
-        var encoded = new byte[1 + Encoding.UTF8.GetByteCount(data)];
-        encoded[0] = (byte)('0' + (int)type);
-        Encoding.UTF8.GetBytes(data, encoded.AsSpan(1));
-        return new EnginePacket(type, encoded, isBinary: false);
+        var packet = AllocateText(type, Encoding.UTF8.GetByteCount(text), out var data);
+        Encoding.UTF8.GetBytes(text, data);
+        return packet;
+    }
+
+    /// <summary>A text packet of <paramref name="dataLength"/> UTF-8 bytes after its type digit, with its WebSocket
+    /// frame header written in front; <paramref name="data"/> is where the caller writes the bytes.</summary>
+    private static EnginePacket AllocateText(EnginePacketType type, int dataLength, out Span<byte> data)
+    {
+        var headerLength = WebSocketFrameHeader.Length(1 + dataLength);
+        var frame = new byte[headerLength + 1 + dataLength];
+        WebSocketFrameHeader.Write(frame, WebSocketFrameHeader.FinalText, 1 + dataLength);
+        frame[headerLength] = (byte)('0' + (int)type);
+        data = frame.AsSpan(headerLength + 1);
+        return new EnginePacket(type, frame, headerLength, isBinary: false);
     }
 
     /// <summary>The text form with its type digit (<c>4hello</c>), as sent in a WebSocket text frame.</summary>
-    internal ReadOnlyMemory<byte> TextFrame => _encoded;
+    internal ReadOnlyMemory<byte> TextFrame => _frame.AsMemory(_start);
 
     /// <summary>The v4 WebSocket binary frame: the raw data, no type byte.</summary>
-    internal ReadOnlyMemory<byte> BinaryFrameV4 => _encoded.AsMemory(1);
+    internal ReadOnlyMemory<byte> BinaryFrameV4 => _frame.AsMemory(1);
 
     /// <summary>The v3 WebSocket binary frame: type byte 0x04, then the data.</summary>
-    internal ReadOnlyMemory<byte> BinaryFrameV3 => _encoded;
+    internal ReadOnlyMemory<byte> BinaryFrameV3 => _frame;
+
+    /// <summary>
+    /// The whole WebSocket frame of this packet, header included, as a server writes it to a client of
+    /// <paramref name="protocol"/> that takes binary frames: the same bytes for every such client.
+    /// </summary>
+    internal ReadOnlyMemory<byte> WebSocketFrame(EngineProtocolVersion protocol)
+    {
+        if (!IsBinary)
+        {
+            return _frame;
+        }
+        return protocol == EngineProtocolVersion.V4
+            ? _binaryWebSocketFrameV4 ??= WebSocketFrameHeader.Frame(WebSocketFrameHeader.FinalBinary, BinaryFrameV4.Span)
+            : _binaryWebSocketFrameV3 ??= WebSocketFrameHeader.Frame(WebSocketFrameHeader.FinalBinary, BinaryFrameV3.Span);
+    }
 
     /// <summary>Base64 of the binary data, computed once.</summary>
-    internal string Base64 => _base64 ??= Convert.ToBase64String(_encoded, 1, _encoded.Length - 1);
+    internal string Base64 => _base64 ??= Convert.ToBase64String(_frame, 1, _frame.Length - 1);
 
     /// <summary>
     /// Length in UTF-16 code units of the text form (<c>4hello</c>), which is what v3 length prefixes count.
@@ -96,7 +124,7 @@ public sealed class EnginePacket
         {
             if (_utf16Length < 0)
             {
-                _utf16Length = CountUtf16(_encoded);
+                _utf16Length = CountUtf16(TextFrame.Span);
             }
             return _utf16Length;
         }

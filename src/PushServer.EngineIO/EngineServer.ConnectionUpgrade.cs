@@ -78,12 +78,17 @@ public sealed partial class EngineServer
     /// state machine less.
     /// </remarks>
     internal Task ServeUpgradeAsync(
-        ConnectionUpgrade upgrade, WebSocketUpgradeRequest request, IPAddress? remoteAddress, WebSocket socket, IConnectionEnd? connection = null)
+        ConnectionUpgrade upgrade,
+        WebSocketUpgradeRequest request,
+        IPAddress? remoteAddress,
+        WebSocket socket,
+        IConnectionEnd? connection = null,
+        IWebSocketFrameWriter? frames = null)
     {
         _store.AddWebSocket();
         if (upgrade.Session is { } existing)
         {
-            return ServeProbeUpgradeAsync(existing, request, socket, connection);
+            return ServeProbeUpgradeAsync(existing, request, socket, connection, frames);
         }
         WebSocketTransport transport;
         try
@@ -98,7 +103,7 @@ public sealed partial class EngineServer
             var supportsBinary = string.IsNullOrEmpty(upgrade.Query.Joined("b64"));
             var session = new EngineSession(
                 SessionId.New(), upgrade.Protocol, supportsBinary, handshake, _options, _handler, _store, _time, _logger);
-            transport = StartWebSocketSession(socket, session);
+            transport = StartWebSocketSession(socket, session, frames);
             var opened = session.OpenAsync(); // never fails: the session logs and closes on a handler's exception
             if (!opened.IsCompleted)
             {
@@ -122,11 +127,12 @@ public sealed partial class EngineServer
         await transport.RunAndReleaseAsync(connection).ConfigureAwait(false);
     }
 
-    private async Task ServeProbeUpgradeAsync(EngineSession existing, WebSocketUpgradeRequest request, WebSocket socket, IConnectionEnd? connection)
+    private async Task ServeProbeUpgradeAsync(
+        EngineSession existing, WebSocketUpgradeRequest request, WebSocket socket, IConnectionEnd? connection, IWebSocketFrameWriter? frames)
     {
         try
         {
-            await RunProbeAsync(socket, existing).ConfigureAwait(false);
+            await RunProbeAsync(socket, existing, frames).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or WebSocketException)
         {

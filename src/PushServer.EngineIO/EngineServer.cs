@@ -235,9 +235,9 @@ public sealed partial class EngineServer
     /// Runs an upgrade probe of a polling session over an accepted WebSocket. The transport owns the socket from
     /// here on and disposes it (see <see cref="WebSocketTransport.Dispose"/>).
     /// </summary>
-    private static async Task RunProbeAsync(WebSocket socket, EngineSession session)
+    private static async Task RunProbeAsync(WebSocket socket, EngineSession session, IWebSocketFrameWriter? frames = null)
     {
-        using var probe = new WebSocketTransport(socket, session);
+        using var probe = new WebSocketTransport(socket, session, frames);
         if (!session.IsOpen || session.IsUpgrading || session.IsUpgraded || session.Transport is not PollingTransport)
         {
             // Accepted at the HTTP level, then closed at once, as the reference does.
@@ -259,9 +259,9 @@ public sealed partial class EngineServer
     }
 
     /// <summary>Gives a new session its WebSocket transport and queues its OPEN packet; the caller then opens and runs it.</summary>
-    private WebSocketTransport StartWebSocketSession(WebSocket socket, EngineSession session)
+    private WebSocketTransport StartWebSocketSession(WebSocket socket, EngineSession session, IWebSocketFrameWriter? frames = null)
     {
-        var transport = new WebSocketTransport(socket, session);
+        var transport = new WebSocketTransport(socket, session, frames);
         session.Start(transport);
         session.Send(OpenPacket.Create(session.Id, offerWebSocketUpgrade: false, _options));
         return transport;

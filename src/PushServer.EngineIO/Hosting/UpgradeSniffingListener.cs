@@ -266,7 +266,7 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
     {
         var webSocket = ConnectionWebSocketAcceptor.CreateWebSocket(stream);
         stream.Owner = webSocket;
-        return taken.Server.ServeUpgradeAsync(taken.Upgrade, taken.Request, remoteAddress, webSocket, stream);
+        return taken.Server.ServeUpgradeAsync(taken.Upgrade, taken.Request, remoteAddress, webSocket, connection: stream, frames: stream);
     }
 
     private void Forget(Socket socket) => _served.TryRemove(socket, out _);

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using PushServer.EngineIO.Protocol;
 
 namespace PushServer.EngineIO.Transports;
 
@@ -10,11 +11,13 @@ namespace PushServer.EngineIO.Transports;
 /// connection (and so ends a pending read or a stuck write at once); after a clean close the listener shuts the
 /// connection down gracefully once the session is over, so the close frame is not cut off.
 /// </summary>
-internal sealed class SocketStream : WebSocketStream, IConnectionEnd
+internal sealed class SocketStream : WebSocketStream, IConnectionEnd, IWebSocketFrameWriter
 {
     private readonly Socket _socket;
     private readonly Action<Socket> _ended;
     private int _disposed;
+    private Task? _unfinishedWrite; // guarded by this
+    private bool _closeFrameWritten; // guarded by this
 
     /// <param name="socket">The accepted socket, non-blocking.</param>
     /// <param name="ended">Told once the connection has ended (the listener stops tracking it).</param>
@@ -53,9 +56,59 @@ internal sealed class SocketStream : WebSocketStream, IConnectionEnd
     /// <summary>
     /// Writes without blocking first: when the socket takes all of it at once, as it does unless the client stopped
     /// reading, no asynchronous send happens, and the socket never allocates the state of one. The socket is
-    /// non-blocking (<see cref="Socket.Blocking"/> false) for this.
+    /// non-blocking (<see cref="Socket.Blocking"/> false) for this. The WebSocket writes its control frames here.
     /// </summary>
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default) =>
+        Write(source, isDataFrame: false, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask WriteDataFrameAsync(ReadOnlyMemory<byte> frame) => Write(frame, isDataFrame: true, CancellationToken.None);
+
+    /// <summary>
+    /// Writes are kept whole and in order: the transport's data frames and the WebSocket's own control frames (a
+    /// pong, the close) come from different threads, and a write the socket did not take at once finishes later,
+    /// so a write that finds one unfinished is made after it. The gate is this stream's own monitor: a lock object of
+    /// its own would cost every idle connection one more object.
+    /// </summary>
+    private ValueTask Write(ReadOnlyMemory<byte> source, bool isDataFrame, CancellationToken cancellationToken)
+    {
+        lock (this)
+        {
+            if (!isDataFrame)
+            {
+                _closeFrameWritten |= WebSocketFrameHeader.IsClose(source.Span);
+            }
+            else if (_closeFrameWritten)
+            {
+                // No data frame may follow a close frame (RFC 6455 5.5.1); the session is ending anyway.
+                return ValueTask.CompletedTask;
+            }
+            if (_unfinishedWrite is { IsCompleted: false } unfinished)
+            {
+                var queued = WriteAfterAsync(unfinished, source, cancellationToken);
+                _unfinishedWrite = queued;
+                return new ValueTask(queued);
+            }
+            _unfinishedWrite = null;
+            var write = WriteNow(source, cancellationToken);
+            if (!write.IsCompleted)
+            {
+                var task = write.AsTask();
+                _unfinishedWrite = task;
+                return new ValueTask(task);
+            }
+            return write;
+        }
+    }
+
+    private async Task WriteAfterAsync(Task unfinished, ReadOnlyMemory<byte> source, CancellationToken cancellationToken)
+    {
+        // A failed write before this one means the connection is broken: this one fails with it.
+        await unfinished.ConfigureAwait(false);
+        await WriteNow(source, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask WriteNow(ReadOnlyMemory<byte> source, CancellationToken cancellationToken)
     {
         int sent;
         SocketError error;

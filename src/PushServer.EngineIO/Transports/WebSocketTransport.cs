@@ -19,6 +19,7 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
     internal const WebSocketCloseStatus ServerCloseStatus = WebSocketCloseStatus.NormalClosure;
 
     private readonly WebSocket _socket;
+    private readonly IWebSocketFrameWriter? _frames;
     private readonly EngineSession _session;
     private int _writer; // WriterIdle, WriterRunning or WriterStopped
     private int _stopping;
@@ -57,10 +58,17 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
     /// <summary>How long the client has to answer the server's close frame before the socket is dropped.</summary>
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
-    public WebSocketTransport(WebSocket socket, EngineSession session)
+    /// <param name="socket">The accepted WebSocket.</param>
+    /// <param name="session">The session it serves.</param>
+    /// <param name="frames">
+    /// The connection under <paramref name="socket"/> when it takes whole data frames (see
+    /// <see cref="IWebSocketFrameWriter"/>): packets are then written to it as prebuilt frames, not through the socket.
+    /// </param>
+    public WebSocketTransport(WebSocket socket, EngineSession session, IWebSocketFrameWriter? frames = null)
     {
         _socket = socket;
         _session = session;
+        _frames = frames;
     }
 
     public string Name => "websocket";
@@ -436,17 +444,23 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
 
     private ValueTask SendFrameAsync(EnginePacket packet)
     {
-        if (!packet.IsBinary)
-        {
-            return _socket.SendAsync(packet.TextFrame, WebSocketMessageType.Text, true, CancellationToken.None);
-        }
-        if (!_session.SupportsBinary)
+        if (packet.IsBinary && !_session.SupportsBinary)
         {
             // b64=1: the client cannot take binary frames, so the packet travels as base64 text
             // (v3 keeps the type digit: b4AQID; v4 has none: bAQID).
             var prefix = _session.Protocol == EngineProtocolVersion.V3 ? "b4" : "b";
             var text = System.Text.Encoding.ASCII.GetBytes(prefix + packet.Base64);
-            return new ValueTask(_socket.SendAsync(text, WebSocketMessageType.Text, true, CancellationToken.None));
+            return _frames is { } writer
+                ? writer.WriteDataFrameAsync(WebSocketFrameHeader.Frame(WebSocketFrameHeader.FinalText, text))
+                : new ValueTask(_socket.SendAsync(text, WebSocketMessageType.Text, true, CancellationToken.None));
+        }
+        if (_frames is { } frames)
+        {
+            return frames.WriteDataFrameAsync(packet.WebSocketFrame(_session.Protocol));
+        }
+        if (!packet.IsBinary)
+        {
+            return _socket.SendAsync(packet.TextFrame, WebSocketMessageType.Text, true, CancellationToken.None);
         }
         var frame = _session.Protocol == EngineProtocolVersion.V4 ? packet.BinaryFrameV4 : packet.BinaryFrameV3;
         return _socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None);
