@@ -69,18 +69,8 @@ public sealed class SocketStreamTests : IAsyncLifetime
         byte[] close = [0x88, 0x02, 0x03, 0xE8];
         await _stream.WriteAsync(close);
         await _stream.WriteDataFrameAsync(EnginePacket.Text("late").WebSocketFrame(EngineProtocolVersion.V4));
-        _server.Shutdown(SocketShutdown.Send);
 
-        var received = new MemoryStream();
-        var buffer = new byte[1024];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        int read;
-        while ((read = await _client.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
-        {
-            received.Write(buffer, 0, read);
-        }
-
-        Assert.Equal(close, received.ToArray());
+        Assert.Equal(close, await ReadUntilServerEndsAsync());
     }
 
     [Fact]
@@ -89,8 +79,14 @@ public sealed class SocketStreamTests : IAsyncLifetime
         var frame = EnginePacket.Text("early").WebSocketFrame(EngineProtocolVersion.V4).ToArray();
         await _stream.WriteDataFrameAsync(frame);
         await _stream.WriteAsync(new byte[] { 0x88, 0x02, 0x03, 0xE8 });
-        _server.Shutdown(SocketShutdown.Send);
 
+        Assert.Equal([.. frame, 0x88, 0x02, 0x03, 0xE8], await ReadUntilServerEndsAsync());
+    }
+
+    /// <summary>Ends the server's sending side and reads everything it wrote.</summary>
+    private async Task<byte[]> ReadUntilServerEndsAsync()
+    {
+        _server.Shutdown(SocketShutdown.Send);
         var received = new MemoryStream();
         var buffer = new byte[1024];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -99,7 +95,6 @@ public sealed class SocketStreamTests : IAsyncLifetime
         {
             received.Write(buffer, 0, read);
         }
-
-        Assert.Equal([.. frame, 0x88, 0x02, 0x03, 0xE8], received.ToArray());
+        return received.ToArray();
     }
 }
