@@ -109,4 +109,67 @@ public sealed class ConnectionLevelUpgradeTests : IAsyncLifetime
         RawTcp.Reset(socket);
         await _server.AssertHealthyAsync();
     }
+
+    /// <summary>
+    /// Frames of a WebSocket taken off the socket are built once per packet and written straight to it: a binary
+    /// attachment as a v4 binary frame (raw bytes), a v3 one (type byte first), or base64 text for a b64 client, and a
+    /// text frame of each length class (7, 16 and 64-bit lengths), read by .NET's client WebSocket.
+    /// </summary>
+    [Theory]
+    [InlineData("EIO=4", "binary:010203")]
+    [InlineData("EIO=3", "binary:04010203")]
+    [InlineData("EIO=4&b64=1", "text:bAQID")]
+    [InlineData("EIO=3&b64=1", "text:b4AQID")]
+    public async Task Frames_written_straight_to_the_socket_carry_binary_and_long_text_for_every_client_kind(string query, string attachment)
+    {
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(_server.WebSocketUri(query + "&transport=websocket"), AdversarialServer.Timeout());
+        Assert.StartsWith("0{", await Frames.ReceiveTextAsync(socket));
+        if (query.StartsWith("EIO=4", StringComparison.Ordinal))
+        {
+            await Frames.SendTextAsync(socket, "40");
+        }
+        Assert.StartsWith("40", await Frames.ReceiveUntilAsync(socket, f => f.StartsWith("40", StringComparison.Ordinal)));
+
+        // A binary event acked with its own arguments: the attachment comes back in the client's own form.
+        await Frames.SendTextAsync(socket, "451-1[\"echo\",{\"_placeholder\":true,\"num\":0}]");
+        if (query.Contains("b64=1", StringComparison.Ordinal))
+        {
+            await Frames.SendTextAsync(socket, query.StartsWith("EIO=3", StringComparison.Ordinal) ? "b4AQID" : "bAQID");
+        }
+        else
+        {
+            await Frames.SendBinaryAsync(socket, query.StartsWith("EIO=3", StringComparison.Ordinal) ? [4, 1, 2, 3] : [1, 2, 3]);
+        }
+        Assert.Equal("461-1[{\"_placeholder\":true,\"num\":0}]", await Frames.ReceiveUntilAsync(socket, f => f.StartsWith("46", StringComparison.Ordinal)));
+        Assert.Equal(attachment, await ReceiveSkippingPingsAsync(socket));
+
+        foreach (var length in new[] { 100, 1_000, 70_000 })
+        {
+            var text = new string('x', length);
+            await Frames.SendTextAsync(socket, $"422[\"echo\",\"{text}\"]");
+            Assert.Equal($"432[\"{text}\"]", await Frames.ReceiveUntilAsync(socket, f => f.StartsWith("43", StringComparison.Ordinal)));
+        }
+
+        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, AdversarialServer.Timeout());
+        await _server.AssertHealthyAsync();
+    }
+
+    /// <summary>The next frame other than a ping, as <c>binary:HEX</c> or <c>text:TEXT</c>.</summary>
+    private static async Task<string> ReceiveSkippingPingsAsync(WebSocket socket)
+    {
+        while (true)
+        {
+            var (type, data) = await Frames.ReceiveAsync(socket);
+            if (type == WebSocketMessageType.Binary)
+            {
+                return "binary:" + Convert.ToHexString(data);
+            }
+            var text = System.Text.Encoding.UTF8.GetString(data);
+            if (text != "2")
+            {
+                return "text:" + text;
+            }
+        }
+    }
 }
