@@ -155,7 +155,7 @@ public sealed class ConnectionLevelUpgradeTests : IAsyncLifetime
         await _server.AssertHealthyAsync();
     }
 
-    /// <summary>The next frame other than a ping, as <c>binary:HEX</c> or <c>text:TEXT</c>.</summary>
+    /// <summary>The next frame other than a ping (answered), as <c>binary:HEX</c> or <c>text:TEXT</c>.</summary>
     private static async Task<string> ReceiveSkippingPingsAsync(WebSocket socket)
     {
         while (true)
@@ -170,6 +170,7 @@ public sealed class ConnectionLevelUpgradeTests : IAsyncLifetime
             {
                 return "text:" + text;
             }
+            await Frames.SendTextAsync(socket, "3");
         }
     }
 }
