@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace PushServer.EngineIO;
 
 /// <summary>
@@ -24,6 +26,7 @@ public sealed class EngineIOConnectionLimits
     private int _open;
     private long _refused;
     private long _timedOut;
+    private Hosting.ListenerTally _timeoutsToLog;
 
     /// <summary>
     /// Most connections open at once; one accepted past it is closed at once (reset, without reading from it), so a
@@ -74,10 +77,14 @@ public sealed class EngineIOConnectionLimits
     /// <summary>Counts a connection out once it is closed.</summary>
     internal void Closed() => Interlocked.Decrement(ref _open);
 
-    /// <summary>Counts a connection closed by <see cref="RequestHeadersTimeout"/>.</summary>
-    internal void HeadTimedOut()
+    /// <summary>Counts a connection closed by <see cref="RequestHeadersTimeout"/>, and logs now and then how many were.</summary>
+    internal void HeadTimedOut(ILogger logger)
     {
         Interlocked.Increment(ref _timedOut);
         EngineMetrics.Limit("request_headers_timeout");
+        if (_timeoutsToLog.Add(Environment.TickCount64) is { } count)
+        {
+            EngineLog.RequestHeadsTimedOut(logger, count, RequestHeadersTimeout);
+        }
     }
 }

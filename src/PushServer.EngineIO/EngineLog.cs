@@ -60,4 +60,8 @@ internal static partial class EngineLog
     [LoggerMessage(1016, LogLevel.Information,
         "Engine.IO listener on {EndPoint}: {Count} connection(s) reset on accept since the last such message: {MaxConnections} connections were open (MaxConnections).")]
     public static partial void ConnectionsRefused(ILogger logger, string endPoint, long count, int maxConnections);
+
+    [LoggerMessage(1017, LogLevel.Information,
+        "Engine.IO: {Count} connection(s) closed since the last such message: no whole request head within {Timeout} of connecting (RequestHeadersTimeout).")]
+    public static partial void RequestHeadsTimedOut(ILogger logger, long count, TimeSpan timeout);
 }

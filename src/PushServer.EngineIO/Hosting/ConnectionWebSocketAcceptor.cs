@@ -98,7 +98,7 @@ internal sealed class ConnectionWebSocketAcceptor
         if (head is not { } result)
         {
             // No whole request head in time: closed, as Node closes a connection past its headersTimeout.
-            Limits.HeadTimedOut();
+            Limits.HeadTimedOut(server.Logger);
             connection.Abort();
             return;
         }

@@ -194,7 +194,7 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
             socket.NoDelay = true;
             if (!await WaitForFirstBytesAsync(socket, deadlines, started).ConfigureAwait(false))
             {
-                _limits.HeadTimedOut();
+                _limits.HeadTimedOut(_logger);
                 return;
             }
             var remoteAddress = (socket.RemoteEndPoint as IPEndPoint)?.Address;

@@ -54,6 +54,7 @@ public sealed class ConnectionLimitTests
         await Eventually.TrueAsync(() => limits.TimedOutConnections == 1 && limits.OpenConnections == 0,
             () => $"timed out {limits.TimedOutConnections}, open {limits.OpenConnections}");
         Assert.Equal(before + 1, MetricCounters.Get(MetricCounters.EngineLimit, "request_headers_timeout"));
+        Assert.Single(server.Log, e => e.EventId == 1017);
         await server.AssertHealthyAsync();
     }
 
