@@ -22,7 +22,13 @@ public static class EngineIOConnectionBuilderExtensions
     /// <param name="path">The path the server is mapped under.</param>
     /// <param name="server">The server, resolved on the first connection (the host's services are built by then).</param>
     /// <param name="accepting">When false, new upgrades are left to the HTTP pipeline (e.g. to refuse them while draining).</param>
-    public static TBuilder UseEngineIOWebSockets<TBuilder>(this TBuilder builder, string path, Func<EngineServer> server, Func<bool>? accepting = null)
+    /// <param name="limits">
+    /// The cap on the listener's connections and the deadline of their first request head; by default no cap and
+    /// <see cref="EngineIOConnectionLimits.DefaultRequestHeadersTimeout"/>. With
+    /// <see cref="UseEngineIOSocketTransport"/> the cap acts on accept, before Kestrel builds anything for the connection.
+    /// </param>
+    public static TBuilder UseEngineIOWebSockets<TBuilder>(
+        this TBuilder builder, string path, Func<EngineServer> server, Func<bool>? accepting = null, EngineIOConnectionLimits? limits = null)
         where TBuilder : IConnectionBuilder
     {
         ArgumentNullException.ThrowIfNull(server);
@@ -31,7 +37,7 @@ public static class EngineIOConnectionBuilderExtensions
         {
             prefix = "/";
         }
-        var acceptor = new ConnectionWebSocketAcceptor(prefix, server, accepting ?? (static () => true));
+        var acceptor = new ConnectionWebSocketAcceptor(prefix, server, accepting ?? (static () => true), limits ?? new EngineIOConnectionLimits());
         // With the Engine.IO socket transport, the listener itself takes the upgrades off the bare socket; the
         // middleware then still serves a connection the listener handed on (say, a head split over two segments).
         if (builder is ListenOptions listen && listen.ApplicationServices.GetService(typeof(EngineIOWebSocketEndpoints)) is EngineIOWebSocketEndpoints endpoints)

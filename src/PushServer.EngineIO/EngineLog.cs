@@ -53,6 +53,15 @@ internal static partial class EngineLog
     [LoggerMessage(1010, LogLevel.Error, "Engine.IO: unexpected failure while serving {Method} {Path}.")]
     public static partial void RequestFailed(ILogger logger, Exception exception, string method, string path);
 
-    [LoggerMessage(1015, LogLevel.Warning, "Engine.IO listener on {EndPoint}: accepting a connection failed; accepting goes on.")]
-    public static partial void AcceptFailed(ILogger logger, Exception exception, string endPoint);
+    [LoggerMessage(1015, LogLevel.Warning,
+        "Engine.IO listener on {EndPoint}: accepting a connection failed ({Error}), {Count} time(s) since the last such message; accepting goes on.")]
+    public static partial void AcceptFailed(ILogger logger, string endPoint, string error, long count);
+
+    [LoggerMessage(1016, LogLevel.Information,
+        "Engine.IO listener on {EndPoint}: {Count} connection(s) reset on accept since the last such message: {MaxConnections} connections were open (MaxConnections).")]
+    public static partial void ConnectionsRefused(ILogger logger, string endPoint, long count, int maxConnections);
+
+    [LoggerMessage(1017, LogLevel.Information,
+        "Engine.IO: {Count} connection(s) closed since the last such message: no whole request head within {Timeout} of connecting (RequestHeadersTimeout).")]
+    public static partial void RequestHeadsTimedOut(ILogger logger, long count, TimeSpan timeout);
 }

@@ -43,7 +43,10 @@ public sealed partial class EngineServer
     /// <summary>Bytes all WebSocket connections hold now in messages still missing fragments.</summary>
     public long PendingWebSocketBytes => _store.PendingWebSocketBytes;
 
-    /// <summary>The shared deadline timer of this endpoint's sessions.</summary>
+    /// <summary>The endpoint's logger (category <c>PushServer.EngineIO</c>).</summary>
+    internal ILogger Logger => _logger;
+
+    /// <summary>The shared deadline timer of this endpoint's sessions (and of its listener's connections awaiting a request).</summary>
     internal DeadlineScheduler Deadlines => _store.Deadlines;
 
     /// <summary>The options this endpoint runs with.</summary>

@@ -74,7 +74,7 @@ public sealed class AdversarialServer : IAsyncDisposable
 
     public static async Task<AdversarialServer> StartAsync(
         Action<EngineIOOptions>? engine = null, Action<SocketIOOptions>? socketIO = null, Action<SocketIOServer>? configure = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null, EngineIOConnectionLimits? limits = null)
     {
         var log = new ConcurrentQueue<TestLogEntry>();
         var builder = WebApplication.CreateSlimBuilder();
@@ -89,7 +89,7 @@ public sealed class AdversarialServer : IAsyncDisposable
                 Interlocked.Increment(ref kestrelConnections.Value);
                 return next(connection);
             });
-            o.UseEngineIOWebSockets("/socket.io", () => engineServer!);
+            o.UseEngineIOWebSockets("/socket.io", () => engineServer!, limits: limits);
         }));
         builder.WebHost.UseEngineIOSocketTransport();
         builder.Logging.ClearProviders();

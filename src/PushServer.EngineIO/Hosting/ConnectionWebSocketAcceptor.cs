@@ -19,13 +19,20 @@ namespace PushServer.EngineIO.Hosting;
 /// 101 and the WebSocket runs on the connection's pipes. Anything else, including every request the server would
 /// refuse, is left unread and handed to Kestrel's HTTP layer, which serves it as before.
 /// </summary>
+/// <remarks>
+/// The first request head is waited for whole, within <see cref="EngineIOConnectionLimits.RequestHeadersTimeout"/> of
+/// the connection's accept; a connection that has not sent it by then is closed, however many bytes it dripped.
+/// Connections Kestrel's own transport accepted (no <see cref="UpgradeSniffingListener"/>) are counted against
+/// <see cref="EngineIOConnectionLimits.MaxConnections"/> here, after Kestrel accepted them.
+/// </remarks>
 internal sealed class ConnectionWebSocketAcceptor
 {
     /// <summary>
-    /// How long a new connection may stay silent before it is handed to Kestrel, whose own keep-alive timeout then
-    /// applies: the acceptor never holds a connection that sends nothing.
+    /// How many bytes of a first request are waited for before the connection goes on to Kestrel even without the
+    /// head's end: above Kestrel's own defaults (8 KiB request line, 32 KiB of headers), so Kestrel refuses an
+    /// oversized head itself (414, 431) rather than this acceptor holding it.
     /// </summary>
-    internal static readonly TimeSpan FirstBytesTimeout = TimeSpan.FromSeconds(10);
+    internal const int MaxWaitedHeadBytes = 48 * 1024;
 
     private static readonly byte[] SwitchingProtocols = Encoding.ASCII.GetBytes(
         "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: ");
@@ -34,33 +41,65 @@ internal sealed class ConnectionWebSocketAcceptor
     private readonly Func<EngineServer> _server;
     private readonly Func<bool> _accepting;
 
-    public ConnectionWebSocketAcceptor(string prefix, Func<EngineServer> server, Func<bool> accepting)
+    public ConnectionWebSocketAcceptor(string prefix, Func<EngineServer> server, Func<bool> accepting, EngineIOConnectionLimits limits)
     {
         _prefix = prefix;
         _server = server;
         _accepting = accepting;
+        Limits = limits;
     }
+
+    /// <summary>The limits of the listener's connections.</summary>
+    internal EngineIOConnectionLimits Limits { get; }
+
+    /// <summary>The server, resolved now (the host's services are built once connections arrive).</summary>
+    internal EngineServer Server => _server();
 
     /// <summary>An upgrade request this server takes on, and where the request's head ends.</summary>
     internal readonly record struct TakenUpgrade(EngineServer Server, WebSocketUpgradeRequest Request, EngineServer.ConnectionUpgrade Upgrade, int HeadLength);
 
     public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
     {
-        var server = _server();
-        var input = connection.Transport.Input;
-        ReadResult? first;
+        // A connection the Engine.IO listener handed on is counted already, from its accept; one from Kestrel's own
+        // transport is counted here, for as long as this middleware (and so Kestrel's handling of it) runs.
+        var accepted = connection.Features.Get<AcceptedConnectionFeature>();
+        if (accepted is null && !Limits.TryOpen())
+        {
+            return;
+        }
         try
         {
-            first = await ReadFirstAsync(input, server.Deadlines).ConfigureAwait(false);
+            await ServeAsync(connection, next, accepted).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (accepted is null)
+            {
+                Limits.Closed();
+            }
+        }
+    }
+
+    private async Task ServeAsync(ConnectionContext connection, ConnectionDelegate next, AcceptedConnectionFeature? accepted)
+    {
+        var server = _server();
+        var input = connection.Transport.Input;
+        var started = accepted?.AcceptedAt ?? server.Deadlines.Now;
+        ReadResult? head;
+        try
+        {
+            head = await ReadHeadAsync(input, server.Deadlines, started, Limits.RequestHeadersTimeout).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
             // The client reset or the server aborted the connection before a request arrived: nothing to serve.
             return;
         }
-        if (first is not { } result)
+        if (head is not { } result)
         {
-            await next(connection).ConfigureAwait(false);
+            // No whole request head in time: closed, as Node closes a connection past its headersTimeout.
+            Limits.HeadTimedOut(server.Logger);
+            connection.Abort();
             return;
         }
         var remoteAddress = (connection.RemoteEndPoint as IPEndPoint)?.Address;
@@ -129,68 +168,138 @@ internal sealed class ConnectionWebSocketAcceptor
     }
 
     /// <summary>
-    /// Waits for the connection's first bytes, or hands it on after <see cref="FirstBytesTimeout"/>. Null when the
-    /// connection is to go to Kestrel untouched (silent, closed, or its read cancelled), with the read already ended.
+    /// Reads until the first request's head is whole, examining without consuming, so Kestrel or the WebSocket then
+    /// read the same bytes. The result holds the head (and whatever came with it), unconsumed; it is also returned,
+    /// head or not, when the bytes cannot be an HTTP/1 request (Kestrel answers those at once), when
+    /// <see cref="MaxWaitedHeadBytes"/> came without the head's end, or when the client finished sending. Null, with
+    /// the read ended, when <paramref name="timeout"/> after <paramref name="started"/> passed first: a client that
+    /// sends its head a byte at a time gains nothing, since the deadline does not move with what arrives.
     /// </summary>
-    private static async ValueTask<ReadResult?> ReadFirstAsync(PipeReader input, DeadlineScheduler deadlines)
+    private static async ValueTask<ReadResult?> ReadHeadAsync(PipeReader input, DeadlineScheduler deadlines, long started, TimeSpan timeout)
     {
-        var watch = new FirstReadWatch(input);
-        deadlines.Set(watch, FirstBytesTimeout);
-        ReadResult result;
+        var watch = new HeadReadWatch(input);
+        deadlines.SetAt(watch, started, timeout);
+        var searched = 0L;
         try
         {
-            result = await input.ReadAsync().ConfigureAwait(false);
+            while (true)
+            {
+                var result = await input.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                if (watch.HasFired)
+                {
+                    // Cancelled by the deadline, or the deadline fired just as bytes came: either way too late. A
+                    // cancellation not yet seen would end the next read, but nothing reads this connection again.
+                    input.AdvanceTo(buffer.Start);
+                    return null;
+                }
+                if (result.IsCompleted || buffer.Length >= MaxWaitedHeadBytes || IsHeadOrNotHttp(buffer, ref searched))
+                {
+                    if (watch.TryFinish())
+                    {
+                        return result;
+                    }
+                    // The deadline fired since the check above: too late all the same.
+                    input.AdvanceTo(buffer.Start);
+                    return null;
+                }
+                // Everything examined, nothing consumed: the next read waits for more bytes.
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        catch (Exception)
+        {
+            // The connection broke: the caller ends it.
+            watch.TryFinish();
+            throw;
         }
         finally
         {
             deadlines.Clear(watch);
         }
-        if (!watch.TryFinish())
+    }
+
+    /// <summary>
+    /// True when <paramref name="buffer"/> holds a whole request head, or cannot begin an HTTP/1 request (every method
+    /// starts with an upper-case letter). A head ends at an empty line: <c>\r\n\r\n</c>, or <c>\n\n</c> from a
+    /// client that ends lines with a bare LF, which Kestrel accepts too. <paramref name="searched"/> keeps how far an
+    /// earlier call looked, so a head that arrives a byte at a time is searched once, not once per byte.
+    /// </summary>
+    private static bool IsHeadOrNotHttp(in ReadOnlySequence<byte> buffer, ref long searched)
+    {
+        if (buffer.IsEmpty)
         {
-            // The deadline fired: either this read was cancelled by it, or the cancellation is still pending and
-            // would end the next read. Take it here so Kestrel starts clean.
-            if (!result.IsCanceled)
+            return false;
+        }
+        var first = buffer.FirstSpan[0];
+        if (first is < (byte)'A' or > (byte)'Z')
+        {
+            return true;
+        }
+        // Back by three bytes: the end of the line before may have come in the last read ("\r\n\r" then "\n").
+        var from = Math.Max(0, searched - 3);
+        searched = buffer.Length;
+        var atLineStart = false;
+        foreach (var segment in buffer.Slice(from))
+        {
+            foreach (var b in segment.Span)
             {
-                input.AdvanceTo(result.Buffer.Start);
-                if (input.TryRead(out var pending))
+                if (b == (byte)'\n')
                 {
-                    input.AdvanceTo(pending.Buffer.Start);
+                    if (atLineStart)
+                    {
+                        return true;
+                    }
+                    atLineStart = true;
                 }
-                return null;
+                else if (b != (byte)'\r' || !atLineStart)
+                {
+                    atLineStart = false;
+                }
             }
         }
-        if (result.IsCanceled || result.Buffer.IsEmpty)
-        {
-            input.AdvanceTo(result.Buffer.Start);
-            return null;
-        }
-        return result;
+        return false;
     }
 
     private static async ValueTask WriteSwitchingProtocolsAsync(PipeWriter output, string acceptKey) =>
         await output.WriteAsync(SwitchingProtocolsResponse(acceptKey)).ConfigureAwait(false);
 
-    /// <summary>The deadline of a connection's first read; firing cancels the read, at most once.</summary>
-    private sealed class FirstReadWatch(PipeReader input) : IDeadlineOwner
+    /// <summary>
+    /// The deadline of a connection's first request head; firing cancels the pending read, at most once, and never
+    /// after the head was passed on (a cancellation left pending would end Kestrel's first read). A cleared deadline
+    /// stays queued until its time, so a finished watch lets go of the connection's reader.
+    /// </summary>
+    private sealed class HeadReadWatch(PipeReader input) : IDeadlineOwner
     {
         private const int Waiting = 0;
         private const int Finished = 1;
         private const int Fired = 2;
 
+        private PipeReader? _input = input;
         private int _state;
         private DeadlineSlot _deadline;
 
         public ref DeadlineSlot Deadline => ref _deadline;
 
+        public bool HasFired => Volatile.Read(ref _state) == Fired;
+
         public void OnDeadline()
         {
             if (Interlocked.CompareExchange(ref _state, Fired, Waiting) == Waiting)
             {
-                input.CancelPendingRead();
+                _input!.CancelPendingRead();
             }
         }
 
-        /// <summary>True when the read finished before the deadline fired, which then never will.</summary>
-        public bool TryFinish() => Interlocked.CompareExchange(ref _state, Finished, Waiting) == Waiting;
+        /// <summary>True when the head is passed on before the deadline fired, which then never will.</summary>
+        public bool TryFinish()
+        {
+            if (Interlocked.CompareExchange(ref _state, Finished, Waiting) != Waiting)
+            {
+                return false;
+            }
+            _input = null;
+            return true;
+        }
     }
 }

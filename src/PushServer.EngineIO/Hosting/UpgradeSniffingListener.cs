@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using PushServer.EngineIO.Handshakes;
+using PushServer.EngineIO.Sessions;
 using PushServer.EngineIO.Transports;
 
 namespace PushServer.EngineIO.Hosting;
@@ -19,12 +20,21 @@ namespace PushServer.EngineIO.Hosting;
 /// TLS, a request head not complete in the first segment) is handed to Kestrel's own socket transport untouched:
 /// the first bytes are only peeked, never consumed.
 /// </summary>
+/// <remarks>
+/// Every accepted connection counts against the acceptor's <see cref="EngineIOConnectionLimits"/> until it is closed:
+/// past <see cref="EngineIOConnectionLimits.MaxConnections"/> it is reset at once, so a flood of idle connections
+/// never takes the process to its open-file limit (where loading an assembly, reading /proc or creating a pipe fails,
+/// and the runtime aborts). A connection that sends nothing is reset when
+/// <see cref="EngineIOConnectionLimits.RequestHeadersTimeout"/> passes; one that sent something goes on to Kestrel,
+/// where the acceptor's middleware holds it to the same deadline, counted from this accept.
+/// </remarks>
 internal sealed class UpgradeSniffingListener : IConnectionListener
 {
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
 
     private readonly Socket _listenSocket;
     private readonly ConnectionWebSocketAcceptor _acceptor;
+    private readonly EngineIOConnectionLimits _limits;
     private readonly SocketConnectionContextFactory _kestrel;
     private readonly ILogger _logger;
     private readonly Channel<ConnectionContext> _handedOff = Channel.CreateUnbounded<ConnectionContext>();
@@ -32,13 +42,18 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
     private readonly Action<Socket> _forget;
+    private readonly Action<object?> _handedOffClosed;
+    private ListenerTally _refusals;
+    private ListenerTally _acceptFailures;
 
     public UpgradeSniffingListener(
         EndPoint endPoint, SocketTransportOptions options, ConnectionWebSocketAcceptor acceptor, SocketConnectionContextFactory kestrel, ILogger logger)
     {
         _acceptor = acceptor;
+        _limits = acceptor.Limits;
         _kestrel = kestrel;
         _forget = Forget;
+        _handedOffClosed = static limits => ((EngineIOConnectionLimits)limits!).Closed();
         _logger = logger;
         _listenSocket = options.CreateBoundListenSocket(endPoint);
         EndPoint = _listenSocket.LocalEndPoint!;
@@ -112,9 +127,13 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
                 }
                 catch (SocketException ex)
                 {
-                    // Out of file descriptors, say: logged, and accepting resumes after a pause rather than failing
-                    // again at once in a loop that would only burn CPU and flood the log.
-                    EngineLog.AcceptFailed(_logger, ex, EndPoint.ToString() ?? "");
+                    // Out of file descriptors, say: accepting resumes after a pause rather than failing again at once in
+                    // a loop that would only burn CPU. Logged now and then with a count, never with the exception: at the
+                    // open-file limit, resolving a stack trace (which opens assembly files) could fail too.
+                    if (_acceptFailures.Add(Environment.TickCount64) is { } failures)
+                    {
+                        EngineLog.AcceptFailed(_logger, EndPoint.ToString() ?? "", ex.SocketErrorCode.ToString(), failures);
+                    }
                     try
                     {
                         await Task.Delay(AcceptRetryDelay, _stopping.Token).ConfigureAwait(false);
@@ -125,8 +144,7 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
                     }
                     continue;
                 }
-                socket.NoDelay = true;
-                _ = SniffAsync(socket);
+                Accepted(socket);
             }
         }
         finally
@@ -135,14 +153,48 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
         }
     }
 
-    /// <summary>Waits for the connection's first bytes, then serves it here or hands it to Kestrel.</summary>
-    private async Task SniffAsync(Socket socket)
+    /// <summary>Counts a new connection in, or resets it at once when the cap is reached; then sniffs it.</summary>
+    private void Accepted(Socket socket)
     {
+        DeadlineScheduler deadlines;
         try
         {
-            if (!await WaitForFirstBytesAsync(socket).ConfigureAwait(false))
+            deadlines = _acceptor.Server.Deadlines;
+        }
+        catch (Exception ex)
+        {
+            // The host's services are not there (yet, or any more): nothing can serve it, and the loop must go on.
+            EngineLog.RequestFailed(_logger, ex, "GET", "(connection)");
+            SocketStream.Reset(socket);
+            return;
+        }
+        // Taken before the connection is counted, so that whoever sees the count also sees a deadline running from here.
+        var started = deadlines.Now;
+        if (!_limits.TryOpen())
+        {
+            SocketStream.Reset(socket);
+            if (_refusals.Add(Environment.TickCount64) is { } refused)
             {
-                HandOff(socket);
+                EngineLog.ConnectionsRefused(_logger, EndPoint.ToString() ?? "", refused, _limits.MaxConnections);
+            }
+            return;
+        }
+        _ = SniffAsync(socket, deadlines, started);
+    }
+
+    /// <summary>
+    /// Waits for the connection's first bytes, then serves it here or hands it to Kestrel. Whichever way the
+    /// connection ends here, it is counted out of the limits; one served or handed on is counted out when it closes.
+    /// </summary>
+    private async Task SniffAsync(Socket socket, DeadlineScheduler deadlines, long started)
+    {
+        var passedOn = false;
+        try
+        {
+            socket.NoDelay = true;
+            if (!await WaitForFirstBytesAsync(socket, deadlines, started).ConfigureAwait(false))
+            {
+                _limits.HeadTimedOut(_logger);
                 return;
             }
             var remoteAddress = (socket.RemoteEndPoint as IPEndPoint)?.Address;
@@ -173,6 +225,9 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
                     var acceptResponse = ConnectionWebSocketAcceptor.SwitchingProtocolsResponse(taken.Request.AcceptKey());
                     ArrayPool<byte>.Shared.Return(head);
                     head = null;
+                    // Writes are tried without blocking first (see SocketStream.WriteAsync).
+                    socket.Blocking = false;
+                    passedOn = true;
                     Serve(socket, taken, remoteAddress, acceptResponse);
                     return;
                 }
@@ -184,7 +239,8 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
                     ArrayPool<byte>.Shared.Return(head);
                 }
             }
-            HandOff(socket);
+            HandOff(socket, started);
+            passedOn = true;
         }
         catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -196,30 +252,54 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
             EngineLog.RequestFailed(_logger, ex, "GET", "(WebSocket upgrade)");
             SocketStream.Reset(socket);
         }
+        finally
+        {
+            if (!passedOn)
+            {
+                _limits.Closed();
+            }
+        }
     }
 
     /// <summary>
-    /// Waits until the client has sent something. False after <see cref="ConnectionWebSocketAcceptor.FirstBytesTimeout"/>
-    /// of silence: the connection then goes to Kestrel, whose own timeouts apply.
+    /// Waits until the client has sent something. False, with the connection reset, when
+    /// <see cref="EngineIOConnectionLimits.RequestHeadersTimeout"/> passed since the accept first. The deadline is on
+    /// the server's shared timer: a connection waiting here holds one small object, no timer of its own.
     /// </summary>
-    private async Task<bool> WaitForFirstBytesAsync(Socket socket)
+    private async Task<bool> WaitForFirstBytesAsync(Socket socket, DeadlineScheduler deadlines, long started)
     {
-        using var silence = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        silence.CancelAfter(ConnectionWebSocketAcceptor.FirstBytesTimeout);
+        var watch = new SilenceWatch(socket);
+        deadlines.SetAt(watch, started, _limits.RequestHeadersTimeout);
         try
         {
-            await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, silence.Token).ConfigureAwait(false);
-            return true;
+            await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _stopping.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!_stopping.IsCancellationRequested)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException && watch.HasFired)
         {
+            // The deadline reset the socket under the wait.
             return false;
         }
+        catch (Exception)
+        {
+            // The client reset the connection, or the listener is stopping: the caller ends it.
+            watch.TryFinish();
+            throw;
+        }
+        finally
+        {
+            deadlines.Clear(watch);
+        }
+        // Data came, or the client closed; a deadline that fired meanwhile has reset the socket all the same.
+        return watch.TryFinish();
     }
 
-    private void HandOff(Socket socket)
+    private void HandOff(Socket socket, long started)
     {
         var connection = _kestrel.Create(socket);
+        // Kestrel's connection closes the socket when it ends: counted out then. The acceptor's middleware holds the
+        // connection's first request head to the deadline that started at this accept.
+        connection.ConnectionClosed.UnsafeRegister(_handedOffClosed, _limits);
+        connection.Features.Set(new AcceptedConnectionFeature(started));
         if (!_handedOff.Writer.TryWrite(connection))
         {
             // The listener stopped meanwhile.
@@ -233,8 +313,6 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
     /// </summary>
     private void Serve(Socket socket, ConnectionWebSocketAcceptor.TakenUpgrade taken, IPAddress? remoteAddress, byte[] acceptResponse)
     {
-        // Writes are tried without blocking first (see SocketStream.WriteAsync).
-        socket.Blocking = false;
         _served[socket] = 0;
         var stream = new SocketStream(socket, _forget);
         var answered = stream.WriteAsync(acceptResponse);
@@ -269,5 +347,49 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
         return taken.Server.ServeUpgradeAsync(taken.Upgrade, taken.Request, remoteAddress, webSocket, connection: stream, frames: stream);
     }
 
-    private void Forget(Socket socket) => _served.TryRemove(socket, out _);
+    private void Forget(Socket socket)
+    {
+        if (_served.TryRemove(socket, out _))
+        {
+            _limits.Closed();
+        }
+    }
+
+    /// <summary>
+    /// The deadline of a connection that has sent nothing yet: firing resets it, at most once. A cleared deadline
+    /// stays queued until its time, so a finished watch lets go of the socket.
+    /// </summary>
+    private sealed class SilenceWatch(Socket socket) : IDeadlineOwner
+    {
+        private const int Waiting = 0;
+        private const int Finished = 1;
+        private const int Fired = 2;
+
+        private Socket? _socket = socket;
+        private int _state;
+        private DeadlineSlot _deadline;
+
+        public ref DeadlineSlot Deadline => ref _deadline;
+
+        public bool HasFired => Volatile.Read(ref _state) == Fired;
+
+        public void OnDeadline()
+        {
+            if (Interlocked.CompareExchange(ref _state, Fired, Waiting) == Waiting)
+            {
+                SocketStream.Reset(_socket!);
+            }
+        }
+
+        /// <summary>True when the wait ended before the deadline fired, which then never will.</summary>
+        public bool TryFinish()
+        {
+            if (Interlocked.CompareExchange(ref _state, Finished, Waiting) != Waiting)
+            {
+                return false;
+            }
+            _socket = null;
+            return true;
+        }
+    }
 }

@@ -42,11 +42,20 @@ internal sealed class DeadlineScheduler
         }
     }
 
+    /// <summary>The scheduler's clock now, a timestamp of its <see cref="TimeProvider"/>, for <see cref="SetAt"/>.</summary>
+    public long Now => _time.GetTimestamp();
+
     /// <summary>Sets <paramref name="owner"/>'s deadline to <paramref name="delay"/> from now, replacing any earlier one.</summary>
-    public void Set(IDeadlineOwner owner, TimeSpan delay)
+    public void Set(IDeadlineOwner owner, TimeSpan delay) => SetAt(owner, _time.GetTimestamp(), delay);
+
+    /// <summary>
+    /// Sets <paramref name="owner"/>'s deadline to <paramref name="delay"/> after <paramref name="start"/> (a
+    /// <see cref="Now"/> taken earlier), replacing any earlier one. A deadline already past fires at once.
+    /// </summary>
+    public void SetAt(IDeadlineOwner owner, long start, TimeSpan delay)
     {
         var now = _time.GetTimestamp();
-        var due = now + ToTimestampUnits(delay);
+        var due = start + ToTimestampUnits(delay);
         lock (_queue)
         {
             ref var slot = ref owner.Deadline;

@@ -20,9 +20,26 @@ internal sealed class ServerOptions
 
     /// <summary>
     /// Accept Engine.IO WebSockets on the connection, below Kestrel's HTTP layer: about 5 KB less per connection and
-    /// a shorter path per frame. Off sends every upgrade through ASP.NET Core's WebSocket middleware.
+    /// a shorter path per frame. Off sends every upgrade through ASP.NET Core's WebSocket middleware (the listener
+    /// still counts and times every connection: <see cref="MaxConnections"/>, <see cref="RequestHeadersTimeout"/>).
     /// </summary>
     public bool ConnectionLevelWebSockets { get; set; } = true;
+
+    /// <summary>
+    /// Most TCP connections the Socket.IO port holds at once, of every kind (WebSocket, polling, pages, connections
+    /// that have sent nothing yet); one past it is reset as soon as it is accepted. 0 derives it from the process's
+    /// open-file limit (see <see cref="Hosting.ConnectionCapacity"/>), so a flood of connections can never take the
+    /// process to that limit.
+    /// </summary>
+    public int MaxConnections { get; set; }
+
+    /// <summary>
+    /// ms a new connection to the Socket.IO port may take, from its accept, to send its whole first request head;
+    /// then it is closed, however slowly it dripped bytes meanwhile. Later requests on a kept-alive connection get
+    /// the same from their first byte (Kestrel's <c>RequestHeadersTimeout</c>). Node's <c>headersTimeout</c> is
+    /// 60 s; see <see cref="EngineIO.EngineIOConnectionLimits.DefaultRequestHeadersTimeout"/> for why 10 s here.
+    /// </summary>
+    public int RequestHeadersTimeout { get; set; } = (int)EngineIO.EngineIOConnectionLimits.DefaultRequestHeadersTimeout.TotalMilliseconds;
 
     /// <summary>
     /// Run socket completions and the connections' code on the I/O threads instead of handing each one to the thread

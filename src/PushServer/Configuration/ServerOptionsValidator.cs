@@ -11,6 +11,14 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         var errors = new List<string>();
         OptionChecks.Port(errors, "Server:Port", options.Port);
         OptionChecks.Bind(errors, "Server:Bind", options.Bind);
+        OptionChecks.NotNegative(errors, "Server:MaxConnections", options.MaxConnections, "0 derives it from the open-file limit");
+        if (options.MaxConnections > 0 && Hosting.DescriptorLimit.Read() is { } limit && options.MaxConnections >= limit.Maximum)
+        {
+            errors.Add(
+                $"Server:MaxConnections must be below the process's open-file limit ({limit.Maximum}, ulimit -n), which the " +
+                $"rest of the process needs descriptors of too; 0 derives {Hosting.ConnectionCapacity.Derive(limit)} (got {options.MaxConnections}).");
+        }
+        OptionChecks.Positive(errors, "Server:RequestHeadersTimeout", options.RequestHeadersTimeout);
         return OptionChecks.Result(errors);
     }
 }

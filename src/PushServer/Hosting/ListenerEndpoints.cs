@@ -3,10 +3,19 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace PushServer.Hosting;
 
-/// <summary>The two Kestrel listeners, to read the ports they actually bound (port 0 picks one).</summary>
+/// <summary>
+/// The two Kestrel listeners, to read the ports they actually bound (port 0 picks one), and the Socket.IO listener's
+/// connection limits.
+/// </summary>
 internal sealed class ListenerEndpoints
 {
     internal ListenOptions? SocketIO { get; set; }
+
+    /// <summary>The Socket.IO listener's connection cap and header deadline, and what they did (for /metrics).</summary>
+    public EngineIO.EngineIOConnectionLimits SocketIOLimits { get; } = new();
+
+    /// <summary>Where <see cref="EngineIO.EngineIOConnectionLimits.MaxConnections"/> came from, for the start-up log.</summary>
+    public string SocketIOLimitsSource { get; set; } = "";
 
     internal ListenOptions? Push { get; set; }
 

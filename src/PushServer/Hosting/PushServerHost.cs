@@ -55,20 +55,27 @@ internal static partial class PushServerHost
 
         var listeners = new ListenerEndpoints();
         services.AddSingleton(listeners);
+        var headersTimeout = TimeSpan.FromMilliseconds(server.RequestHeadersTimeout);
+        listeners.SocketIOLimits.RequestHeadersTimeout = headersTimeout;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // The first request head of a Socket.IO connection is held to this from the accept (by the Engine.IO
+            // listener); later ones on a kept-alive connection, and the push port's, from their first byte by Kestrel.
+            kestrel.Limits.RequestHeadersTimeout = headersTimeout;
+            // Derived here, as the server starts: the descriptors open by now are the runtime's own.
+            (listeners.SocketIOLimits.MaxConnections, listeners.SocketIOLimitsSource) = ConnectionCapacity.Resolve(server);
             Listen(kestrel, server.Bind, server.Port, ListenerRole.SocketIO, o =>
             {
                 listeners.SocketIO = o;
-                if (server.ConnectionLevelWebSockets)
-                {
-                    var services = o.ApplicationServices;
-                    o.UseEngineIOWebSockets(
-                        SocketIOPath,
-                        () => services.GetRequiredService<EngineServer>(),
-                        () => !services.GetRequiredService<DrainState>().IsDraining);
-                }
+                var services = o.ApplicationServices;
+                // The Engine.IO listener caps and times the port's connections either way; with connection-level
+                // WebSockets off it takes no upgrade itself and every one goes through ASP.NET Core's middleware.
+                o.UseEngineIOWebSockets(
+                    SocketIOPath,
+                    () => services.GetRequiredService<EngineServer>(),
+                    server.ConnectionLevelWebSockets ? () => !services.GetRequiredService<DrainState>().IsDraining : static () => false,
+                    listeners.SocketIOLimits);
             });
             Listen(kestrel, pushApi.Bind, pushApi.Port, ListenerRole.Push, o => listeners.Push = o);
         });
@@ -77,11 +84,9 @@ internal static partial class PushServerHost
         {
             builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
         }
-        if (server.ConnectionLevelWebSockets)
-        {
-            // The Socket.IO listener takes accepted WebSockets off the bare socket (see UseEngineIOWebSockets above).
-            builder.WebHost.UseEngineIOSocketTransport();
-        }
+        // The Socket.IO listener counts connections on accept and takes accepted WebSockets off the bare socket (see
+        // UseEngineIOWebSockets above).
+        builder.WebHost.UseEngineIOSocketTransport();
 
         services.AddSocketIO();
         var redis = Section<RedisOptions>(loaded, RedisOptions.Section);
@@ -166,7 +171,7 @@ internal static partial class PushServerHost
             app.Services.GetRequiredService<IOptions<SocketIOSettings>>().Value.Namespaces.Append("/"),
             app.Services.GetRequiredService<TimeProvider>());
         var engine = app.Services.GetRequiredService<EngineServer>();
-        app.Services.GetRequiredService<PushServerMetrics>().Observe(engine, socketIO, app.Services.GetRequiredService<DrainState>());
+        app.Services.GetRequiredService<PushServerMetrics>().Observe(engine, socketIO, app.Services.GetRequiredService<DrainState>(), listeners.SocketIOLimits);
 
         var socketIORole = new ListenerRoleMetadata(ListenerRole.SocketIO);
         var pushRole = new ListenerRoleMetadata(ListenerRole.Push);
@@ -186,6 +191,14 @@ internal static partial class PushServerHost
         var listeners = app.Services.GetRequiredService<ListenerEndpoints>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer");
         Log.Listening(logger, ListenerEndpoints.Url(listeners.SocketIOEndPoint) + SocketIOPath + "/", ListenerEndpoints.Url(listeners.PushEndPoint));
+        if (listeners.SocketIOLimits.MaxConnections > 0)
+        {
+            Log.ConnectionCap(logger, listeners.SocketIOLimits.MaxConnections, listeners.SocketIOLimitsSource);
+        }
+        else
+        {
+            Log.NoConnectionCap(logger, listeners.SocketIOLimitsSource);
+        }
         var redis = app.Services.GetRequiredService<IOptions<RedisOptions>>().Value;
         if (redis.Url.Length > 0)
         {
@@ -211,6 +224,14 @@ internal static partial class PushServerHost
         [LoggerMessage(EventId = PushServerEventIds.Listening, Level = LogLevel.Information,
             Message = "Listening: Socket.IO on {SocketIOUrl}, push API on {PushUrl}")]
         public static partial void Listening(Microsoft.Extensions.Logging.ILogger logger, string socketIOUrl, string pushUrl);
+
+        [LoggerMessage(EventId = PushServerEventIds.ConnectionCap, Level = LogLevel.Information,
+            Message = "Socket.IO port: at most {MaxConnections} connections at once ({CapSource})")]
+        public static partial void ConnectionCap(Microsoft.Extensions.Logging.ILogger logger, int maxConnections, string capSource);
+
+        [LoggerMessage(EventId = PushServerEventIds.NoConnectionCap, Level = LogLevel.Warning,
+            Message = "Socket.IO port: no cap on connections ({CapSource})")]
+        public static partial void NoConnectionCap(Microsoft.Extensions.Logging.ILogger logger, string capSource);
 
         [LoggerMessage(EventId = PushServerEventIds.RedisAdapter, Level = LogLevel.Information,
             Message = "Cluster mode: rooms and broadcasts shared through Redis at {RedisUrl} ({RedisAdapter})")]

@@ -31,6 +31,10 @@ internal sealed class PushServerMetrics
     private readonly Counter _disconnects;
     private readonly Counter _pushRequests;
     private readonly Histogram _fanOut;
+    private readonly Gauge _tcpConnections;
+    private readonly Gauge _tcpConnectionsMax;
+    private readonly Counter _tcpRefused;
+    private readonly Counter _tcpHeaderTimeouts;
 
     /// <summary>Creates the meters in <see cref="Registry"/>.</summary>
     public PushServerMetrics()
@@ -62,6 +66,12 @@ internal sealed class PushServerMetrics
             new CounterConfiguration { LabelNames = ["operation", "status"] });
         _fanOut = factory.CreateHistogram("pushserver_broadcast_recipients", "Sockets selected by each push.",
             new HistogramConfiguration { Buckets = [0, 1, 10, 100, 1_000, 10_000, 100_000] });
+        _tcpConnections = factory.CreateGauge("pushserver_tcp_connections", "TCP connections open on the Socket.IO port, of every kind.");
+        _tcpConnectionsMax = factory.CreateGauge("pushserver_tcp_connections_max", "Server:MaxConnections as applied (0: no cap).");
+        _tcpRefused = factory.CreateCounter("pushserver_tcp_connections_refused_total",
+            "Connections to the Socket.IO port reset on accept because Server:MaxConnections were open.");
+        _tcpHeaderTimeouts = factory.CreateCounter("pushserver_tcp_header_timeouts_total",
+            "Connections to the Socket.IO port closed without a whole first request head within Server:RequestHeadersTimeout.");
     }
 
     /// <summary>The registry <c>/metrics</c> exposes.</summary>
@@ -82,11 +92,18 @@ internal sealed class PushServerMetrics
         return counts;
     }
 
-    /// <summary>Reads the live gauges from <paramref name="engine"/> and <paramref name="io"/> before each scrape.</summary>
-    public void Observe(EngineServer engine, SocketIOServer io, Hosting.DrainState drain)
+    /// <summary>
+    /// Reads the live gauges from <paramref name="engine"/>, <paramref name="io"/> and the Socket.IO listener's
+    /// <paramref name="connections"/> before each scrape.
+    /// </summary>
+    public void Observe(EngineServer engine, SocketIOServer io, Hosting.DrainState drain, EngineIOConnectionLimits connections)
     {
         Registry.AddBeforeCollectCallback(() =>
         {
+            _tcpConnections.Set(connections.OpenConnections);
+            _tcpConnectionsMax.Set(connections.MaxConnections);
+            _tcpRefused.IncTo(connections.RefusedConnections);
+            _tcpHeaderTimeouts.IncTo(connections.TimedOutConnections);
             var counts = CountByTransportAndProtocol(engine);
             foreach (var transport in Transports)
             {

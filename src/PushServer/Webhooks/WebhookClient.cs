@@ -8,7 +8,14 @@ namespace PushServer.Webhooks;
 /// <summary>POSTs signed JSON bodies to the backend.</summary>
 internal sealed class WebhookClient : IDisposable
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+    /// <summary>
+    /// Connections open to the backend at most; further requests wait for one (within their timeout). Without a
+    /// bound, client events relayed to a slow backend would open a connection each, and those descriptors are part
+    /// of what <see cref="Hosting.ConnectionCapacity.Reserve"/> keeps away from client connections.
+    /// </summary>
+    public const int MaxConnections = 64;
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2), MaxConnectionsPerServer = MaxConnections })
     {
         Timeout = Timeout.InfiniteTimeSpan,
     };

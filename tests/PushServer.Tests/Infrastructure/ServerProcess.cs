@@ -64,12 +64,23 @@ public sealed partial class ServerProcess : IAsyncDisposable
         StartExecutableAsync(executable: null, args, environment);
 
     /// <summary>
+    /// As <see cref="StartAsync"/>, with the process's open-file limit (soft and hard) set to
+    /// <paramref name="descriptorLimit"/> first, as <c>ulimit -n</c> does: the runtime cannot raise it past that.
+    /// </summary>
+    public static Task<ServerProcess> StartWithDescriptorLimitAsync(int descriptorLimit, string[]? args = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartExecutableAsync(executable: null, args, environment, descriptorLimit);
+
+    /// <summary>
     /// Starts <c><paramref name="executable"/> start</c> (the built dll through <c>dotnet</c> when null) with
     /// <paramref name="args"/> added, and waits until it listens.
     /// </summary>
-    public static async Task<ServerProcess> StartExecutableAsync(string? executable, string[]? args = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<ServerProcess> StartExecutableAsync(
+        string? executable, string[]? args = null, IReadOnlyDictionary<string, string>? environment = null, int? descriptorLimit = null)
     {
-        var process = new Process { StartInfo = CreateStartInfo(executable, ["start", "--bind", "127.0.0.1", "--port", "0", "--push-port", "0", .. args ?? []], environment) };
+        var process = new Process
+        {
+            StartInfo = CreateStartInfo(executable, ["start", "--bind", "127.0.0.1", "--port", "0", "--push-port", "0", .. args ?? []], environment, descriptorLimit),
+        };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
@@ -148,9 +159,10 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static ProcessStartInfo CreateStartInfo(string? executable, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
+    private static ProcessStartInfo CreateStartInfo(
+        string? executable, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, int? descriptorLimit = null)
     {
-        var info = new ProcessStartInfo(executable ?? "dotnet")
+        var info = new ProcessStartInfo(descriptorLimit is null ? executable ?? "dotnet" : "bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -158,6 +170,14 @@ public sealed partial class ServerProcess : IAsyncDisposable
             // Away from the repository, so the configuration is the copy beside the executable.
             WorkingDirectory = Path.GetTempPath(),
         };
+        if (descriptorLimit is { } limit)
+        {
+            // The shell sets the limit and then becomes the server (exec), so the process id is the server's.
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add($"ulimit -n {limit} && exec \"$@\"");
+            info.ArgumentList.Add("bash");
+            info.ArgumentList.Add(executable ?? "dotnet");
+        }
         if (executable is null)
         {
             info.ArgumentList.Add(DllPath);

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using PushServer.Configuration;
+using PushServer.Hosting;
+using PushServer.Tests.Infrastructure;
+
+namespace PushServer.Tests.Hosting;
+
+/// <summary>
+/// <c>Server:MaxConnections</c> and <c>Server:RequestHeadersTimeout</c>: the cap derived from the open-file limit,
+/// and both keys reaching the Socket.IO listener, with connection-level WebSockets on and off.
+/// </summary>
+public sealed class ConnectionCapacityTests
+{
+    [Theory]
+    [InlineData(20_000, 213, 20_000 - 213 - ConnectionCapacity.Reserve)]
+    [InlineData(1_048_576, 213, 1_048_576 - 213 - ConnectionCapacity.Reserve)]
+    [InlineData(1_000, 200, 400)] // fewer than twice the reserve free: half of them
+    [InlineData(300, 200, 50)]
+    [InlineData(200, 200, 1)]
+    public void The_derived_cap_leaves_the_reserve_or_half_the_free_descriptors(long maximum, int open, int expected) =>
+        Assert.Equal(expected, ConnectionCapacity.Derive(new DescriptorLimit(maximum, open)));
+
+    [Fact]
+    public void The_open_file_limit_is_read_on_Linux()
+    {
+        var limit = DescriptorLimit.Read();
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Null(limit);
+            return;
+        }
+        Assert.NotNull(limit);
+        Assert.InRange(limit.Value.Open, 3, limit.Value.Maximum);
+    }
+
+    [Fact]
+    public void A_configured_cap_wins_over_the_derived_one()
+    {
+        Assert.Equal((5, "Server:MaxConnections"), ConnectionCapacity.Resolve(new ServerOptions { MaxConnections = 5 }));
+        var (derived, source) = ConnectionCapacity.Resolve(new ServerOptions());
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.True(derived > 0, source);
+            Assert.Contains("open-file limit", source, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_configured_cap_and_header_timeout_reach_the_Socket_IO_listener(bool connectionLevelWebSockets)
+    {
+        await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Server:MaxConnections"] = "2",
+            ["Server:RequestHeadersTimeout"] = "60000",
+            ["Server:ConnectionLevelWebSockets"] = connectionLevelWebSockets ? "true" : "false",
+        });
+        var limits = server.Services.GetRequiredService<ListenerEndpoints>().SocketIOLimits;
+        Assert.Equal(2, limits.MaxConnections);
+        Assert.Equal(TimeSpan.FromSeconds(60), limits.RequestHeadersTimeout);
+
+        var endPoint = new IPEndPoint(IPAddress.Loopback, server.SocketIOPort);
+        using var first = await ConnectAsync(endPoint);
+        using var second = await ConnectAsync(endPoint);
+        await WaitUntilAsync(() => limits.OpenConnections == 2);
+        // The third is reset on accept: it reads as closed at once, with nothing sent.
+        using (var third = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            try
+            {
+                await third.ConnectAsync(endPoint).DefaultTimeout();
+                Assert.Equal(0, await ReadAsync(third));
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                // Reset before the connect completed: refused all the same.
+            }
+        }
+        Assert.Equal(1, limits.RefusedConnections);
+
+        // A place freed is taken again, and served.
+        first.Dispose();
+        await WaitUntilAsync(() => limits.OpenConnections == 1);
+        using var client = new HttpClient { BaseAddress = server.SocketIOUri, Timeout = TimeSpan.FromSeconds(10) };
+        Assert.StartsWith("0{", await client.GetStringAsync("socket.io/?EIO=4&transport=polling"));
+    }
+
+    private static async Task<Socket> ConnectAsync(IPEndPoint endPoint)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(endPoint).DefaultTimeout();
+        return socket;
+    }
+
+    /// <summary>Bytes read before the connection ended; a reset ends it too.</summary>
+    private static async Task<int> ReadAsync(Socket socket)
+    {
+        var total = 0;
+        var buffer = new byte[1024];
+        try
+        {
+            while (true)
+            {
+                var read = await socket.ReceiveAsync(buffer).DefaultTimeout();
+                if (read == 0)
+                {
+                    return total;
+                }
+                total += read;
+            }
+        }
+        catch (SocketException)
+        {
+            return total;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var until = DateTime.UtcNow + TestTimeouts.Default;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, "not reached in time");
+            await Task.Delay(20);
+        }
+    }
+}
