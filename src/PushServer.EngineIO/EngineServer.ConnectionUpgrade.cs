@@ -43,7 +43,8 @@ public sealed partial class EngineServer
         var sid = query.Joined("sid");
         if (sid.Length > 0)
         {
-            if (!_options.AllowUpgrades || !_store.TryGet(sid, out var session) || _store.WebSocketCount >= _options.MaxWebSocketConnections)
+            if (!_options.AllowUpgrades || !_store.TryGet(sid, out var session) || session.Protocol != RevisionOf(query)
+                || _store.WebSocketCount >= _options.MaxWebSocketConnections)
             {
                 return false;
             }
@@ -51,7 +52,7 @@ public sealed partial class EngineServer
             return true;
         }
 
-        var protocol = query.Joined("EIO") == "4" ? EngineProtocolVersion.V4 : EngineProtocolVersion.V3;
+        var protocol = RevisionOf(query);
         if (protocol == EngineProtocolVersion.V3 && !_options.AllowEIO3)
         {
             return false;

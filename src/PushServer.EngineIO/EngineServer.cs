@@ -173,17 +173,23 @@ public sealed partial class EngineServer
         var sid = query.Joined("sid");
         if (sid.Length > 0)
         {
-            await ServeSessionAsync(context, sid, transport, isUpgrade).ConfigureAwait(false);
+            await ServeSessionAsync(context, sid, transport, RevisionOf(query), isUpgrade).ConfigureAwait(false);
             return;
         }
         await HandshakeAsync(context, query, transport, isUpgrade).ConfigureAwait(false);
     }
 
-    private async Task ServeSessionAsync(HttpContext context, string sid, string transport, bool isUpgrade)
+    private async Task ServeSessionAsync(HttpContext context, string sid, string transport, EngineProtocolVersion protocol, bool isUpgrade)
     {
         if (!_store.TryGet(sid, out var session))
         {
             await RefuseAsync(context, EngineError.UnknownSid, isUpgrade).ConfigureAwait(false);
+            return;
+        }
+        if (protocol != session.Protocol)
+        {
+            // One session, one revision (the reference's PROTOCOL_MISMATCH): the payload framings differ.
+            await RefuseAsync(context, EngineError.BadRequest, isUpgrade).ConfigureAwait(false);
             return;
         }
         if (isUpgrade)
@@ -292,8 +298,7 @@ public sealed partial class EngineServer
                 return;
             }
         }
-        // Any EIO other than "4", missing included, means v3: the reference treats it so.
-        var protocol = query.Joined("EIO") == "4" ? EngineProtocolVersion.V4 : EngineProtocolVersion.V3;
+        var protocol = RevisionOf(query);
         if (protocol == EngineProtocolVersion.V3 && !_options.AllowEIO3)
         {
             await RefuseAsync(context, EngineError.UnsupportedProtocolVersion, isUpgrade).ConfigureAwait(false);
@@ -345,6 +350,10 @@ public sealed partial class EngineServer
             _store.RemoveWebSocket();
         }
     }
+
+    /// <summary>The protocol revision a request names: any EIO other than "4", missing included, means v3, as in the reference.</summary>
+    private static EngineProtocolVersion RevisionOf(QueryValues query) =>
+        query.Joined("EIO") == "4" ? EngineProtocolVersion.V4 : EngineProtocolVersion.V3;
 
     private Task<WebSocket> AcceptWebSocketAsync(HttpContext context) =>
         context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext

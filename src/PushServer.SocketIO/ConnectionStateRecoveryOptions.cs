@@ -12,8 +12,9 @@ public sealed class ConnectionStateRecoveryOptions
 
     /// <summary>
     /// Not in socket.io, whose log is unbounded: caps the memory the stored events of one namespace may hold.
-    /// 32 MiB keeps two minutes of a busy chat (hundreds of events a second); past it the oldest events are
-    /// dropped first, and a client that missed one of those reconnects as a new socket.
+    /// 32 MiB keeps two minutes of a busy chat (hundreds of small events a second, each holding some 250 bytes
+    /// plus its encoded length); past it the oldest events are dropped first, and a client that missed one of those
+    /// reconnects as a new socket.
     /// </summary>
     public const long DefaultMaxStoredBytes = 32L * 1024 * 1024;
 
@@ -23,6 +24,9 @@ public sealed class ConnectionStateRecoveryOptions
     /// <summary>Whether a recovered socket skips the namespace's connection middlewares. socket.io: true.</summary>
     public bool SkipMiddlewares { get; set; } = true;
 
-    /// <summary>Most bytes of encoded events one namespace stores for recovery; the oldest go first.</summary>
+    /// <summary>
+    /// Most bytes of memory the events one namespace stores for recovery may hold, counted as the objects they are
+    /// (the encoded event, its room names, its slot in the log), not only their encoded length; the oldest go first.
+    /// </summary>
     public long MaxStoredBytes { get; set; } = DefaultMaxStoredBytes;
 }

@@ -95,6 +95,11 @@ public sealed class AdversarialServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new CollectingProvider(log));
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        if (time is not null)
+        {
+            // Socket.IO's timers (the connect timeout) on the same clock as the engine's.
+            builder.Services.AddSingleton(time);
+        }
         builder.Services.AddSocketIO(o =>
         {
             o.ConnectTimeout = TimeSpan.FromSeconds(2);

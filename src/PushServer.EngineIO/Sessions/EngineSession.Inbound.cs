@@ -172,12 +172,14 @@ internal sealed partial class EngineSession
         bool timedOut;
         lock (_sync)
         {
-            if (_state != SessionState.Open)
+            if (_state == SessionState.Closed)
             {
                 return;
             }
             // v4: the interval elapsed, so ping and wait pingTimeout for the pong; a second expiry means no pong.
             // v3: the client's pings stopped for pingInterval + pingTimeout.
+            // While closing, no ping goes out (Send refuses) but the timeout is armed all the same, so the session of
+            // a client that is gone ends on time.
             timedOut = Protocol == EngineProtocolVersion.V3 || _awaitingPong;
             if (!timedOut)
             {

@@ -192,7 +192,9 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
                 return;
             }
             _state = SessionState.Closing;
-            _store.Deadlines.Clear(this);
+            // The heartbeat keeps running, as engine.io's ping timer does while a socket is closing: a polling client
+            // that is gone never fetches the close, and the session must still end at PingInterval + PingTimeout,
+            // not only after PollingCloseTimeout.
             _closeDeadline = _time.CreateTimer(static s => ((EngineSession)s!).Finish(), this, _options.PollingCloseTimeout, Timeout.InfiniteTimeSpan);
         }
         EngineLog.SessionClosing(_logger, Id, reason.ToReasonString());

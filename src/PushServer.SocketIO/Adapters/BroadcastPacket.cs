@@ -52,6 +52,13 @@ public sealed class BroadcastPacket
     /// <summary>The same event stored for recovery under <paramref name="offset"/>.</summary>
     public BroadcastPacket WithOffset(string offset) => new(Namespace, EventName, (object?[])Args, AckId, offset);
 
+    /// <summary>
+    /// An event given back by the in-memory recovery log, which keeps only the v5 encoding (with its offset) that a
+    /// recovering client is sent: <see cref="Args"/> is empty, and only <see cref="GetEncoded"/> for v5 has the event.
+    /// </summary>
+    internal static BroadcastPacket Recovered(string nsp, string eventName, string offset, EncodedPacket encodedWithOffset) =>
+        new(nsp, eventName, [], ackId: -1, offset) { _encodedWithOffset = encodedWithOffset };
+
     /// <summary>The wire form for clients speaking <paramref name="version"/>, encoded on first use.</summary>
     public EncodedPacket GetEncoded(SocketIOProtocolVersion version, JsonSerializerOptions options)
     {

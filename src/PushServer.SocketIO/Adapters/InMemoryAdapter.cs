@@ -35,7 +35,7 @@ public class InMemoryAdapter : SocketIOAdapter
         var server = nsp.Server;
         if (keepRecoveryLog && server.Options.ConnectionStateRecovery is { } recovery)
         {
-            _recovery = new RecoveryLog(recovery, server.TimeProvider, server.SerializerOptions);
+            _recovery = new RecoveryLog(nsp.Name, recovery, server.TimeProvider, server.SerializerOptions);
         }
     }
 

@@ -11,5 +11,8 @@ public sealed record PersistedSession(string Sid, string Pid, IReadOnlyList<stri
 
 /// <summary>A session found again for a reconnecting client, with the events it missed, oldest first.</summary>
 /// <param name="Session">The session as it was persisted.</param>
-/// <param name="MissedPackets">Stored events sent after the client's offset that its rooms select, each carrying its offset.</param>
+/// <param name="MissedPackets">
+/// Stored events sent after the client's offset that its rooms select, each carrying its offset. The in-memory
+/// adapter keeps events as their v5 encoding only, so its packets have empty <see cref="BroadcastPacket.Args"/>.
+/// </param>
 public sealed record RecoveredSession(PersistedSession Session, IReadOnlyList<BroadcastPacket> MissedPackets);

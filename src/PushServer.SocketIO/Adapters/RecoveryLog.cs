@@ -11,20 +11,29 @@ namespace PushServer.SocketIO.Adapters;
 /// <see cref="Append"/> and <see cref="TryRestore"/> so that an event is either among a session's missed events or
 /// delivered live to the restored socket, never both nor neither.
 /// </summary>
+/// <remarks>
+/// The cap counts what the events really hold: each is kept as the bytes of its v5 encoding and its room names
+/// (<see cref="StoredEvent"/>), counted as the managed objects they are, plus the whole array of the ring they sit in,
+/// spare slots included. Kept as the packet itself, an event held its arguments and every encoding made for delivery,
+/// some 20 times the encoded bytes it was counted as.
+/// </remarks>
 internal sealed class RecoveryLog : IDisposable
 {
+    private const int MinimumRingCapacity = 16;
+
     private readonly Dictionary<string, (PersistedSession Session, DateTimeOffset DisconnectedAt)> _sessions = new(StringComparer.Ordinal);
-    private readonly List<Entry> _packets = [];
+    private readonly EventRing<StoredEvent> _events = new();
+    private readonly string _namespace;
     private readonly ConnectionStateRecoveryOptions _options;
     private readonly TimeProvider _time;
     private readonly JsonSerializerOptions _serializer;
     private readonly ITimer _sweep;
-    private int _head;
-    private long _bytes;
+    private long _eventBytes;
     private long _nextSeq = 1;
 
-    public RecoveryLog(ConnectionStateRecoveryOptions options, TimeProvider time, JsonSerializerOptions serializer)
+    public RecoveryLog(string nsp, ConnectionStateRecoveryOptions options, TimeProvider time, JsonSerializerOptions serializer)
     {
+        _namespace = nsp;
         _options = options;
         _time = time;
         _serializer = serializer;
@@ -50,21 +59,44 @@ internal sealed class RecoveryLog : IDisposable
         }
     }
 
+    /// <summary>Bytes counted against <see cref="ConnectionStateRecoveryOptions.MaxStoredBytes"/> for the events stored now.</summary>
+    public long StoredBytes
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return Stored;
+            }
+        }
+    }
+
+    /// <summary>Events stored now.</summary>
+    public int StoredCount
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _events.Count;
+            }
+        }
+    }
+
+    private long Stored => _eventBytes + RingBytes(_events.Capacity);
+
     /// <summary>Stores an event under a fresh offset and returns it carrying that offset. Caller holds <see cref="Gate"/>.</summary>
     public BroadcastPacket Append(BroadcastPacket packet, BroadcastOptions options)
     {
         var seq = _nextSeq++;
         var stored = packet.WithOffset(seq.ToString("x", CultureInfo.InvariantCulture));
-        var encoded = stored.GetEncoded(SocketIOProtocolVersion.V5, _serializer);
-        long size = encoded.Text.Size;
-        foreach (var attachment in encoded.Attachments)
-        {
-            size += attachment.Size;
-        }
         var now = _time.GetUtcNow();
-        _packets.Add(new Entry(seq, stored, options, size, now));
-        _bytes += size;
-        TrimPackets(now);
+        var entry = StoredEvent.Create(seq, packet.EventName, stored.GetEncoded(SocketIOProtocolVersion.V5, _serializer), options, now);
+        TrimEvents(now);
+        MakeRoom(entry.Size);
+        _events.Add(entry);
+        _eventBytes += entry.Size;
+        TrimEvents(now);
         return stored;
     }
 
@@ -94,7 +126,7 @@ internal sealed class RecoveryLog : IDisposable
             _sessions.Remove(pid);
             return null;
         }
-        TrimPackets(now);
+        TrimEvents(now);
         if (!long.TryParse(offset, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var seq) || !TryFind(seq, out var index))
         {
             return null;
@@ -102,11 +134,12 @@ internal sealed class RecoveryLog : IDisposable
         _sessions.Remove(pid);
         var rooms = found.Session.Rooms;
         var missed = new List<BroadcastPacket>();
-        for (var i = index + 1; i < _packets.Count; i++)
+        for (var i = index + 1; i < _events.Count; i++)
         {
-            if (Selects(_packets[i].Options, rooms))
+            ref readonly var entry = ref _events[i];
+            if (entry.Selects(rooms))
             {
-                missed.Add(_packets[i].Packet);
+                missed.Add(entry.ToPacket(_namespace));
             }
         }
         return new RecoveredSession(found.Session, missed);
@@ -114,28 +147,15 @@ internal sealed class RecoveryLog : IDisposable
 
     public void Dispose() => _sweep.Dispose();
 
-    /// <summary>socket.io-adapter's <c>shouldIncludePacket</c>: in one of the target rooms (or all), in none of the excluded.</summary>
-    private static bool Selects(BroadcastOptions options, IReadOnlyList<string> rooms)
-    {
-        var included = options.Rooms.Count == 0;
-        foreach (var room in rooms)
-        {
-            if (options.Except.Contains(room))
-            {
-                return false;
-            }
-            included |= options.Rooms.Contains(room);
-        }
-        return included;
-    }
+    private static long RingBytes(int capacity) => capacity == 0 ? 0 : 24 + (long)capacity * StoredEvent.SlotSize;
 
     private bool TryFind(long seq, out int index)
     {
-        // Sequence numbers grow by one per stored event, so the position follows from the first one kept.
-        if (_head < _packets.Count)
+        // Offsets grow by one per stored event, so the position follows from the oldest one kept.
+        if (_events.Count > 0)
         {
-            var candidate = _head + (seq - _packets[_head].Seq);
-            if (candidate >= _head && candidate < _packets.Count && _packets[(int)candidate].Seq == seq)
+            var candidate = seq - _events[0].Seq;
+            if (candidate >= 0 && candidate < _events.Count)
             {
                 index = (int)candidate;
                 return true;
@@ -145,21 +165,44 @@ internal sealed class RecoveryLog : IDisposable
         return false;
     }
 
-    private void TrimPackets(DateTimeOffset now)
+    /// <summary>
+    /// Makes a slot free for an event of <paramref name="size"/> bytes: the ring doubles while that fits under the cap
+    /// with the event, else the oldest event gives up its slot.
+    /// </summary>
+    private void MakeRoom(long size)
+    {
+        if (_events.Count < _events.Capacity)
+        {
+            return;
+        }
+        var doubled = Math.Max(MinimumRingCapacity, _events.Capacity * 2);
+        if (_events.Count == 0 || _eventBytes + size + RingBytes(doubled) <= _options.MaxStoredBytes)
+        {
+            _events.Resize(doubled);
+            return;
+        }
+        DropOldest();
+    }
+
+    private void TrimEvents(DateTimeOffset now)
     {
         var oldest = now - _options.MaxDisconnectionDuration;
-        while (_head < _packets.Count && (_packets[_head].EmittedAt < oldest || _bytes > _options.MaxStoredBytes))
+        while (_events.Count > 0 && (_events[0].EmittedAt < oldest || Stored > _options.MaxStoredBytes))
         {
-            _bytes -= _packets[_head].Size;
-            _packets[_head] = default;
-            _head++;
+            DropOldest();
         }
-        // Compact once the dropped prefix is most of the list, so trimming stays amortised O(1).
-        if (_head > 1024 && _head * 2 > _packets.Count)
+        // Half the ring back once three quarters stand empty (a burst or a window past), so the spare slots counted
+        // against the cap stay few; halving at a quarter full leaves room to grow before the next doubling.
+        while (_events.Capacity > MinimumRingCapacity && _events.Count <= _events.Capacity / 4)
         {
-            _packets.RemoveRange(0, _head);
-            _head = 0;
+            _events.Resize(_events.Capacity / 2);
         }
+    }
+
+    private void DropOldest()
+    {
+        _eventBytes -= _events[0].Size;
+        _events.RemoveOldest();
     }
 
     private void Sweep()
@@ -182,9 +225,7 @@ internal sealed class RecoveryLog : IDisposable
                     _sessions.Remove(pid);
                 }
             }
-            TrimPackets(now);
+            TrimEvents(now);
         }
     }
-
-    private readonly record struct Entry(long Seq, BroadcastPacket Packet, BroadcastOptions Options, long Size, DateTimeOffset EmittedAt);
 }

@@ -18,13 +18,22 @@ internal sealed class PushApiOptions
     /// <summary>A prefix keeps user rooms apart from socket ids and rooms the application names itself.</summary>
     public const string DefaultUserRoomPattern = "uid:{uid}";
 
+    /// <summary>
+    /// Shortest token accepted: 16 random characters are beyond guessing over HTTP, and short enough to type. The
+    /// length is checked on loopback too, where the token is what keeps a DNS-rebinding page out.
+    /// </summary>
+    public const int MinTokenLength = 16;
+
     /// <summary>TCP port of the push API; 0 lets the system choose.</summary>
     public int Port { get; set; } = DefaultPort;
 
     /// <summary>Address of the push API. Anything but a loopback address requires <see cref="Token"/>.</summary>
     public string Bind { get; set; } = DefaultBind;
 
-    /// <summary>Bearer token every push request must carry; empty disables the check (loopback only).</summary>
+    /// <summary>
+    /// Bearer token every push request must carry, at least <see cref="MinTokenLength"/> characters; empty disables
+    /// the check (loopback only, and then only loopback Host names are answered).
+    /// </summary>
     public string Token { get; set; } = "";
 
     /// <summary>Largest request body accepted; larger requests get 413.</summary>

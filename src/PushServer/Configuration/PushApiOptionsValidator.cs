@@ -32,6 +32,14 @@ internal sealed class PushApiOptionsValidator(IOptions<ServerOptions> server) : 
         {
             errors.Add("PushApi:Token must not contain whitespace.");
         }
+        // On every address: with a token the push port answers any Host name, so on loopback too the token is all that
+        // stands between it and a page re-pointing its domain at 127.0.0.1, which can send guesses by the thousand.
+        if (options.Token.Length is > 0 and < PushApiOptions.MinTokenLength)
+        {
+            errors.Add($"PushApi:Token must be at least {PushApiOptions.MinTokenLength} characters (got {options.Token.Length}): " +
+                "a short one can be found by trying. Set a longer one with --push-token or PUSHSERVER_PushApi__Token " +
+                "(`openssl rand -hex 16` makes one).");
+        }
         return OptionChecks.Result(errors);
     }
 }

@@ -8,9 +8,9 @@ using PushServer.Hosting;
 namespace PushServer.PushApi;
 
 /// <summary>
-/// Guards the push listener, after routing: unknown paths get a JSON 404, the bearer token is checked when one is
-/// configured (health probes are exempt), requests a browser sent from another site are refused, and while draining
-/// everything but health and metrics gets 503.
+/// Guards the push listener, after routing: without a token only loopback Host names are answered, unknown paths get
+/// a JSON 404, the bearer token is checked when one is configured (health probes are exempt), requests a browser sent
+/// from another site are refused, and while draining everything but health and metrics gets 503.
 /// </summary>
 internal sealed class PushApiGateMiddleware
 {
@@ -27,12 +27,20 @@ internal sealed class PushApiGateMiddleware
         _tokenHash = token.Length == 0 ? null : SHA256.HashData(Encoding.UTF8.GetBytes(token));
     }
 
-    /// <summary>Applies the checks, in order: not found, token, draining.</summary>
+    /// <summary>Applies the checks, in order: host name, not found, token, cross-site, draining.</summary>
     public Task InvokeAsync(HttpContext context)
     {
         if (ListenerTag.Of(context) != ListenerRole.Push)
         {
             return _next(context);
+        }
+        // Without a token the port is bound to loopback (start-up refuses anything else), so every honest caller is on
+        // this machine and can name it; with a token, the token decides and any name (a proxy's, say) is fine.
+        if (_tokenHash is null && !LoopbackHostName.Matches(context.Request.Host))
+        {
+            return PushApiHandler.WriteErrorAsync(context, PushErrorCode.HostNotAllowed,
+                "Without PushApi:Token the push port answers only requests addressed to 127.0.0.1, [::1] or localhost; " +
+                "call it by one of those names, or set PushApi:Token (--push-token) to call it by another.");
         }
         if (context.GetEndpoint() is null)
         {

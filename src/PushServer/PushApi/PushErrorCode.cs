@@ -24,6 +24,12 @@ internal enum PushErrorCode
     /// <summary>A browser sent the request from another site's page (a cross-site form post or fetch).</summary>
     CrossSiteRequest,
 
+    /// <summary>
+    /// No token is configured and the Host header does not name the loopback: a page that re-pointed its own domain
+    /// at this machine (DNS rebinding), or a caller that should use a token.
+    /// </summary>
+    HostNotAllowed,
+
     /// <summary>No such endpoint.</summary>
     NotFound,
 

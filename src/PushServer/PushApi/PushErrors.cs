@@ -11,7 +11,7 @@ internal static class PushErrors
         PushErrorCode.InvalidRequest or PushErrorCode.MissingParameter or PushErrorCode.InvalidJson or PushErrorCode.ReservedEvent
             => StatusCodes.Status400BadRequest,
         PushErrorCode.Unauthorized => StatusCodes.Status401Unauthorized,
-        PushErrorCode.CrossSiteRequest => StatusCodes.Status403Forbidden,
+        PushErrorCode.CrossSiteRequest or PushErrorCode.HostNotAllowed => StatusCodes.Status403Forbidden,
         PushErrorCode.UnknownNamespace or PushErrorCode.NotFound => StatusCodes.Status404NotFound,
         PushErrorCode.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
         PushErrorCode.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
@@ -30,6 +30,7 @@ internal static class PushErrors
         PushErrorCode.UnknownNamespace => "unknown_namespace",
         PushErrorCode.Unauthorized => "unauthorized",
         PushErrorCode.CrossSiteRequest => "cross_site_request",
+        PushErrorCode.HostNotAllowed => "host_not_allowed",
         PushErrorCode.NotFound => "not_found",
         PushErrorCode.MethodNotAllowed => "method_not_allowed",
         PushErrorCode.UnsupportedMediaType => "unsupported_media_type",

@@ -257,6 +257,37 @@ public sealed class HttpRequestTests : IAsyncLifetime
         await _server.AssertHealthyAsync();
     }
 
+    /// <summary>
+    /// A session speaks the revision it was opened with; a request naming the other one (or none, which means v3) is
+    /// refused with 400 code 3 and the session goes on, as engine.io 6's <c>verify</c> does (PROTOCOL_MISMATCH).
+    /// </summary>
+    [Theory]
+    [InlineData("3", "EIO=4&")]
+    [InlineData("4", "EIO=3&")]
+    [InlineData("4", "")]
+    [InlineData("4", "EIO=5&")]
+    public async Task A_request_with_another_protocol_revision_than_its_session_gets_code_3(string opened, string other)
+    {
+        var sid = await _server.OpenPollingAsync(opened);
+        var query = "transport=polling&sid=" + sid;
+        await AssertErrorAsync(await _server.Http.GetAsync(_server.Url(other + query)), HttpStatusCode.BadRequest, 3, "Bad request");
+        await AssertErrorAsync(await _server.Http.PostAsync(_server.Url(other + query), new StringContent(opened == "3" ? "1:6" : "6")),
+            HttpStatusCode.BadRequest, 3, "Bad request");
+
+        // The upgrade too, through the connection-level listener and through HTTP alike.
+        using (var socket = await RawTcp.ConnectAsync(_server.EndPoint))
+        {
+            await RawTcp.SendAsync(socket, RawTcp.UpgradeRequest(other + "transport=websocket&sid=" + sid));
+            var answer = await RawTcp.ReadAsync(socket, "Bad request");
+            Assert.StartsWith("HTTP/1.1 400", answer);
+            Assert.Contains("Bad request", answer);
+        }
+
+        // The session itself is untouched: its own revision is still served.
+        Assert.Equal("ok", await (await _server.Http.PostAsync(_server.Url($"EIO={opened}&" + query), new StringContent(opened == "3" ? "1:6" : "6"))).Content.ReadAsStringAsync());
+        await _server.AssertHealthyAsync();
+    }
+
     [Fact]
     public async Task A_POST_to_an_upgraded_session_gets_code_3()
     {

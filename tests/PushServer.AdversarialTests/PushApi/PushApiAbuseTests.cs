@@ -202,6 +202,90 @@ public sealed class PushApiAbuseTests : IAsyncLifetime
         await AssertHealthyAsync();
     }
 
+    /// <summary>
+    /// DNS rebinding: a page on evil.example whose name then resolves to 127.0.0.1 calls the token-less push port as
+    /// its own origin, so the browser marks every request same-origin. Only the Host header tells: it names the
+    /// attacker's domain, not this machine.
+    /// </summary>
+    [Theory]
+    [InlineData("evil.example:{port}")]
+    [InlineData("evil.example")]
+    [InlineData("localhost.evil.example:{port}")]
+    [InlineData("127.0.0.1.nip.io:{port}")]
+    [InlineData("localhost.example")]
+    public async Task Without_a_token_a_request_for_another_host_name_gets_403_and_pushes_nothing(string hostPattern)
+    {
+        await using var open = await StartWithoutTokenAsync();
+        var host = hostPattern.Replace("{port}", open.PushPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{open.SocketPort}/socket.io/?EIO=4&transport=websocket"), AdversarialServer.Timeout());
+        Assert.StartsWith("0{", await Frames.ReceiveTextAsync(socket));
+        await Frames.SendTextAsync(socket, "40");
+        Assert.StartsWith("40{", await Frames.ReceiveUntilAsync(socket, f => f.StartsWith("40", StringComparison.Ordinal)));
+
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{open.PushPort}/") };
+        HttpRequestMessage Json(string path, string body) =>
+            new(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        foreach (var request in new[]
+        {
+            Json("api/emit", "{\"event\":\"rebound\"}"),
+            Json("api/sockets/disconnect", "{}"),
+            Json("api/sockets/join", "{\"targetRooms\":[\"r\"]}"),
+            new HttpRequestMessage(HttpMethod.Get, "api/namespaces/%2F/sockets"),
+            new HttpRequestMessage(HttpMethod.Get, "api/namespaces/%2F/rooms"),
+            new HttpRequestMessage(HttpMethod.Get, "api/stats"),
+            new HttpRequestMessage(HttpMethod.Get, "?msg=rebound"),
+            new HttpRequestMessage(HttpMethod.Post, "") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["type"] = "publish", ["to"] = "", ["content"] = "rebound" }) },
+            new HttpRequestMessage(HttpMethod.Get, "health/live"),
+            new HttpRequestMessage(HttpMethod.Get, "health/ready"),
+            new HttpRequestMessage(HttpMethod.Get, "metrics"),
+            new HttpRequestMessage(HttpMethod.Get, "no/such/path"),
+        })
+        {
+            request.Headers.Host = host;
+            request.Headers.TryAddWithoutValidation("Origin", "http://" + host);
+            request.Headers.TryAddWithoutValidation("Sec-Fetch-Site", "same-origin");
+            var response = await client.SendAsync(request);
+            await AssertErrorAsync(response, HttpStatusCode.Forbidden, "host_not_allowed");
+            Assert.Contains("PushApi:Token", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // Nothing reached the client and it is still connected: the next thing it gets is a push by a loopback name.
+        Assert.Equal("ok", await client.GetStringAsync("?msg=backend"));
+        Assert.Equal("42[\"chat message\",\"backend\"]", await Frames.ReceiveUntilAsync(socket, f => f.StartsWith("42", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:{port}")]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost:{port}")]
+    [InlineData("LocalHost")]
+    [InlineData("localhost.:{port}")]
+    [InlineData("[::1]:{port}")]
+    [InlineData("[::1]")]
+    public async Task Without_a_token_a_loopback_host_name_is_served(string hostPattern)
+    {
+        await using var open = await StartWithoutTokenAsync();
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{open.PushPort}/") };
+        foreach (var path in new[] { "api/stats", "health/live", "?msg=local" })
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Host = hostPattern.Replace("{port}", open.PushPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            var response = await client.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    [Fact]
+    public async Task With_a_token_any_host_name_is_served()
+    {
+        // A token-protected push port may sit behind a proxy or be called by any name: the token is the guard.
+        var request = new HttpRequestMessage(HttpMethod.Get, "api/stats");
+        request.Headers.Host = "push.internal.example:8080";
+        Assert.Equal(HttpStatusCode.OK, (await _push.SendAsync(request)).StatusCode);
+        await AssertHealthyAsync();
+    }
+
     private static async Task<OpenServer> StartWithoutTokenAsync()
     {
         var values = new Dictionary<string, string?>
@@ -215,10 +299,11 @@ public sealed class PushApiAbuseTests : IAsyncLifetime
         var loaded = PushServerConfiguration.Load(null, new ConfigurationOverrides { Values = values }, environment: [], currentDirectory: Path.GetTempPath());
         var app = PushServerHost.Build(loaded, handleSignals: false);
         await app.StartAsync();
-        return new OpenServer(app, app.Services.GetRequiredService<ListenerEndpoints>().PushEndPoint!.Port);
+        var listeners = app.Services.GetRequiredService<ListenerEndpoints>();
+        return new OpenServer(app, listeners.PushEndPoint!.Port, listeners.SocketIOEndPoint!.Port);
     }
 
-    private sealed record OpenServer(WebApplication App, int PushPort) : IAsyncDisposable
+    private sealed record OpenServer(WebApplication App, int PushPort, int SocketPort) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

@@ -98,6 +98,38 @@ public class ConnectionStateRecoveryTests
     }
 
     [Fact]
+    public async Task Missed_events_are_replayed_as_they_were_sent_binary_attachments_and_namespaces_included()
+    {
+        var server = Start();
+        var chat = server.Io.Of("/chat");
+        var session = await server.OpenAsync();
+        await session.ReceiveAsync("0/chat,");
+        var root = JsonDocument.Parse(session.Texts[0]["0/chat,".Length..]).RootElement;
+        var (sid, pid) = (root.GetProperty("sid").GetString()!, root.GetProperty("pid").GetString()!);
+        chat.Sockets[sid].Join("files");
+        chat.Emit("e", 0);
+        var sent = JsonDocument.Parse(session.Texts[^1]["2/chat,".Length..]).RootElement;
+        var offset = sent[sent.GetArrayLength() - 1].GetString()!;
+        session.Drop(EngineCloseReason.TransportClose);
+
+        chat.To("files").Emit("file", "a.bin", new byte[] { 1, 2, 3 });
+        chat.Except("files").Emit("e", -1);
+        chat.Emit("e", "après");
+        var live = await server.OpenAsync();
+        await live.ReceiveAsync("0/chat,");
+        chat.Emit("e", 1);
+
+        var again = await server.OpenAsync();
+        await again.ReceiveAsync($"0/chat,{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
+        var frames = again.Frames.Skip(1).ToList();
+        Assert.Matches("^51-/chat,\\[\"file\",\"a.bin\",\\{\"_placeholder\":true,\"num\":0\\},\"[0-9a-f]+\"\\]$", frames[0]);
+        Assert.Equal("<binary 010203>", frames[1]);
+        Assert.Matches("^2/chat,\\[\"e\",\"après\",\"[0-9a-f]+\"\\]$", frames[2]);
+        Assert.Matches("^2/chat,\\[\"e\",1,\"[0-9a-f]+\"\\]$", frames[3]);
+        Assert.Equal(4, frames.Count);
+    }
+
+    [Fact]
     public async Task A_session_expires_after_the_window()
     {
         var server = Start();

@@ -73,7 +73,7 @@ public sealed class CliParsingTests
     {
         var run = await CliRun.InvokeAsync("config", "print",
             "--port", "3000", "--bind", "127.0.0.2", "--push-port", "3001", "--push-bind", "127.0.0.1",
-            "--push-token", "secret-token", "--redis", "redis://user:pw@cache:6379", "--log-level", "Debug", "--log-format", "json",
+            "--push-token", "secret-push-token", "--redis", "redis://user:pw@cache:6379", "--log-level", "Debug", "--log-format", "json",
             "--cors-origin", "https://a.example.com", "--cors-origin", "https://b.example.com", "--allow-eio3", "false");
 
         Assert.Equal(0, run.ExitCode);
@@ -89,7 +89,7 @@ public sealed class CliParsingTests
         Assert.False(config.GetProperty("EngineIO").GetProperty("AllowEIO3").GetBoolean());
         // Secrets are masked: the token entirely, the Redis URL's credentials.
         Assert.Equal("***", config.GetProperty("PushApi").GetProperty("Token").GetString());
-        Assert.DoesNotContain("secret-token", run.Output);
+        Assert.DoesNotContain("secret-push-token", run.Output);
         Assert.DoesNotContain("pw", config.GetProperty("Redis").GetProperty("Url").GetString());
         Assert.Contains("cache:6379", config.GetProperty("Redis").GetProperty("Url").GetString());
     }

@@ -7,7 +7,7 @@ namespace PushServer.Tests.Cli;
 
 public sealed class ClientVerbTests : IAsyncLifetime
 {
-    private const string Token = "verb-token";
+    private const string Token = "verb-push-token-0123";
     private InProcessServer _server = null!;
 
     public async Task InitializeAsync() =>

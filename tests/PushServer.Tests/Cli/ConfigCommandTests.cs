@@ -15,6 +15,8 @@ public sealed class ConfigCommandTests
     [InlineData("""{"Server":{"RequestHeadersTimeout":0}}""", "Server:RequestHeadersTimeout must be positive")]
     [InlineData("""{"PushApi":{"Port":-1}}""", "PushApi:Port must be between 0 and 65535")]
     [InlineData("""{"PushApi":{"Bind":"10.0.0.1"}}""", "PushApi:Token must be set")]
+    [InlineData("""{"PushApi":{"Bind":"10.0.0.1","Token":"fifteen-chars-x"}}""", "PushApi:Token must be at least 16 characters (got 15)")]
+    [InlineData("""{"PushApi":{"Token":"short"}}""", "PushApi:Token must be at least 16 characters (got 5)")]
     [InlineData("""{"PushApi":{"MaxBodyBytes":0}}""", "PushApi:MaxBodyBytes must be positive")]
     [InlineData("""{"PushApi":{"UserRoomPattern":"user"}}""", "PushApi:UserRoomPattern must contain {uid}")]
     [InlineData("""{"Server":{"Port":5000},"PushApi":{"Port":5000}}""", "PushApi:Port must differ from Server:Port")]
@@ -96,8 +98,18 @@ public sealed class ConfigCommandTests
     public async Task A_flag_can_fix_what_the_file_gets_wrong()
     {
         using var file = TempConfig.Write("""{"PushApi":{"Bind":"0.0.0.0"}}""");
-        var run = await CliRun.InvokeAsync("config", "check", "--config", file.Path, "--push-token", "abc");
+        var run = await CliRun.InvokeAsync("config", "check", "--config", file.Path, "--push-token", "sixteen-chars-xx");
         Assert.Equal(0, run.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_one_character_push_token_on_a_public_address_fails_the_check()
+    {
+        var run = await CliRun.InvokeAsync("config", "check", "--push-bind", "0.0.0.0", "--push-token", "a");
+        Assert.Equal((int)ExitCode.ConfigInvalid, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Contains("PushApi:Token must be at least 16 characters (got 1)", line);
+        Assert.Contains("--push-token", line);
     }
 
     [Fact]

@@ -151,13 +151,13 @@ public sealed class ExecutableTests : IAsyncLifetime
     [Fact]
     public async Task Push_and_status_verbs_work_against_the_running_executable()
     {
-        var server = await StartServerAsync(["--push-token", "e2e-token"]);
+        var server = await StartServerAsync(["--push-token", "e2e-push-token-0123"]);
         var (client, _) = await ConnectAsync(server, version: 4);
         var url = server.PushUri.ToString();
 
-        var pushed = await ServerProcess.RunVerbAsync("push", "--url", url, "--token", "e2e-token", "--event", "alert", "--data", "\"disk full\"");
-        var status = await ServerProcess.RunVerbAsync("status", "--url", url, "--token", "e2e-token");
-        var statusJson = await ServerProcess.RunVerbAsync("status", "--url", url, "--token", "e2e-token", "--json");
+        var pushed = await ServerProcess.RunVerbAsync("push", "--url", url, "--token", "e2e-push-token-0123", "--event", "alert", "--data", "\"disk full\"");
+        var status = await ServerProcess.RunVerbAsync("status", "--url", url, "--token", "e2e-push-token-0123");
+        var statusJson = await ServerProcess.RunVerbAsync("status", "--url", url, "--token", "e2e-push-token-0123", "--json");
         var refused = await ServerProcess.RunVerbAsync("status", "--url", url);
         var version = await ServerProcess.RunVerbAsync("--version");
 

@@ -8,7 +8,7 @@ namespace PushServer.Tests.PushApi;
 
 public sealed class PushApiLimitsTests : IAsyncLifetime
 {
-    private const string Token = "t0ken-for-tests";
+    private const string Token = "t0ken-for-push-tests";
     private InProcessServer _server = null!;
 
     public async Task InitializeAsync() =>
