@@ -20,6 +20,10 @@ internal sealed class LoggingSettingsValidator : IValidateOptions<LoggingSetting
         {
             errors.Add($"Logging:Format must be text or json (got \"{options.Format}\").");
         }
+        if (options.MaxQueuedEvents is < 1 or > 1_000_000)
+        {
+            errors.Add($"Logging:MaxQueuedEvents must be from 1 to 1000000 (got {options.MaxQueuedEvents}).");
+        }
         foreach (var (source, level) in options.Overrides)
         {
             if (!IsLevel(level))

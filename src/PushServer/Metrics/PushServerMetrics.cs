@@ -31,6 +31,7 @@ internal sealed class PushServerMetrics
     private readonly Counter _disconnects;
     private readonly Counter _pushRequests;
     private readonly Histogram _fanOut;
+    private readonly Counter _logEventsDropped;
 
     /// <summary>Creates the meters in <see cref="Registry"/>.</summary>
     public PushServerMetrics()
@@ -62,6 +63,8 @@ internal sealed class PushServerMetrics
             new CounterConfiguration { LabelNames = ["operation", "status"] });
         _fanOut = factory.CreateHistogram("pushserver_broadcast_recipients", "Sockets selected by each push.",
             new HistogramConfiguration { Buckets = [0, 1, 10, 100, 1_000, 10_000, 100_000] });
+        _logEventsDropped = factory.CreateCounter("pushserver_log_events_dropped_total",
+            "Log events dropped because the output was stuck and Logging:MaxQueuedEvents were waiting.");
     }
 
     /// <summary>The registry <c>/metrics</c> exposes.</summary>
@@ -82,8 +85,11 @@ internal sealed class PushServerMetrics
         return counts;
     }
 
-    /// <summary>Reads the live gauges from <paramref name="engine"/> and <paramref name="io"/> before each scrape.</summary>
-    public void Observe(EngineServer engine, SocketIOServer io, Hosting.DrainState drain)
+    /// <summary>
+    /// Reads the live gauges from <paramref name="engine"/> and <paramref name="io"/>, and the log pipeline's drops
+    /// from <paramref name="log"/>, before each scrape.
+    /// </summary>
+    public void Observe(EngineServer engine, SocketIOServer io, Hosting.DrainState drain, Logging.LogPipelineStats log)
     {
         Registry.AddBeforeCollectCallback(() =>
         {
@@ -101,6 +107,7 @@ internal sealed class PushServerMetrics
             }
             _queueBytes.Set(engine.OutboundQueueBytes);
             _draining.Set(drain.IsDraining ? 1 : 0);
+            _logEventsDropped.IncTo(log.Dropped);
         });
     }
 

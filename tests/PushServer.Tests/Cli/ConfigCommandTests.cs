@@ -44,6 +44,7 @@ public sealed class ConfigCommandTests
     [InlineData("""{"SocketIO":{"Namespaces":["chat"]}}""", "SocketIO:Namespaces has \"chat\"")]
     [InlineData("""{"Logging":{"Level":"Loud"}}""", "Logging:Level must be one of")]
     [InlineData("""{"Logging":{"Format":"xml"}}""", "Logging:Format must be text or json")]
+    [InlineData("""{"Logging":{"MaxQueuedEvents":0}}""", "Logging:MaxQueuedEvents must be from 1 to 1000000")]
     [InlineData("""{"Logging":{"Overrides":{"Microsoft":"Noisy"}}}""", "Logging:Overrides:Microsoft must be one of")]
     [InlineData("""{"Shutdown":{"DrainSeconds":0}}""", "Shutdown:DrainSeconds must be positive")]
     [InlineData("""{"Redis":{"Url":"http://cache"}}""", "Redis:Url must be a redis://")]
