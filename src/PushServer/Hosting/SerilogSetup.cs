@@ -10,7 +10,7 @@ namespace PushServer.Hosting;
 
 /// <summary>
 /// Builds the Serilog logger from <see cref="LoggingSettings"/>. An event goes into a bounded queue that never blocks,
-/// and one thread writes the queue to the console.
+/// and one thread writes the queue to the console: escaped text, or line-safe compact JSON.
 /// </summary>
 internal static class SerilogSetup
 {
@@ -19,7 +19,8 @@ internal static class SerilogSetup
     /// <summary>A level above Fatal: nothing from the source is enabled, not even its Critical check.</summary>
     private const LogEventLevel Silent = LogEventLevel.Fatal + 1;
 
-    private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+    /// <summary>The text format of one event: one line, then the exception if there is one.</summary>
+    internal const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
 
     /// <summary>
     /// How long a stopping server waits for queued lines to be written: a stuck output would otherwise keep the
@@ -54,11 +55,12 @@ internal static class SerilogSetup
             {
                 if (json)
                 {
-                    console.Console(new CompactJsonFormatter());
+                    console.Console(new LineSafeJsonFormatter(new CompactJsonFormatter()));
                 }
                 else
                 {
-                    console.Console(outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                    console.Sink(new ControlCharacterEscapingSink(LoggerSinkConfiguration.CreateSink(c => c.Console(
+                        outputTemplate: TextTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture))));
                 }
             },
             bufferSize: settings.MaxQueuedEvents,
