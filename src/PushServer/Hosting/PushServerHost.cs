@@ -54,7 +54,8 @@ internal static partial class PushServerHost
         builder.Logging.ClearProviders();
         var logStats = new LogPipelineStats();
         services.AddSingleton(logStats);
-        services.AddSerilog(SerilogSetup.CreateLogger(logging, logStats), dispose: true);
+        // The system clock: the logger exists before the container, and its windows only pace summary lines.
+        services.AddSerilog(SerilogSetup.CreateLogger(logging, TimeProvider.System, logStats), dispose: true);
 
         var listeners = new ListenerEndpoints();
         services.AddSingleton(listeners);

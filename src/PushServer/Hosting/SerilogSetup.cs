@@ -9,8 +9,9 @@ using Serilog.Formatting.Compact;
 namespace PushServer.Hosting;
 
 /// <summary>
-/// Builds the Serilog logger from <see cref="LoggingSettings"/>. An event goes into a bounded queue that never blocks,
-/// and one thread writes the queue to the console: escaped text, or line-safe compact JSON.
+/// Builds the Serilog logger from <see cref="LoggingSettings"/>. An event goes through the limiter of client-caused
+/// lines (on the thread that logs), then into a bounded queue that never blocks, and one thread writes the queue to
+/// the console: escaped text, or line-safe compact JSON.
 /// </summary>
 internal static class SerilogSetup
 {
@@ -30,8 +31,9 @@ internal static class SerilogSetup
 
     /// <summary>A console logger: readable text, or compact JSON (one event a line) for log collectors.</summary>
     /// <param name="settings">The <c>Logging</c> section.</param>
-    /// <param name="stats">Receives the count of dropped events.</param>
-    public static Logger CreateLogger(LoggingSettings settings, LogPipelineStats stats)
+    /// <param name="time">The clock of the client-caused lines' windows.</param>
+    /// <param name="stats">Receives the counts of dropped and suppressed events.</param>
+    public static Logger CreateLogger(LoggingSettings settings, TimeProvider time, LogPipelineStats stats)
     {
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(ParseLevel(settings.Level))
@@ -66,7 +68,14 @@ internal static class SerilogSetup
             bufferSize: settings.MaxQueuedEvents,
             blockWhenFull: false,
             monitor: stats));
-        configuration.WriteTo.Sink(new BoundedDisposalSink(queue, FlushBudget));
+        var limiter = new ClientEventLimiter(
+            new BoundedDisposalSink(queue, FlushBudget),
+            ClientCausedEvents.Ids,
+            settings.ClientEventLimit,
+            TimeSpan.FromSeconds(settings.ClientEventWindowSeconds),
+            time);
+        stats.Limiter = limiter;
+        configuration.WriteTo.Sink(limiter);
         return configuration.CreateLogger();
     }
 

@@ -32,6 +32,7 @@ internal sealed class PushServerMetrics
     private readonly Counter _pushRequests;
     private readonly Histogram _fanOut;
     private readonly Counter _logEventsDropped;
+    private readonly Counter _logEventsSuppressed;
 
     /// <summary>Creates the meters in <see cref="Registry"/>.</summary>
     public PushServerMetrics()
@@ -65,6 +66,8 @@ internal sealed class PushServerMetrics
             new HistogramConfiguration { Buckets = [0, 1, 10, 100, 1_000, 10_000, 100_000] });
         _logEventsDropped = factory.CreateCounter("pushserver_log_events_dropped_total",
             "Log events dropped because the output was stuck and Logging:MaxQueuedEvents were waiting.");
+        _logEventsSuppressed = factory.CreateCounter("pushserver_log_events_suppressed_total",
+            "Client-caused log events past Logging:ClientEventLimit, counted in summary lines instead.");
     }
 
     /// <summary>The registry <c>/metrics</c> exposes.</summary>
@@ -86,7 +89,7 @@ internal sealed class PushServerMetrics
     }
 
     /// <summary>
-    /// Reads the live gauges from <paramref name="engine"/> and <paramref name="io"/>, and the log pipeline's drops
+    /// Reads the live gauges from <paramref name="engine"/> and <paramref name="io"/>, and the log pipeline's counts
     /// from <paramref name="log"/>, before each scrape.
     /// </summary>
     public void Observe(EngineServer engine, SocketIOServer io, Hosting.DrainState drain, Logging.LogPipelineStats log)
@@ -108,6 +111,7 @@ internal sealed class PushServerMetrics
             _queueBytes.Set(engine.OutboundQueueBytes);
             _draining.Set(drain.IsDraining ? 1 : 0);
             _logEventsDropped.IncTo(log.Dropped);
+            _logEventsSuppressed.IncTo(log.Suppressed);
         });
     }
 

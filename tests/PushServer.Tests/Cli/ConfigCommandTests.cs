@@ -45,6 +45,8 @@ public sealed class ConfigCommandTests
     [InlineData("""{"Logging":{"Level":"Loud"}}""", "Logging:Level must be one of")]
     [InlineData("""{"Logging":{"Format":"xml"}}""", "Logging:Format must be text or json")]
     [InlineData("""{"Logging":{"MaxQueuedEvents":0}}""", "Logging:MaxQueuedEvents must be from 1 to 1000000")]
+    [InlineData("""{"Logging":{"ClientEventLimit":-1}}""", "Logging:ClientEventLimit must be zero or more; 0 logs every client-caused line")]
+    [InlineData("""{"Logging":{"ClientEventWindowSeconds":0}}""", "Logging:ClientEventWindowSeconds must be from 1 to 3600")]
     [InlineData("""{"Logging":{"Overrides":{"Microsoft":"Noisy"}}}""", "Logging:Overrides:Microsoft must be one of")]
     [InlineData("""{"Shutdown":{"DrainSeconds":0}}""", "Shutdown:DrainSeconds must be positive")]
     [InlineData("""{"Redis":{"Url":"http://cache"}}""", "Redis:Url must be a redis://")]
