@@ -19,4 +19,5 @@ internal static class PushServerEventIds
     public const int WebhookFailed = 4030;
     public const int LifecycleWebhookQueueFull = 4031;
     public const int LifecycleWebhookGivenUp = 4032;
+    public const int ClientLinesSuppressed = 4040;
 }

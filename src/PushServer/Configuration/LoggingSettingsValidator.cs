@@ -20,6 +20,15 @@ internal sealed class LoggingSettingsValidator : IValidateOptions<LoggingSetting
         {
             errors.Add($"Logging:Format must be text or json (got \"{options.Format}\").");
         }
+        if (options.MaxQueuedEvents is < 1 or > 1_000_000)
+        {
+            errors.Add($"Logging:MaxQueuedEvents must be from 1 to 1000000 (got {options.MaxQueuedEvents}).");
+        }
+        OptionChecks.NotNegative(errors, "Logging:ClientEventLimit", options.ClientEventLimit, "0 logs every client-caused line");
+        if (options.ClientEventWindowSeconds is < 1 or > 3600)
+        {
+            errors.Add($"Logging:ClientEventWindowSeconds must be from 1 to 3600 (got {options.ClientEventWindowSeconds}).");
+        }
         foreach (var (source, level) in options.Overrides)
         {
             if (!IsLevel(level))

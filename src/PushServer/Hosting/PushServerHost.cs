@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using PushServer.Configuration;
 using PushServer.EngineIO;
+using PushServer.Logging;
 using PushServer.Metrics;
 using PushServer.PushApi;
 using PushServer.SocketIO;
@@ -51,7 +52,10 @@ internal static partial class PushServerHost
         var shutdown = Section<ShutdownOptions>(loaded, ShutdownOptions.Section);
 
         builder.Logging.ClearProviders();
-        services.AddSerilog(SerilogSetup.CreateLogger(logging), dispose: true);
+        var logStats = new LogPipelineStats();
+        services.AddSingleton(logStats);
+        // The system clock: the logger exists before the container, and its windows only pace summary lines.
+        services.AddSerilog(SerilogSetup.CreateLogger(logging, TimeProvider.System, logStats), dispose: true);
 
         var listeners = new ListenerEndpoints();
         services.AddSingleton(listeners);
@@ -171,7 +175,8 @@ internal static partial class PushServerHost
             app.Services.GetRequiredService<IOptions<SocketIOSettings>>().Value.Namespaces.Append("/"),
             app.Services.GetRequiredService<TimeProvider>());
         var engine = app.Services.GetRequiredService<EngineServer>();
-        app.Services.GetRequiredService<PushServerMetrics>().Observe(engine, socketIO, app.Services.GetRequiredService<DrainState>(), listeners.SocketIOLimits);
+        app.Services.GetRequiredService<PushServerMetrics>().Observe(
+            engine, socketIO, app.Services.GetRequiredService<DrainState>(), listeners.SocketIOLimits, logStats);
 
         var socketIORole = new ListenerRoleMetadata(ListenerRole.SocketIO);
         var pushRole = new ListenerRoleMetadata(ListenerRole.Push);

@@ -35,6 +35,8 @@ internal sealed class PushServerMetrics
     private readonly Gauge _tcpConnectionsMax;
     private readonly Counter _tcpRefused;
     private readonly Counter _tcpHeaderTimeouts;
+    private readonly Counter _logEventsDropped;
+    private readonly Counter _logEventsSuppressed;
 
     /// <summary>Creates the meters in <see cref="Registry"/>.</summary>
     public PushServerMetrics()
@@ -72,6 +74,10 @@ internal sealed class PushServerMetrics
             "Connections to the Socket.IO port reset on accept because Server:MaxConnections were open.");
         _tcpHeaderTimeouts = factory.CreateCounter("pushserver_tcp_header_timeouts_total",
             "Connections to the Socket.IO port closed without a whole first request head within Server:RequestHeadersTimeout.");
+        _logEventsDropped = factory.CreateCounter("pushserver_log_events_dropped_total",
+            "Log events dropped because the output was stuck and Logging:MaxQueuedEvents were waiting.");
+        _logEventsSuppressed = factory.CreateCounter("pushserver_log_events_suppressed_total",
+            "Client-caused log events past Logging:ClientEventLimit, counted in summary lines instead.");
     }
 
     /// <summary>The registry <c>/metrics</c> exposes.</summary>
@@ -94,9 +100,11 @@ internal sealed class PushServerMetrics
 
     /// <summary>
     /// Reads the live gauges from <paramref name="engine"/>, <paramref name="io"/> and the Socket.IO listener's
-    /// <paramref name="connections"/> before each scrape.
+    /// <paramref name="connections"/>, and the log pipeline's counts from <paramref name="log"/>, before each scrape.
     /// </summary>
-    public void Observe(EngineServer engine, SocketIOServer io, Hosting.DrainState drain, EngineIOConnectionLimits connections)
+    public void Observe(
+        EngineServer engine, SocketIOServer io, Hosting.DrainState drain, EngineIOConnectionLimits connections,
+        Logging.LogPipelineStats log)
     {
         Registry.AddBeforeCollectCallback(() =>
         {
@@ -118,6 +126,8 @@ internal sealed class PushServerMetrics
             }
             _queueBytes.Set(engine.OutboundQueueBytes);
             _draining.Set(drain.IsDraining ? 1 : 0);
+            _logEventsDropped.IncTo(log.Dropped);
+            _logEventsSuppressed.IncTo(log.Suppressed);
         });
     }
 

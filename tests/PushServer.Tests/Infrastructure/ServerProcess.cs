@@ -16,6 +16,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Match> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _awaited = [];
 
     private ServerProcess(Process process)
     {
@@ -99,6 +100,55 @@ public sealed partial class ServerProcess : IAsyncDisposable
             throw new TimeoutException("pushserver did not report that it listens within 30 s:\n" + server.Output);
         }
         return server;
+    }
+
+    /// <summary>
+    /// Starts <c>pushserver start</c> with its standard output on a pipe that is read only until the server reports
+    /// that it listens, and never again: the pipe fills, as when the reader of a service's output stops reading.
+    /// Standard error is still read into <see cref="Output"/>.
+    /// </summary>
+    public static async Task<ServerProcess> StartWithUnreadOutputAsync(string[]? args = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var process = new Process { StartInfo = CreateStartInfo(null, ["start", "--bind", "127.0.0.1", "--port", "0", "--push-port", "0", .. args ?? []], environment) };
+        var server = new ServerProcess(process);
+        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
+        process.Start();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (!server._listening.Task.IsCompleted)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(deadline.Token)
+                    ?? throw new InvalidOperationException("pushserver closed its output before it listened:\n" + server.Output);
+                server.OnLine(line);
+            }
+            var listening = await server._listening.Task;
+            server.SocketIOPort = int.Parse(listening.Groups["io"].Value);
+            server.PushPort = int.Parse(listening.Groups["push"].Value);
+        }
+        catch (Exception)
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
+    }
+
+    /// <summary>Waits until the process writes a line that <paramref name="match"/> accepts (also one written before); returns it.</summary>
+    public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan? timeout = null)
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            var earlier = _output.ToString().Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(match);
+            if (earlier is not null)
+            {
+                return Task.FromResult(earlier);
+            }
+            _awaited.Add((match, found));
+        }
+        return found.Task.DefaultTimeout(timeout);
     }
 
     /// <summary>Runs another verb of the executable to completion; returns its exit code and output.</summary>
@@ -206,6 +256,14 @@ public sealed partial class ServerProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            for (var i = _awaited.Count - 1; i >= 0; i--)
+            {
+                if (_awaited[i].Match(line))
+                {
+                    _awaited[i].Found.TrySetResult(line);
+                    _awaited.RemoveAt(i);
+                }
+            }
         }
         var match = ListeningLine().Match(line.StartsWith('{') ? FromJsonEvent(line) : line);
         if (match.Success)
