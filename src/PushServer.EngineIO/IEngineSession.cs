@@ -28,8 +28,9 @@ public interface IEngineSession
     /// Queues a message packet for the client without waiting. Returns false when the session is closed,
     /// or when the packets still queued ahead of this one already reach the byte cap
     /// (<see cref="EngineIOOptions.MaxOutboundQueueBytes"/>), in which case the session closes with
-    /// <see cref="EngineCloseReason.OutboundQueueFull"/>. A packet's own size never refuses it. The same <paramref name="packet"/> instance may be
-    /// sent to any number of sessions: it is encoded once per wire form and never modified.
+    /// <see cref="EngineCloseReason.OutboundQueueFull"/>. A packet's own size never refuses it. The same
+    /// <paramref name="packet"/> instance may be sent to any number of sessions: it is encoded once per wire form and
+    /// never modified.
     /// </summary>
     bool Send(EnginePacket packet);
 

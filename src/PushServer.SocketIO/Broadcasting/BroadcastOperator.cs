@@ -124,8 +124,9 @@ public sealed class BroadcastOperator
 
     /// <summary>
     /// Refuses a packet no client could be sent, before any node or client sees it. Checked once per broadcast on the
-    /// encoding the recipients share (made here, then reused for every one of them), so it costs nothing per recipient.
-    /// The recovery offset or broadcast ack id added later make it a few bytes longer, which the queue absorbs.
+    /// encoding the recipients share (made here, and the one the adapter then queues), so it costs nothing per
+    /// recipient. A recovery offset or broadcast ack id, added later, means a second encoding a few bytes longer,
+    /// which the queue absorbs (it takes one packet of any size).
     /// </summary>
     private BroadcastPacket Checked(BroadcastPacket packet)
     {
