@@ -30,9 +30,11 @@ public sealed class EngineIOOptions
     public int MaxHttpBufferSize { get; set; } = 1_000_000;
 
     /// <summary>
-    /// Bytes a session may hold queued for the client. Past it the session closes with
-    /// <see cref="EngineCloseReason.OutboundQueueFull"/>, so one slow reader can never grow server memory
-    /// without bound nor make a broadcaster wait. 1 MiB holds about a thousand chat-sized messages.
+    /// Backlog a session may build up for the client, in bytes: a packet that finds this much still queued ahead of it
+    /// closes the session with <see cref="EngineCloseReason.OutboundQueueFull"/>, so one slow reader can never grow
+    /// server memory without bound nor make a broadcaster wait. It bounds the backlog, not a packet: one packet is
+    /// taken whatever its size when less than this waits ahead of it (a session holds at most this plus one packet).
+    /// 1 MiB holds about a thousand chat-sized messages.
     /// </summary>
     public long MaxOutboundQueueBytes { get; set; } = 1024 * 1024;
 

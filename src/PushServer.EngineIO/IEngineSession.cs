@@ -26,9 +26,11 @@ public interface IEngineSession
 
     /// <summary>
     /// Queues a message packet for the client without waiting. Returns false when the session is closed,
-    /// or when the packet would push the outbound queue past its byte cap, in which case the session closes
-    /// with <see cref="EngineCloseReason.OutboundQueueFull"/>. The same <paramref name="packet"/> instance may be
-    /// sent to any number of sessions: it is encoded once per wire form and never modified.
+    /// or when the packets still queued ahead of this one already reach the byte cap
+    /// (<see cref="EngineIOOptions.MaxOutboundQueueBytes"/>), in which case the session closes with
+    /// <see cref="EngineCloseReason.OutboundQueueFull"/>. A packet's own size never refuses it. The same
+    /// <paramref name="packet"/> instance may be sent to any number of sessions: it is encoded once per wire form and
+    /// never modified.
     /// </summary>
     bool Send(EnginePacket packet);
 

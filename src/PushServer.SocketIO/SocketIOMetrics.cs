@@ -16,7 +16,8 @@ public static class SocketIOMetrics
     /// <summary>
     /// <c>pushserver.socketio.limit_rejections</c>: packets refused (their connection closed) or joins refused by a
     /// limit, tagged <c>limit</c> (<c>max_attachments</c>, <c>max_json_depth</c>, <c>max_namespace_length</c>,
-    /// <c>max_event_name_length</c>, <c>max_rooms_per_socket</c>).
+    /// <c>max_event_name_length</c>, <c>max_rooms_per_socket</c>), or broadcasts refused before anything was sent
+    /// (<c>max_outbound_packet_bytes</c>).
     /// </summary>
     public static readonly Counter<long> LimitRejections =
         Meter.CreateCounter<long>("pushserver.socketio.limit_rejections", "{event}", "Packets or joins refused by a limit");

@@ -32,6 +32,13 @@ public sealed class SocketIOOptions
     /// </summary>
     public const int DefaultMaxRoomsPerSocket = 1000;
 
+    /// <summary>
+    /// Not in socket.io, whose clients have no receive limit. Engine.IO's default outbound queue cap
+    /// (<c>EngineIOOptions.MaxOutboundQueueBytes</c>): a packet larger than what a client may have waiting would make
+    /// every recipient hold more than that cap at once, and could not reach a slow link within the WebSocket send timeout.
+    /// </summary>
+    public const long DefaultMaxOutboundPacketBytes = 1024 * 1024;
+
     /// <summary>An Engine.IO connection that joins no namespace within this time is closed.</summary>
     public TimeSpan ConnectTimeout { get; set; } = DefaultConnectTimeout;
 
@@ -49,6 +56,14 @@ public sealed class SocketIOOptions
 
     /// <summary>Most rooms one socket may be in, its own room included; further joins are refused.</summary>
     public int MaxRoomsPerSocket { get; set; } = DefaultMaxRoomsPerSocket;
+
+    /// <summary>
+    /// Largest packet a broadcast may produce, in bytes once encoded (the text packet and its binary attachments).
+    /// Checked once per broadcast, on the bytes every recipient shares: a larger emit throws
+    /// <see cref="SocketIOPacketTooLargeException"/> and reaches nobody, on any node. Keep it at most the Engine.IO
+    /// outbound queue cap. Emits to one socket and acks are not checked: the queue takes one packet of any size.
+    /// </summary>
+    public long MaxOutboundPacketBytes { get; set; } = DefaultMaxOutboundPacketBytes;
 
     /// <summary>
     /// Connection state recovery; null (the default, as in socket.io) turns it off. With it on, CONNECT replies carry a

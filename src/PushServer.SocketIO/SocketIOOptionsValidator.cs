@@ -32,6 +32,10 @@ internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOption
         {
             errors.Add($"SocketIO:MaxRoomsPerSocket must be at least 1, the socket's own room (got {options.MaxRoomsPerSocket}).");
         }
+        if (options.MaxOutboundPacketBytes < 1)
+        {
+            errors.Add($"SocketIO:MaxOutboundPacketBytes must be positive (got {options.MaxOutboundPacketBytes}).");
+        }
         if (options.ConnectionStateRecovery is { } recovery)
         {
             if (recovery.MaxDisconnectionDuration <= TimeSpan.Zero)

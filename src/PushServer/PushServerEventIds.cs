@@ -11,6 +11,7 @@ internal static class PushServerEventIds
     public const int PushRefused = 4011;
     public const int PushFailed = 4012;
     public const int QueryHandled = 4013;
+    public const int RelayTooLarge = 4014;
     public const int DrainStarted = 4020;
     public const int DrainFinished = 4021;
     public const int DrainTimedOut = 4022;

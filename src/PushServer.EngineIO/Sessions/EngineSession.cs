@@ -118,7 +118,11 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
         {
             return false;
         }
-        if (Interlocked.Add(ref _queuedBytes, packet.Size) > _options.MaxOutboundQueueBytes)
+        // The cap bounds the backlog a packet waits behind, not the packet: one that finds less than the cap queued
+        // ahead of it is taken whatever its size, so a client that keeps reading is never dropped for one large
+        // packet, and a session holds at most the cap plus one packet.
+        var ahead = Interlocked.Add(ref _queuedBytes, packet.Size) - packet.Size;
+        if (ahead >= _options.MaxOutboundQueueBytes)
         {
             Interlocked.Add(ref _queuedBytes, -packet.Size);
             EngineLog.OutboundQueueFull(_logger, Id, _options.MaxOutboundQueueBytes);

@@ -50,10 +50,11 @@ public sealed class BroadcastOperator
     public BroadcastOperator Timeout(TimeSpan timeout) => new(_nsp, Options with { Flags = Options.Flags with { Timeout = timeout } });
 
     /// <summary>Emits an event to every selected socket. Reserved names (<c>connect</c>, <c>disconnect</c>…) throw.</summary>
+    /// <exception cref="SocketIOPacketTooLargeException">The encoded packet is larger than <see cref="SocketIOOptions.MaxOutboundPacketBytes"/>; nothing was sent.</exception>
     public bool Emit(string eventName, params object?[] args)
     {
         SocketIOSocket.ThrowIfReserved(eventName);
-        _nsp.Adapter.Broadcast(new BroadcastPacket(_nsp.Name, eventName, args), Options);
+        _nsp.Adapter.Broadcast(Checked(new BroadcastPacket(_nsp.Name, eventName, args)), Options);
         return true;
     }
 
@@ -62,10 +63,12 @@ public sealed class BroadcastOperator
     /// queued for, and whether the other nodes were reached (<see cref="BroadcastReach.ThisNodeOnlyClusterUnavailable"/>
     /// when a cluster adapter could not hand it on).
     /// </summary>
+    /// <exception cref="SocketIOPacketTooLargeException">The encoded packet is larger than <see cref="SocketIOOptions.MaxOutboundPacketBytes"/>; nothing was sent.</exception>
     public ValueTask<BroadcastResult> EmitAsync(string eventName, IReadOnlyList<object?>? args = null, CancellationToken cancellationToken = default)
     {
         SocketIOSocket.ThrowIfReserved(eventName);
-        return _nsp.Adapter.BroadcastAsync(new BroadcastPacket(_nsp.Name, eventName, args is null ? [] : [.. args]), Options, cancellationToken);
+        var packet = Checked(new BroadcastPacket(_nsp.Name, eventName, args is null ? [] : [.. args]));
+        return _nsp.Adapter.BroadcastAsync(packet, Options, cancellationToken);
     }
 
     /// <summary>
@@ -73,12 +76,13 @@ public sealed class BroadcastOperator
     /// and returns all answers once every client, on every node, has answered.
     /// </summary>
     /// <exception cref="SocketIOAckTimeoutException">The timeout set with <see cref="Timeout"/> passed first; carries the answers received.</exception>
+    /// <exception cref="SocketIOPacketTooLargeException">The encoded packet is larger than <see cref="SocketIOOptions.MaxOutboundPacketBytes"/>; nothing was sent.</exception>
     public async Task<IReadOnlyList<SocketIOArgs>> EmitWithAckAsync(
         string eventName, IReadOnlyList<object?>? args = null, CancellationToken cancellationToken = default)
     {
         SocketIOSocket.ThrowIfReserved(eventName);
+        var packet = Checked(new BroadcastPacket(_nsp.Name, eventName, args is null ? [] : [.. args]));
         var collector = new BroadcastAckCollector();
-        var packet = new BroadcastPacket(_nsp.Name, eventName, args is null ? [] : [.. args]);
         _nsp.Adapter.BroadcastWithAck(packet, Options, collector.OnClientCount, collector.OnAck);
         var serverCount = _nsp.Adapter.ServerCountAsync(cancellationToken);
         _ = serverCount.ContinueWith(
@@ -117,6 +121,24 @@ public sealed class BroadcastOperator
 
     /// <summary>Disconnects the selected sockets; <paramref name="close"/> closes their whole connection.</summary>
     public void DisconnectSockets(bool close = false) => _nsp.Adapter.DisconnectSockets(Options, close);
+
+    /// <summary>
+    /// Refuses a packet no client could be sent, before any node or client sees it. Checked once per broadcast on the
+    /// encoding the recipients share (made here, and the one the adapter then queues), so it costs nothing per
+    /// recipient. A recovery offset or broadcast ack id, added later, means a second encoding a few bytes longer,
+    /// which the queue absorbs (it takes one packet of any size).
+    /// </summary>
+    private BroadcastPacket Checked(BroadcastPacket packet)
+    {
+        var server = _nsp.Server;
+        var size = packet.GetEncoded(SocketIOProtocolVersion.V5, server.SerializerOptions).Size;
+        if (size > server.Options.MaxOutboundPacketBytes)
+        {
+            SocketIOMetrics.Limit("max_outbound_packet_bytes");
+            throw new SocketIOPacketTooLargeException(size, server.Options.MaxOutboundPacketBytes);
+        }
+        return packet;
+    }
 
     private static HashSet<string> Union(IReadOnlySet<string> existing, IEnumerable<string> more)
     {

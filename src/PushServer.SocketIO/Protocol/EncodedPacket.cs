@@ -20,4 +20,19 @@ public sealed class EncodedPacket
 
     /// <summary>The binary attachments, in placeholder order; empty for a plain packet.</summary>
     public IReadOnlyList<EnginePacket> Attachments { get; }
+
+    /// <summary>Bytes the packet takes in a client's outbound queue: the text message and every attachment.</summary>
+    internal long Size
+    {
+        get
+        {
+            long size = Text.Size;
+            // Indexed: a foreach over the interface would allocate an enumerator on every broadcast.
+            for (var i = 0; i < Attachments.Count; i++)
+            {
+                size += Attachments[i].Size;
+            }
+            return size;
+        }
+    }
 }

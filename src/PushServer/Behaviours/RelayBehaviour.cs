@@ -1,23 +1,29 @@
+using Microsoft.Extensions.Logging;
 using PushServer.Configuration;
+using PushServer.Metrics;
 using PushServer.SocketIO;
 
 namespace PushServer.Behaviours;
 
 /// <summary>
 /// Applies the configured relay rules: each listens for a client event on its namespace and re-emits it to
-/// everyone, a room, or the sender's rooms, or answers it through the client's ack.
+/// everyone, a room, or the sender's rooms, or answers it through the client's ack. An event too large to relay
+/// once encoded is refused to its sender alone (an ack error), and nobody else receives anything.
 /// </summary>
-internal static class RelayBehaviour
+internal static partial class RelayBehaviour
 {
+    /// <summary>What a sender that asked for an ack is told when its event is too large to relay.</summary>
+    public const string TooLargeError = "the message is too large to relay";
+
     /// <summary>Registers every rule that is not switched off.</summary>
-    public static void Apply(SocketIOServer io, RelaySettings settings)
+    public static void Apply(SocketIOServer io, RelaySettings settings, PushServerMetrics metrics, ILogger logger)
     {
         foreach (var group in settings.Rules.Where(r => r.Value.To != RelayTarget.None).GroupBy(r => r.Value.Namespace))
         {
             // One handler per rule, shared by every socket (the event carries its socket): a socket then costs only
             // its entry in the handler table, not closures of its own.
             var handlers = group
-                .Select(r => (EventName: r.Key, Handler: Handler(r.Key, r.Value)))
+                .Select(r => (EventName: r.Key, Handler: Handler(r.Key, r.Value, metrics, logger)))
                 .ToList();
             io.Of(group.Key).OnConnection(socket =>
             {
@@ -29,9 +35,19 @@ internal static class RelayBehaviour
         }
     }
 
-    private static Func<SocketIOEvent, ValueTask> Handler(string eventName, RelayRule rule) => e =>
+    private static Func<SocketIOEvent, ValueTask> Handler(string eventName, RelayRule rule, PushServerMetrics metrics, ILogger logger) => e =>
     {
-        Relay(e.Socket, eventName, rule, e);
+        try
+        {
+            Relay(e.Socket, eventName, rule, e);
+        }
+        catch (SocketIOPacketTooLargeException ex)
+        {
+            // Refused before anything was sent: the client's mistake, answered to it alone.
+            metrics.OversizedEmit("relay");
+            Log.RelayTooLarge(logger, eventName, e.Socket.Id, ex.Size, ex.Limit);
+            e.Ack(new { error = TooLargeError });
+        }
         return ValueTask.CompletedTask;
     };
 
@@ -97,5 +113,12 @@ internal static class RelayBehaviour
         }
         // Confirms the relay to a client that asked for an ack.
         e.Ack();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = PushServerEventIds.RelayTooLarge, Level = LogLevel.Information,
+            Message = "Relay of {Event} from socket {SocketId} refused: {Size} bytes once encoded, more than EngineIO:MaxOutboundQueueBytes ({Limit}); too large for any client")]
+        public static partial void RelayTooLarge(ILogger logger, string @event, string socketId, long size, long limit);
     }
 }

@@ -111,7 +111,12 @@ internal static partial class PushServerHost
                 services.AddSocketIORedis(o => o.Configuration = redis.Url);
             }
         }
-        services.AddOptions<SocketIOOptions>().Configure<IOptions<SocketIOSettings>>((o, s) => s.Value.ApplyTo(o));
+        services.AddOptions<SocketIOOptions>().Configure<IOptions<SocketIOSettings>, IOptions<EngineIOSettings>>((o, s, e) =>
+        {
+            s.Value.ApplyTo(o);
+            // One knob for operators: a broadcast may be as large as a client's whole outbound queue, no larger.
+            o.MaxOutboundPacketBytes = e.Value.MaxOutboundQueueBytes;
+        });
         services.AddSingleton<DrainState>();
         services.AddSingleton<PushServerMetrics>();
         services.AddSingleton(sp =>
@@ -156,7 +161,11 @@ internal static partial class PushServerHost
         {
             socketIO.Of(name);
         }
-        Behaviours.RelayBehaviour.Apply(socketIO, app.Services.GetRequiredService<IOptions<RelaySettings>>().Value);
+        Behaviours.RelayBehaviour.Apply(
+            socketIO,
+            app.Services.GetRequiredService<IOptions<RelaySettings>>().Value,
+            app.Services.GetRequiredService<PushServerMetrics>(),
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer.Relay"));
         Behaviours.ClientRoomsBehaviour.Apply(socketIO, app.Services.GetRequiredService<IOptions<RoomSettings>>().Value);
         Behaviours.WebMsgSenderBehaviour.Apply(
             socketIO,

@@ -30,6 +30,7 @@ internal sealed class PushServerMetrics
     private readonly Counter _packetsDropped;
     private readonly Counter _disconnects;
     private readonly Counter _pushRequests;
+    private readonly Counter _oversizedEmits;
     private readonly Histogram _fanOut;
     private readonly Gauge _tcpConnections;
     private readonly Gauge _tcpConnectionsMax;
@@ -66,6 +67,9 @@ internal sealed class PushServerMetrics
             new CounterConfiguration { LabelNames = ["reason"] });
         _pushRequests = factory.CreateCounter("pushserver_push_requests_total", "Push API requests, by operation and HTTP status.",
             new CounterConfiguration { LabelNames = ["operation", "status"] });
+        _oversizedEmits = factory.CreateCounter("pushserver_oversized_emits_total",
+            "Pushes and relayed client events refused before anything was sent: once encoded, larger than any client may be sent.",
+            new CounterConfiguration { LabelNames = ["source"] });
         _fanOut = factory.CreateHistogram("pushserver_broadcast_recipients", "Sockets selected by each push.",
             new HistogramConfiguration { Buckets = [0, 1, 10, 100, 1_000, 10_000, 100_000] });
         _tcpConnections = factory.CreateGauge("pushserver_tcp_connections", "TCP connections open on the Socket.IO port, of every kind.");
@@ -158,6 +162,9 @@ internal sealed class PushServerMetrics
             _fanOut.Observe(n);
         }
     }
+
+    /// <summary>Counts an emit refused for its size; <paramref name="source"/> is <c>push</c> or <c>relay</c>.</summary>
+    public void OversizedEmit(string source) => _oversizedEmits.WithLabels(source).Inc();
 
     internal static string ProtocolLabel(EngineProtocolVersion protocol) => protocol == EngineProtocolVersion.V3 ? "3" : "4";
 }

@@ -42,6 +42,12 @@ internal enum PushErrorCode
     /// <summary>The body is larger than <c>PushApi:MaxBodyBytes</c>.</summary>
     PayloadTooLarge,
 
+    /// <summary>
+    /// The event, once encoded for the wire, is larger than any client may be sent (<c>EngineIO:MaxOutboundQueueBytes</c>);
+    /// nothing was sent.
+    /// </summary>
+    PacketTooLarge,
+
     /// <summary>The server is shutting down.</summary>
     ShuttingDown,
 

@@ -14,7 +14,7 @@ internal static class PushErrors
         PushErrorCode.CrossSiteRequest or PushErrorCode.HostNotAllowed => StatusCodes.Status403Forbidden,
         PushErrorCode.UnknownNamespace or PushErrorCode.NotFound => StatusCodes.Status404NotFound,
         PushErrorCode.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
-        PushErrorCode.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        PushErrorCode.PayloadTooLarge or PushErrorCode.PacketTooLarge => StatusCodes.Status413PayloadTooLarge,
         PushErrorCode.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         PushErrorCode.ShuttingDown => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
@@ -35,6 +35,7 @@ internal static class PushErrors
         PushErrorCode.MethodNotAllowed => "method_not_allowed",
         PushErrorCode.UnsupportedMediaType => "unsupported_media_type",
         PushErrorCode.PayloadTooLarge => "payload_too_large",
+        PushErrorCode.PacketTooLarge => "packet_too_large",
         PushErrorCode.ShuttingDown => "shutting_down",
         _ => "internal_error",
     };

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using PushServer.Configuration;
+using PushServer.Metrics;
 using PushServer.SocketIO;
 using PushServer.SocketIO.Adapters;
 
@@ -14,18 +15,20 @@ internal sealed class PushExecutor
 {
     private readonly SocketIOServer _io;
     private readonly StatsCollector _stats;
+    private readonly PushServerMetrics _metrics;
     private readonly HashSet<string> _namespaces;
 
     /// <summary>Creates the executor; namespaces outside <see cref="SocketIOSettings.Namespaces"/> are refused.</summary>
-    public PushExecutor(SocketIOServer io, StatsCollector stats, IOptions<SocketIOSettings> settings)
+    public PushExecutor(SocketIOServer io, StatsCollector stats, PushServerMetrics metrics, IOptions<SocketIOSettings> settings)
     {
         _io = io;
         _stats = stats;
+        _metrics = metrics;
         _namespaces = new HashSet<string>(settings.Value.Namespaces, StringComparer.Ordinal) { "/" };
     }
 
     /// <summary>Carries out <paramref name="request"/>.</summary>
-    /// <exception cref="PushApiException">The namespace is unknown or the event reserved.</exception>
+    /// <exception cref="PushApiException">The namespace is unknown, the event reserved, or its packet too large for any client.</exception>
     public async Task<PushResult> ExecuteAsync(PushRequest request, CancellationToken cancellationToken)
     {
         if (request.Operation == PushOperation.Stats)
@@ -37,7 +40,19 @@ internal sealed class PushExecutor
         switch (request.Operation)
         {
             case PushOperation.Emit:
-                return await EmitAsync(selection, request, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await EmitAsync(selection, request, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SocketIOPacketTooLargeException ex)
+                {
+                    // Refused before anything was sent: a clear 413 rather than a 200 for a packet every recipient's
+                    // queue would have to drop.
+                    _metrics.OversizedEmit("push");
+                    throw new PushApiException(PushErrorCode.PacketTooLarge,
+                        $"The event is {ex.Size} bytes once encoded for clients, more than EngineIO:MaxOutboundQueueBytes ({ex.Limit} bytes), " +
+                        "the most a client can be sent; nothing was sent. JSON escaping counts: an emoji takes 12 bytes, a control character 6.");
+                }
             case PushOperation.Join:
             {
                 var count = await CountAsync(selection, cancellationToken).ConfigureAwait(false);

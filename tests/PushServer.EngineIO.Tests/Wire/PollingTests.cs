@@ -231,13 +231,15 @@ public class PollingTests
     }
 
     [Fact]
-    public async Task A_client_that_stops_reading_is_closed_when_its_queue_passes_the_cap()
+    public async Task A_client_that_stops_reading_is_closed_once_its_backlog_reaches_the_cap()
     {
         await using var host = await EngineTestHost.StartAsync(o => o.MaxOutboundQueueBytes = 1000);
         var sid = await host.OpenPollingAsync();
         var session = host.Handler.Sessions[sid];
         var chunk = EnginePacket.Text(new string('x', 300));
 
+        // 301 bytes each: the fourth still finds less than the cap ahead of it (903), the fifth finds more (1204).
+        Assert.True(session.Send(chunk));
         Assert.True(session.Send(chunk));
         Assert.True(session.Send(chunk));
         Assert.True(session.Send(chunk));
@@ -245,6 +247,25 @@ public class PollingTests
 
         Assert.Equal(EngineCloseReason.OutboundQueueFull, (await host.Handler.WaitForAsync<Closed>()).Reason);
         Assert.False(session.IsOpen);
+    }
+
+    [Fact]
+    public async Task One_packet_larger_than_the_cap_is_queued_when_nothing_waits_ahead_of_it()
+    {
+        await using var host = await EngineTestHost.StartAsync(o => o.MaxOutboundQueueBytes = 1000);
+        var sid = await host.OpenPollingAsync();
+        var session = host.Handler.Sessions[sid];
+        var large = new string('x', 3000);
+
+        Assert.True(session.Send(EnginePacket.Text(large)));
+        Assert.True(session.IsOpen);
+        var (_, body, _) = await host.GetAsync($"EIO=4&transport=polling&sid={sid}");
+        Assert.Equal("4" + large, body);
+
+        // Behind it, though, the backlog is past the cap: the next packet finds too much queued ahead of it.
+        Assert.True(session.Send(EnginePacket.Text(large)));
+        Assert.False(session.Send(EnginePacket.Text("x")));
+        Assert.Equal(EngineCloseReason.OutboundQueueFull, (await host.Handler.WaitForAsync<Closed>()).Reason);
     }
 
     [Fact]

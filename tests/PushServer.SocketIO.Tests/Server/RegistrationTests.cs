@@ -33,13 +33,14 @@ public class RegistrationTests
     public void Invalid_options_are_refused_with_the_key_named()
     {
         using var provider = new ServiceCollection().AddLogging()
-            .AddSocketIO(o => { o.ConnectTimeout = TimeSpan.Zero; o.MaxAttachments = -1; })
+            .AddSocketIO(o => { o.ConnectTimeout = TimeSpan.Zero; o.MaxAttachments = -1; o.MaxOutboundPacketBytes = 0; })
             .BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<SocketIOOptions>>().Value);
 
         Assert.Contains(error.Failures, f => f.Contains("SocketIO:ConnectTimeout"));
         Assert.Contains(error.Failures, f => f.Contains("SocketIO:MaxAttachments"));
+        Assert.Contains(error.Failures, f => f.Contains("SocketIO:MaxOutboundPacketBytes"));
     }
 
     private sealed class CustomFactory : ISocketIOAdapterFactory
