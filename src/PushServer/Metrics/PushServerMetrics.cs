@@ -60,7 +60,7 @@ internal sealed class PushServerMetrics
             new CounterConfiguration { LabelNames = ["reason"] });
         _pushRequests = factory.CreateCounter("pushserver_push_requests_total", "Push API requests, by operation and HTTP status.",
             new CounterConfiguration { LabelNames = ["operation", "status"] });
-        _fanOut = factory.CreateHistogram("pushserver_broadcast_recipients", "Sockets selected by each push.",
+        _fanOut = factory.CreateHistogram("pushserver_broadcast_recipients", "Recipients of each push, as its answer counts them.",
             new HistogramConfiguration { Buckets = [0, 1, 10, 100, 1_000, 10_000, 100_000] });
     }
 
