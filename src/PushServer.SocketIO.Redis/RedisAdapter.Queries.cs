@@ -16,8 +16,8 @@ public sealed partial class RedisAdapter
         {
             return ClusterResult<IReadOnlyList<RemoteSocket>>.Local(sockets);
         }
-        var outcome = await AskClusterAsync(RedisRequestType.RemoteFetch, w => RedisMessageCodec.WriteJsonOptions(w, options), cancellationToken)
-            .ConfigureAwait(false);
+        var outcome = await AskClusterAsync(RedisRequestType.RemoteFetch, w => RedisMessageCodec.WriteJsonOptions(w, options),
+            options.Flags.Timeout, cancellationToken).ConfigureAwait(false);
         foreach (var response in outcome.Responses)
         {
             if (response.TryGetProperty("sockets", out var list) && list.ValueKind == JsonValueKind.Array)
@@ -38,7 +38,7 @@ public sealed partial class RedisAdapter
     public override async Task<ClusterResult<IReadOnlySet<string>>> AllRoomsFromClusterAsync(CancellationToken cancellationToken)
     {
         var rooms = LocalRooms();
-        var outcome = await AskClusterAsync(RedisRequestType.AllRooms, null, cancellationToken).ConfigureAwait(false);
+        var outcome = await AskClusterAsync(RedisRequestType.AllRooms, null, null, cancellationToken).ConfigureAwait(false);
         foreach (var response in outcome.Responses)
         {
             rooms.UnionWith(RedisMessageCodec.ToSet(response.TryGetProperty("rooms", out var list) ? list : default));
@@ -50,7 +50,7 @@ public sealed partial class RedisAdapter
     public override async Task<ClusterResult<IReadOnlyList<JsonElement>>> ServerSideEmitWithAckAsync(
         string eventName, IReadOnlyList<object?> args, CancellationToken cancellationToken)
     {
-        var outcome = await AskClusterAsync(RedisRequestType.ServerSideEmit, w => WriteEventData(w, eventName, args), cancellationToken)
+        var outcome = await AskClusterAsync(RedisRequestType.ServerSideEmit, w => WriteEventData(w, eventName, args), null, cancellationToken)
             .ConfigureAwait(false);
         var answers = new List<JsonElement>(outcome.Responses.Count);
         foreach (var response in outcome.Responses)
@@ -61,10 +61,12 @@ public sealed partial class RedisAdapter
     }
 
     /// <summary>
-    /// Publishes a request to every other node and waits, at most the request timeout, for one answer each. The number
-    /// of nodes is Redis's count of subscribers to the request channel (<c>PUBSUB NUMSUB</c>), this node included.
+    /// Publishes a request to every other node and waits, at most <paramref name="timeout"/> (the request timeout when
+    /// null), for one answer each. The number of nodes is Redis's count of subscribers to the request channel
+    /// (<c>PUBSUB NUMSUB</c>), this node included.
     /// </summary>
-    private async Task<QueryOutcome> AskClusterAsync(RedisRequestType type, Action<Utf8JsonWriter>? body, CancellationToken cancellationToken)
+    private async Task<QueryOutcome> AskClusterAsync(
+        RedisRequestType type, Action<Utf8JsonWriter>? body, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         if (!TryGetConnected(out var redis))
         {
@@ -98,7 +100,7 @@ public sealed partial class RedisAdapter
             await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(_requestChannel), message).ConfigureAwait(false);
             try
             {
-                await request.Completed.WaitAsync(_options.RequestsTimeout, Namespace.Server.TimeProvider, cancellationToken).ConfigureAwait(false);
+                await request.Completed.WaitAsync(timeout ?? _options.RequestsTimeout, Namespace.Server.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

@@ -19,7 +19,8 @@ public sealed class RedisAdapterOptions
 
     /// <summary>
     /// How long a cluster query (fetch sockets, all rooms, server-side emit with acks) waits for the other nodes:
-    /// 5 s, the Node adapter's <c>requestsTimeout</c>. Nodes that have not answered by then are reported missing.
+    /// 5 s, the Node adapter's <c>requestsTimeout</c>. Nodes that have not answered by then are reported missing. A fetch
+    /// with a <c>Timeout</c> on its selection waits that long instead.
     /// </summary>
     public TimeSpan RequestsTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

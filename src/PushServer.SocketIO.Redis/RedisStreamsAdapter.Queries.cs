@@ -17,7 +17,8 @@ public sealed partial class RedisStreamsAdapter
             return ClusterResult<IReadOnlyList<RemoteSocket>>.Local(sockets);
         }
         var outcome = await AskClusterAsync(ClusterMessageType.FetchSockets,
-            requestId => new MessageData().Add("opts", OptionsData(options)).Add("requestId", requestId), cancellationToken).ConfigureAwait(false);
+            requestId => new MessageData().Add("opts", OptionsData(options)).Add("requestId", requestId), options.Flags.Timeout, cancellationToken)
+            .ConfigureAwait(false);
         foreach (var answer in outcome.Answers)
         {
             if (answer?.GetValueOrDefault("sockets") is List<object?> list)
@@ -56,7 +57,7 @@ public sealed partial class RedisStreamsAdapter
         string eventName, IReadOnlyList<object?> args, CancellationToken cancellationToken)
     {
         var outcome = await AskClusterAsync(ClusterMessageType.ServerSideEmit,
-            requestId => new MessageData().Add("requestId", requestId).Add("packet", new EventArguments(eventName, args)), cancellationToken)
+            requestId => new MessageData().Add("requestId", requestId).Add("packet", new EventArguments(eventName, args)), null, cancellationToken)
             .ConfigureAwait(false);
         var answers = new List<JsonElement>(outcome.Answers.Count);
         foreach (var answer in outcome.Answers)
@@ -67,10 +68,11 @@ public sealed partial class RedisStreamsAdapter
     }
 
     /// <summary>
-    /// Writes a request for every node alive now and waits, at most the request timeout, for each to answer. Nodes
-    /// that stop (ADAPTER_CLOSE, heartbeat timeout) meanwhile are not waited for.
+    /// Writes a request for every node alive now and waits, at most <paramref name="timeout"/> (the request timeout when
+    /// null), for each to answer. Nodes that stop (ADAPTER_CLOSE, heartbeat timeout) meanwhile are not waited for.
     /// </summary>
-    private async Task<QueryOutcome> AskClusterAsync(ClusterMessageType type, Func<string, MessageData> data, CancellationToken cancellationToken)
+    private async Task<QueryOutcome> AskClusterAsync(
+        ClusterMessageType type, Func<string, MessageData> data, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         if (!_cluster.IsReady)
         {
@@ -90,7 +92,7 @@ public sealed partial class RedisStreamsAdapter
             await _cluster.AppendAsync(fields).ConfigureAwait(false);
             try
             {
-                await request.Completed.WaitAsync(_cluster.ConnectionOptions.RequestsTimeout, _cluster.Time, cancellationToken).ConfigureAwait(false);
+                await request.Completed.WaitAsync(timeout ?? _cluster.ConnectionOptions.RequestsTimeout, _cluster.Time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {

@@ -15,6 +15,9 @@ public sealed record BroadcastFlags
     /// <summary>Compression hint for the transport (socket.io's <c>compress</c>); null leaves the default.</summary>
     public bool? Compress { get; init; }
 
-    /// <summary>How long a broadcast with acknowledgements waits for every ack.</summary>
+    /// <summary>
+    /// How long a broadcast with acknowledgements waits for every ack; on a fetch of sockets, how long a cluster adapter
+    /// waits for the other nodes instead of its request timeout (as socket.io's cluster adapter reads it).
+    /// </summary>
     public TimeSpan? Timeout { get; init; }
 }

@@ -60,7 +60,7 @@ public abstract class SocketIOAdapter : IAsyncDisposable
 
     /// <summary>
     /// Describes the selected sockets on every node (<c>fetchSockets</c>), saying which nodes did not answer within the
-    /// request timeout instead of failing.
+    /// request timeout (<see cref="BroadcastFlags.Timeout"/> when set) instead of failing.
     /// </summary>
     public abstract Task<ClusterResult<IReadOnlyList<RemoteSocket>>> FetchSocketsFromClusterAsync(
         BroadcastOptions options, CancellationToken cancellationToken);

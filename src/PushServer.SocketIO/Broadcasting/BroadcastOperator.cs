@@ -46,7 +46,11 @@ public sealed class BroadcastOperator
     /// <summary>Sets the compression hint.</summary>
     public BroadcastOperator Compress(bool compress) => new(_nsp, Options with { Flags = Options.Flags with { Compress = compress } });
 
-    /// <summary>Sets how long <see cref="EmitWithAckAsync"/> waits for every acknowledgement.</summary>
+    /// <summary>
+    /// Sets how long <see cref="EmitWithAckAsync"/> waits for every acknowledgement, and how long
+    /// <see cref="FetchSocketsAsync"/> and <see cref="FetchSocketsFromClusterAsync"/> wait for the other nodes (the
+    /// adapter's request timeout otherwise).
+    /// </summary>
     public BroadcastOperator Timeout(TimeSpan timeout) => new(_nsp, Options with { Flags = Options.Flags with { Timeout = timeout } });
 
     /// <summary>Emits an event to every selected socket. Reserved names (<c>connect</c>, <c>disconnect</c>…) throw.</summary>
@@ -73,9 +77,15 @@ public sealed class BroadcastOperator
 
     /// <summary>
     /// Emits an event asking every selected client for an acknowledgement (socket.io's <c>emitWithAck</c> on a broadcast)
-    /// and returns all answers once every client, on every node, has answered.
+    /// and returns all answers once every client, on every node, has answered. Nothing else is asked of the other nodes:
+    /// each reports how many clients it sent to and then their answers, as socket.io's adapters do, so a node that
+    /// answers nothing only makes this wait until the timeout.
     /// </summary>
-    /// <exception cref="SocketIOAckTimeoutException">The timeout set with <see cref="Timeout"/> passed first; carries the answers received.</exception>
+    /// <exception cref="SocketIOAckTimeoutException">
+    /// The timeout set with <see cref="Timeout"/> passed first; carries the answers received and, in
+    /// <see cref="SocketIOAckTimeoutException.Expected"/>, the clients counted: this node's and those each other node
+    /// reported by then.
+    /// </exception>
     /// <exception cref="SocketIOPacketTooLargeException">The encoded packet is larger than <see cref="SocketIOOptions.MaxOutboundPacketBytes"/>; nothing was sent.</exception>
     public async Task<IReadOnlyList<SocketIOArgs>> EmitWithAckAsync(
         string eventName, IReadOnlyList<object?>? args = null, CancellationToken cancellationToken = default)
@@ -108,8 +118,12 @@ public sealed class BroadcastOperator
 
     /// <summary>
     /// Describes the selected sockets on every node, saying which nodes did not answer within the adapter's request
-    /// timeout (where <see cref="FetchSocketsAsync"/> keeps only what arrived).
+    /// timeout, or the one set with <see cref="Timeout"/> (where <see cref="FetchSocketsAsync"/> keeps only what arrived).
     /// </summary>
+    /// <example><code>
+    /// // Is user 42 connected anywhere? Ask for at most a second, whatever a hung node does.
+    /// var found = await io.To("uid:42").Timeout(TimeSpan.FromSeconds(1)).FetchSocketsFromClusterAsync();
+    /// </code></example>
     public Task<ClusterResult<IReadOnlyList<RemoteSocket>>> FetchSocketsFromClusterAsync(CancellationToken cancellationToken = default) =>
         _nsp.Adapter.FetchSocketsFromClusterAsync(Options, cancellationToken);
 

@@ -71,7 +71,11 @@ internal static class PushCommand
             }
             using var document = JsonDocument.Parse(answer);
             var recipients = document.RootElement.GetProperty("recipients").GetInt32();
-            await output.WriteLineAsync($"Sent \"{parse.GetValue(eventName)}\" to {recipients} socket{(recipients == 1 ? "" : "s")}").ConfigureAwait(false);
+            // In a cluster a push without acks learns nothing back from the other nodes: its count is the asked node's.
+            var where = document.RootElement.TryGetProperty("reach", out var reach) && reach.GetString() == "cluster"
+                ? " on this node, and to the other nodes" : "";
+            await output.WriteLineAsync($"Sent \"{parse.GetValue(eventName)}\" to {recipients} socket{(recipients == 1 ? "" : "s")}{where}")
+                .ConfigureAwait(false);
             if (document.RootElement.TryGetProperty("acks", out var acks))
             {
                 var timedOut = document.RootElement.TryGetProperty("ackTimedOut", out var t) && t.GetBoolean();

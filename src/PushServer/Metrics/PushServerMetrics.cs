@@ -70,7 +70,7 @@ internal sealed class PushServerMetrics
         _oversizedEmits = factory.CreateCounter("pushserver_oversized_emits_total",
             "Pushes and relayed client events refused before anything was sent: once encoded, larger than any client may be sent.",
             new CounterConfiguration { LabelNames = ["source"] });
-        _fanOut = factory.CreateHistogram("pushserver_broadcast_recipients", "Sockets selected by each push.",
+        _fanOut = factory.CreateHistogram("pushserver_broadcast_recipients", "Recipients of each push, as its answer counts them.",
             new HistogramConfiguration { Buckets = [0, 1, 10, 100, 1_000, 10_000, 100_000] });
         _tcpConnections = factory.CreateGauge("pushserver_tcp_connections", "TCP connections open on the Socket.IO port, of every kind.");
         _tcpConnectionsMax = factory.CreateGauge("pushserver_tcp_connections_max", "Server:MaxConnections as applied (0: no cap).");

@@ -110,7 +110,7 @@ internal sealed partial class PushApiHandler(
             case PushReplyStyle.Ok:
                 return WriteTextAsync(context, "ok");
             case PushReplyStyle.WebMsgSender:
-                return WriteTextAsync(context, request.Rooms.Count > 0 && result.Recipients == 0 ? "offline" : "ok");
+                return WriteTextAsync(context, result.Offline ? "offline" : "ok");
         }
         object body = request.Operation switch
         {

@@ -13,6 +13,13 @@ namespace PushServer.PushApi;
 /// </summary>
 internal sealed class PushExecutor
 {
+    /// <summary>
+    /// How long the web-msg-sender form waits for the other nodes to say whether the user is there, when this node has
+    /// none of the user's sockets: an answer takes a millisecond on a healthy cluster, and 1 s covers a busy node's
+    /// pauses, while a node silent longer could not deliver the push now anyway.
+    /// </summary>
+    private static readonly TimeSpan PresenceTimeout = TimeSpan.FromSeconds(1);
+
     private readonly SocketIOServer _io;
     private readonly StatsCollector _stats;
     private readonly PushServerMetrics _metrics;
@@ -91,6 +98,12 @@ internal sealed class PushExecutor
         }
     }
 
+    /// <summary>
+    /// Emits and counts the recipients from the broadcast itself, never with a query of every node: without acks, the
+    /// clients of this node (other nodes report nothing back); with acks, this node's clients plus those each other
+    /// node reported before the ack timeout. So a push answers at once, or at its own ack timeout, whatever other nodes
+    /// do.
+    /// </summary>
     private static async Task<PushResult> EmitAsync(BroadcastOperator selection, PushRequest request, CancellationToken cancellationToken)
     {
         var eventName = request.Event ?? throw new PushApiException(PushErrorCode.MissingParameter, "event is required.");
@@ -98,28 +111,42 @@ internal sealed class PushExecutor
         {
             var sent = await (request.Volatile ? selection.Volatile : selection)
                 .EmitAsync(eventName, [.. request.Args], cancellationToken).ConfigureAwait(false);
-            // On one node the broadcast itself knows how many it reached; a cluster has to be asked.
-            var count = sent.Reach == BroadcastReach.Cluster
-                ? await CountAsync(selection, cancellationToken).ConfigureAwait(false)
-                : sent.LocalRecipients;
-            return new PushResult { Recipients = count, Reach = sent.Reach };
+            var recipients = sent.LocalRecipients;
+            var offline = request.Reply == PushReplyStyle.WebMsgSender && request.Rooms.Count > 0 && recipients == 0
+                && !await IsPresentElsewhereAsync(selection, sent.Reach, cancellationToken).ConfigureAwait(false);
+            return new PushResult { Recipients = recipients, Reach = sent.Reach, Offline = offline };
         }
         var withAck = (request.Volatile ? selection.Volatile : selection).Timeout(timeout);
-        var recipients = await CountAsync(selection, cancellationToken).ConfigureAwait(false);
         try
         {
             var responses = await withAck.EmitWithAckAsync(eventName, request.Args, cancellationToken).ConfigureAwait(false);
-            return new PushResult { Recipients = recipients, Acks = [.. responses.Select(FirstArgument)] };
+            // Complete: every node reported its count and every counted client answered.
+            return new PushResult { Recipients = responses.Count, Acks = [.. responses.Select(FirstArgument)] };
         }
         catch (SocketIOAckTimeoutException ex)
         {
             return new PushResult
             {
-                Recipients = Math.Max(recipients, ex.Expected),
+                Recipients = ex.Expected,
                 Acks = [.. ex.Responses.Select(FirstArgument)],
                 AckTimedOut = true,
             };
         }
+    }
+
+    /// <summary>
+    /// Whether another node holds a selected socket, for web-msg-sender's <c>offline</c>: asked only when this node has
+    /// none, and only of the selected room's sockets, waiting at most <see cref="PresenceTimeout"/>. A node that did not
+    /// answer by then counts as not holding one.
+    /// </summary>
+    private static async Task<bool> IsPresentElsewhereAsync(BroadcastOperator selection, BroadcastReach reach, CancellationToken cancellationToken)
+    {
+        if (reach != BroadcastReach.Cluster)
+        {
+            return false;
+        }
+        var found = await selection.Timeout(PresenceTimeout).FetchSocketsFromClusterAsync(cancellationToken).ConfigureAwait(false);
+        return found.Value.Count > 0;
     }
 
     private static async Task<int> CountAsync(BroadcastOperator selection, CancellationToken cancellationToken) =>

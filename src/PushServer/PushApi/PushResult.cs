@@ -5,8 +5,17 @@ namespace PushServer.PushApi;
 /// <summary>What a push request did.</summary>
 internal sealed record PushResult
 {
-    /// <summary>Sockets selected (recipients of an emit, or sockets a join/leave/disconnect applied to).</summary>
+    /// <summary>
+    /// Recipients of an emit as the broadcast itself counted them: this node's clients, plus, with acks, the clients
+    /// every other node reported before the ack timeout (without acks other nodes report nothing, so in a cluster
+    /// this is this node's part). For join/leave/disconnect, the sockets selected on every node that answered.
+    /// </summary>
     public int? Recipients { get; init; }
+
+    /// <summary>
+    /// For the web-msg-sender form to a user: true when no node that answered in time holds a socket of the user's room.
+    /// </summary>
+    public bool Offline { get; init; }
 
     /// <summary>
     /// Where an emit went: this node, the whole cluster, or this node only because the cluster was unreachable

@@ -33,7 +33,8 @@ internal sealed class StreamsNode : IAsyncDisposable
     public Task<HealthReport> CheckReadinessAsync() =>
         _server.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Tags.Contains(RedisAdapterHealthCheck.Tag));
 
-    public static async Task<StreamsNode> StartAsync(string redisUrl, bool recovery = true, Action<RedisStreamsAdapterOptions>? streams = null)
+    public static async Task<StreamsNode> StartAsync(
+        string redisUrl, bool recovery = true, Action<RedisStreamsAdapterOptions>? streams = null, TimeSpan? requestsTimeout = null)
     {
         var disconnects = new ConcurrentDictionary<string, TaskCompletionSource<string>>();
         var server = await KestrelTestServer.StartAsync(
@@ -42,7 +43,7 @@ internal sealed class StreamsNode : IAsyncDisposable
                 .AddSocketIORedisStreams(o =>
                 {
                     o.Configuration = redisUrl;
-                    o.RequestsTimeout = TimeSpan.FromSeconds(3);
+                    o.RequestsTimeout = requestsTimeout ?? TimeSpan.FromSeconds(3);
                 }, streams),
             app => app.MapSocketIO("/socket.io", io => Configure(io, disconnects)));
         var node = new StreamsNode(server, disconnects);

@@ -24,9 +24,9 @@ public sealed class ClusterTests : IAsyncLifetime
         await _redis.DisposeAsync();
     }
 
-    private async Task<ServerProcess> StartNodeAsync()
+    private async Task<ServerProcess> StartNodeAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
-        var server = await ServerProcess.StartAsync(["--redis", _redis.Url]);
+        var server = await ServerProcess.StartAsync(["--redis", _redis.Url], environment);
         _resources.Insert(0, server);
         using var http = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(30) };
         // Ready only once the node is subscribed to Redis.
@@ -55,8 +55,48 @@ public sealed class ClusterTests : IAsyncLifetime
         var response = await pushB.PostAsJsonAsync("api/emit", new { @event = "news", args = new[] { "x" } });
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("cluster", body.RootElement.GetProperty("reach").GetString());
-        Assert.Equal(1, body.RootElement.GetProperty("recipients").GetInt32());
+        // Without acks, other nodes report nothing back: recipients counts node B's clients, and it has none.
+        Assert.Equal(0, body.RootElement.GetProperty("recipients").GetInt32());
         Assert.Equal("x", (await client.WaitForServerEventAsync("news")).GetProperty("args")[0].GetString());
+    }
+
+    [Fact]
+    public async Task A_push_with_acks_counts_the_clients_the_other_node_reported()
+    {
+        var nodeA = await StartNodeAsync();
+        var nodeB = await StartNodeAsync();
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 4 });
+        _resources.Add(client);
+        await client.WaitForEventAsync("connect");
+        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+
+        var posting = pushB.PostAsJsonAsync("api/emit", new { @event = "question", args = new[] { "?" }, ackTimeoutMs = 5000 });
+        var question = await client.WaitForServerEventAsync("question");
+        await client.AckAsync(question.GetProperty("ackId").GetInt32(), "from a");
+        var response = await posting.DefaultTimeout();
+
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.False(body.RootElement.GetProperty("ackTimedOut").GetBoolean());
+        Assert.Equal(1, body.RootElement.GetProperty("recipients").GetInt32());
+        Assert.Equal("from a", Assert.Single(body.RootElement.GetProperty("acks").EnumerateArray()).GetString());
+    }
+
+    [Fact]
+    public async Task The_user_form_on_one_node_finds_the_user_on_the_other()
+    {
+        var login = new Dictionary<string, string> { ["PUSHSERVER_WebMsgSender__Login"] = "true", ["PUSHSERVER_WebMsgSender__OnlineCount"] = "true" };
+        var nodeA = await StartNodeAsync(login);
+        var nodeB = await StartNodeAsync(login);
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 2 });
+        _resources.Add(client);
+        await client.WaitForEventAsync("connect");
+        await client.EmitAsync("login", "1001");
+        await client.WaitForEventAsync("event", e => e.GetProperty("name").GetString() == "update_online_count");
+        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+
+        Assert.Equal("ok", await pushB.GetStringAsync("?type=publish&to=1001&content=across"));
+        Assert.Equal("across", (await client.WaitForServerEventAsync("new_msg")).GetProperty("args")[0].GetString());
+        Assert.Equal("offline", await pushB.GetStringAsync("?type=publish&to=9999&content=nobody"));
     }
 
     [Fact]

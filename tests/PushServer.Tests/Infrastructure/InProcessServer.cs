@@ -37,8 +37,12 @@ public sealed class InProcessServer : IAsyncDisposable
     /// <summary>The host's services.</summary>
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts a server; <paramref name="settings"/> are configuration keys such as <c>PushApi:Token</c>.</summary>
-    public static async Task<InProcessServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts a server; <paramref name="settings"/> are configuration keys such as <c>PushApi:Token</c>, and
+    /// <paramref name="configureServices"/> may change services the configuration does not reach (library options).
+    /// </summary>
+    public static async Task<InProcessServer> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -56,7 +60,7 @@ public sealed class InProcessServer : IAsyncDisposable
             explicitFile: null, new ConfigurationOverrides { Values = values }, environment: [], currentDirectory: Path.GetTempPath());
         var problems = ConfigurationCheck.Run(loaded);
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
-        var app = PushServerHost.Build(loaded, handleSignals: false);
+        var app = PushServerHost.Build(loaded, handleSignals: false, configureServices);
         await app.StartAsync().DefaultTimeout();
         return new InProcessServer(app);
     }

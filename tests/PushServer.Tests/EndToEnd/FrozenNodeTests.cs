@@ -1,0 +1,164 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using PushServer.SocketIO;
+using PushServer.SocketIO.Redis;
+using PushServer.Tests.Infrastructure;
+
+namespace PushServer.Tests.EndToEnd;
+
+/// <summary>
+/// A cluster on one redis-server in which the other node, a Node socket.io server or a second pushserver, is stopped
+/// with SIGSTOP: its Redis connection stays open, so the cluster still counts it, but it answers nothing. Pushes on
+/// the healthy node must answer at once (or at their own ack timeout) and reach its clients without waiting for it.
+/// The healthy node waits 60 s for the answers of a cluster query, so a push that waited for the frozen node would not
+/// answer within the tests' 10 s.
+/// </summary>
+public sealed class FrozenNodeTests : IAsyncLifetime
+{
+    private static readonly TimeSpan ClusterQueryTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly List<IAsyncDisposable> _resources = [];
+    private RedisServer _redis = null!;
+
+    /// <summary>Each adapter with each kind of frozen node.</summary>
+    public static TheoryData<string, string> Clusters => new()
+    {
+        { "pubsub", "node" },
+        { "pubsub", "pushserver" },
+        { "streams", "node" },
+        { "streams", "pushserver" },
+    };
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        for (var i = _resources.Count - 1; i >= 0; i--)
+        {
+            await _resources[i].DisposeAsync();
+        }
+        await _redis.DisposeAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(Clusters))]
+    public async Task A_push_answers_at_once_and_reaches_this_nodes_clients_while_another_node_is_frozen(string adapter, string otherKind)
+    {
+        var (server, client) = await StartClusterWithFrozenNodeAsync(adapter, otherKind);
+        using var push = server.PushClient();
+
+        Assert.Equal("ok", await push.GetStringAsync("?msg=while+frozen").DefaultTimeout());
+        Assert.Equal("while frozen", (await client.WaitForServerEventAsync("chat message")).GetProperty("args")[0].GetString());
+
+        var response = await push.PostAsJsonAsync("api/emit", new { @event = "news", args = new[] { "x" } }).DefaultTimeout();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        // Without acks the other nodes report nothing back: the count is this node's clients.
+        Assert.Equal(1, body.RootElement.GetProperty("recipients").GetInt32());
+        Assert.Equal("cluster", body.RootElement.GetProperty("reach").GetString());
+        Assert.Equal("x", (await client.WaitForServerEventAsync("news")).GetProperty("args")[0].GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Clusters))]
+    public async Task A_push_with_acks_is_delivered_at_once_and_answers_at_its_ack_timeout_while_another_node_is_frozen(
+        string adapter, string otherKind)
+    {
+        var (server, client) = await StartClusterWithFrozenNodeAsync(adapter, otherKind);
+        using var push = server.PushClient();
+
+        var posting = push.PostAsJsonAsync("api/emit", new { @event = "question", args = new[] { "?" }, ackTimeoutMs = 1000 });
+        var question = await client.WaitForServerEventAsync("question");
+        await client.AckAsync(question.GetProperty("ackId").GetInt32(), "from the healthy node");
+        var response = await posting.DefaultTimeout();
+
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(response.IsSuccessStatusCode, body.RootElement.ToString());
+        // The frozen node never reported how many clients it sent to: the ack timeout ended the wait for it.
+        Assert.True(body.RootElement.GetProperty("ackTimedOut").GetBoolean());
+        Assert.Equal(1, body.RootElement.GetProperty("recipients").GetInt32());
+        Assert.Equal("from the healthy node", Assert.Single(body.RootElement.GetProperty("acks").EnumerateArray()).GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Clusters))]
+    public async Task The_user_form_answers_ok_or_offline_without_waiting_for_a_frozen_node(string adapter, string otherKind)
+    {
+        var (server, client) = await StartClusterWithFrozenNodeAsync(adapter, otherKind);
+        await client.EmitAsync("login", "1001");
+        await client.WaitForEventAsync("event", e => e.GetProperty("name").GetString() == "update_online_count");
+        using var push = server.PushClient();
+
+        Assert.Equal("ok", await push.GetStringAsync("?type=publish&to=1001&content=for+alice").DefaultTimeout());
+        Assert.Equal("for alice", (await client.WaitForServerEventAsync("new_msg")).GetProperty("args")[0].GetString());
+        // Nobody here, and the frozen node does not answer the bounded question whether it has user 9999.
+        Assert.Equal("offline", await push.GetStringAsync("?type=publish&to=9999&content=nobody").DefaultTimeout());
+    }
+
+    /// <summary>
+    /// Starts the healthy node in this process and the other node as a child process, waits until the healthy node
+    /// counts both, connects a client to the healthy node and freezes the other node.
+    /// </summary>
+    private async Task<(InProcessServer Server, NodeClient Client)> StartClusterWithFrozenNodeAsync(string adapter, string otherKind)
+    {
+        var server = await InProcessServer.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["Redis:Url"] = _redis.Url,
+                ["Redis:Adapter"] = adapter,
+                ["WebMsgSender:Login"] = "true",
+                ["WebMsgSender:OnlineCount"] = "true",
+            },
+            services =>
+            {
+                services.Configure<RedisAdapterOptions>(o => o.RequestsTimeout = ClusterQueryTimeout);
+                // A Streams node stops counting a silent node after the heartbeat timeout; the frozen one must stay counted.
+                services.Configure<RedisStreamsAdapterOptions>(o => o.HeartbeatTimeout = ClusterQueryTimeout);
+            });
+        _resources.Add(server);
+
+        int processId;
+        if (otherKind == "node")
+        {
+            var node = await NodeClient.StartAsync(adapter == "streams" ? "redis-streams-node.js" : "redis-node.js", new { redisUrl = _redis.Url });
+            _resources.Add(node);
+            processId = node.ProcessId;
+        }
+        else
+        {
+            var other = await ServerProcess.StartAsync(
+                ["--redis", _redis.Url], new Dictionary<string, string> { ["PUSHSERVER_Redis__Adapter"] = adapter });
+            _resources.Add(other);
+            processId = other.ProcessId;
+        }
+        await WaitUntilCountedAsync(server.Services.GetRequiredService<SocketIOServer>(), nodes: 2);
+
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{server.SocketIOPort}")
+        {
+            Version = 4,
+            Transports = ["websocket"],
+        });
+        _resources.Add(client);
+        await client.WaitForEventAsync("connect");
+
+        // Resumed before anything else is disposed (resources go in reverse order), so every process stops normally.
+        _resources.Add(FrozenProcess.Freeze(processId));
+        return (server, client);
+    }
+
+    /// <summary>
+    /// Polls until the node counts <paramref name="nodes"/> nodes: nothing signals the moment the other node's
+    /// subscription or first heartbeat reached it.
+    /// </summary>
+    private static async Task WaitUntilCountedAsync(SocketIOServer io, int nodes)
+    {
+        using var deadline = new CancellationTokenSource(TestTimeouts.Default);
+        while (await io.Sockets.Adapter.ServerCountAsync(deadline.Token) < nodes)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+    }
+}
