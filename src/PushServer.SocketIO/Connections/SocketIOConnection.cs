@@ -187,6 +187,25 @@ internal sealed partial class SocketIOConnection
         Shutdown(_closeReason ?? reason.ToReasonString());
     }
 
+    /// <summary>
+    /// socket.io's <c>client._disconnect()</c>: every socket is disconnected from its namespace (DISCONNECT sent, so the
+    /// client hears <c>io server disconnect</c> and stays away; recovery state is not kept), then the engine closes
+    /// after delivering those packets.
+    /// </summary>
+    public void DisconnectAll()
+    {
+        SocketIOSocket[] sockets;
+        lock (_socketsGate)
+        {
+            sockets = _sockets.ToArray();
+        }
+        foreach (var socket in sockets)
+        {
+            socket.Disconnect();
+        }
+        Close(SocketIODisconnectReason.ForcedServerClose, EngineCloseReason.ForcedClose);
+    }
+
     /// <summary>Closes the whole connection: sockets disconnect with <paramref name="socketReason"/> now, the engine follows.</summary>
     public void Close(string socketReason, EngineCloseReason engineReason)
     {

@@ -118,9 +118,10 @@ public sealed partial class SocketIOSocket
     public void Leave(string room) => Namespace.Adapter.Del(Id, room);
 
     /// <summary>
-    /// Disconnects the socket. With <paramref name="close"/> false the client gets DISCONNECT (<c>41</c>) for this
-    /// namespace and its connection stays; with true the whole Engine.IO connection is closed and every socket on it
-    /// disconnects with <c>forced server close</c>.
+    /// Disconnects the socket: the client gets DISCONNECT (<c>41</c>) for this namespace (its <c>io server
+    /// disconnect</c>, after which it does not reconnect) and the socket leaves with <c>server namespace
+    /// disconnect</c>. With <paramref name="close"/> true every socket of the connection is disconnected that way and
+    /// then the Engine.IO connection is closed, as socket.io's <c>disconnect(true)</c> does.
     /// </summary>
     public void Disconnect(bool close = false)
     {
@@ -130,7 +131,7 @@ public sealed partial class SocketIOSocket
         }
         if (close)
         {
-            Connection.Close(SocketIODisconnectReason.ForcedServerClose, EngineIO.EngineCloseReason.ForcedClose);
+            Connection.DisconnectAll();
             return;
         }
         Connection.Send(SocketIOPacketEncoder.EncodeDisconnect(Namespace.Name));
