@@ -44,6 +44,9 @@ internal sealed partial class SocketIOConnection
     /// <summary>Cancelled when the connection closes; handed to connection middlewares.</summary>
     public CancellationToken Closed => _closed.GetToken();
 
+    /// <summary>Why the connection closed, as its sockets hear it; <c>transport close</c> until that is known.</summary>
+    public string CloseReason => System.Threading.Volatile.Read(ref _closeReason) ?? SocketIODisconnectReason.TransportClose;
+
     public ValueTask OnOpenedAsync()
     {
         if (Version == SocketIOProtocolVersion.V4)

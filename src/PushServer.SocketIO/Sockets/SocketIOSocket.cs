@@ -191,11 +191,10 @@ public sealed partial class SocketIOSocket
             return;
         }
         RunReasonHandlers(System.Threading.Volatile.Read(ref _handlers).Disconnecting, reason);
-        if (Pid is not null && IsRecoverable(reason))
+        if (IsRecoverable(reason))
         {
             // Persisted before the rooms are dropped, as socket.io's _onclose does.
-            var rooms = Namespace.Adapter.GetSocketRooms(Id);
-            Namespace.Adapter.PersistSession(new Adapters.PersistedSession(Id, Pid, rooms is null ? [Id] : [.. rooms], Data));
+            PersistSession();
         }
         Namespace.Adapter.DelAll(Id);
         Namespace.Remove(this);
@@ -206,6 +205,28 @@ public sealed partial class SocketIOSocket
         }
         _disconnected.Cancel();
         RunReasonHandlers(System.Threading.Volatile.Read(ref _handlers).Disconnect, reason);
+    }
+
+    /// <summary>
+    /// A recovered socket that never connected because its connection closed first: its session is stored again, when
+    /// the close is one a client recovers from.
+    /// </summary>
+    internal void KeepRecoveredSession(string reason)
+    {
+        if (Recovered && IsRecoverable(reason))
+        {
+            PersistSession();
+        }
+    }
+
+    private void PersistSession()
+    {
+        if (Pid is null)
+        {
+            return;
+        }
+        var rooms = Namespace.Adapter.GetSocketRooms(Id);
+        Namespace.Adapter.PersistSession(new Adapters.PersistedSession(Id, Pid, rooms is null ? [Id] : [.. rooms], Data));
     }
 
     /// <summary>socket.io's <c>RECOVERABLE_DISCONNECT_REASONS</c>: the client did not mean to leave.</summary>
