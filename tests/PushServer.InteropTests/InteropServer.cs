@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PushServer.EngineIO;
 using PushServer.SocketIO;
 using PushServer.Testing;
 
@@ -16,6 +18,7 @@ namespace PushServer.InteropTests;
 /// <item><c>ask</c> text [timeoutMs]: the server emits <c>question</c> with an ack (5 s timeout unless given) and reports
 /// the client's answer as <c>answer</c>, or <c>answer-timeout</c>;</item>
 /// <item><c>kick</c>: the server disconnects the socket from the namespace.</item>
+/// <item><c>kick-close</c>: the server disconnects the socket and closes its whole connection.</item>
 /// </list>
 /// On <c>/admin</c>: a middleware requires <c>auth.token == "secret"</c>, refusing with message
 /// <c>Not authorized</c> and data <c>{"reason":"no token"}</c>; connected sockets get <c>welcome</c>.
@@ -25,11 +28,15 @@ public sealed class InteropServer : IAsyncDisposable
     private readonly KestrelTestServer _server;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _disconnects;
 
-    private InteropServer(KestrelTestServer server, ConcurrentDictionary<string, TaskCompletionSource<string>> disconnects)
+    private InteropServer(KestrelTestServer server, EngineServer engine, ConcurrentDictionary<string, TaskCompletionSource<string>> disconnects)
     {
         _server = server;
+        Engine = engine;
         _disconnects = disconnects;
     }
+
+    /// <summary>The Engine.IO server under <c>/socket.io/</c>, for closing sessions from the server side.</summary>
+    public EngineServer Engine { get; }
 
     /// <summary>Completes with the reason once the socket <paramref name="socketId"/> of <c>/</c> has disconnected on the server.</summary>
     public Task<string> WaitForDisconnectAsync(string socketId) => Disconnect(_disconnects, socketId).Task;
@@ -47,10 +54,18 @@ public sealed class InteropServer : IAsyncDisposable
     public static async Task<InteropServer> StartAsync(Action<SocketIOOptions>? options = null)
     {
         var disconnects = new ConcurrentDictionary<string, TaskCompletionSource<string>>(StringComparer.Ordinal);
+        EngineServer? engine = null;
         var server = await KestrelTestServer.StartAsync(
             services => services.AddSocketIO(options),
-            app => app.MapSocketIO("/socket.io", io => Configure(io, disconnects)));
-        return new InteropServer(server, disconnects);
+            app =>
+            {
+                // What MapSocketIO does, with the engine kept so tests can close sessions as the server.
+                var io = app.Services.GetRequiredService<SocketIOServer>();
+                Configure(io, disconnects);
+                engine = new EngineServer(io.ConnectionHandler, new EngineIOOptions(), TimeProvider.System, app.Services.GetService<ILoggerFactory>());
+                app.MapEngineIO("/socket.io", engine);
+            });
+        return new InteropServer(server, engine!, disconnects);
     }
 
     private static void Configure(SocketIOServer io, ConcurrentDictionary<string, TaskCompletionSource<string>> disconnects)
@@ -80,6 +95,7 @@ public sealed class InteropServer : IAsyncDisposable
                 }
             });
             socket.On("kick", _ => socket.Disconnect());
+            socket.On("kick-close", _ => socket.Disconnect(close: true));
         });
 
         io.Of("/admin")

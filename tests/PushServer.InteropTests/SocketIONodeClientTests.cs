@@ -159,4 +159,31 @@ public class SocketIONodeClientTests
         await client.WaitForEventAsync("connect");
         Assert.Equal(["back"], Strings(await client.EmitWithAckAsync("echo", "back")));
     }
+
+    [Theory]
+    [MemberData(nameof(Variants))]
+    public async Task A_client_whose_connection_the_server_closes_hears_io_server_disconnect_and_stays_off(int version, string mode)
+    {
+        await using var server = await InteropServer.StartAsync();
+        await using var client = await NodeClient.StartSocketIOAsync(Config(server, version, mode) with { Reconnection = true });
+        var id = (await client.WaitForEventAsync("connect")).GetProperty("id").GetString()!;
+        if (mode == "upgrade")
+        {
+            await client.WaitForEventAsync("upgrade");
+        }
+        var gone = server.WaitForDisconnectAsync(id);
+
+        await client.EmitAsync("kick-close");
+
+        // socket.io's disconnect(true): DISCONNECT for the namespace first, then the connection closes; the client
+        // takes it as the server's will and does not reconnect (a "transport close" would make it come back).
+        var disconnect = await client.WaitForEventAsync("disconnect");
+        Assert.Equal("io server disconnect", disconnect.GetProperty("reason").GetString());
+        if (version == 4)
+        {
+            Assert.False(disconnect.GetProperty("active").GetBoolean());
+        }
+        Assert.Equal("server namespace disconnect", await gone.DefaultTimeout());
+        Assert.DoesNotContain(client.Events, e => e.GetProperty("event").GetString() == "reconnect_attempt");
+    }
 }

@@ -1,10 +1,10 @@
 "use strict";
 
 // Many socket.io-client 4.x clients in one process, for fault tests that need hundreds of real clients without
-// hundreds of processes. Each client reconnects by itself (WebSocket only, short delays) and records the first
-// argument of every "push" event it receives, in order.
+// hundreds of processes. Each client reconnects by itself (short delays) and records the first argument of every
+// "push" event it receives, in order.
 //
-// Config: url (required), count (required), path (default "/socket.io/").
+// Config: url (required), count (required), path (default "/socket.io/"), transports (default ["websocket"]).
 // Events:  ready, allConnected {connects, disconnects, recovered, fresh} (the first time every client is connected),
 //          done {id, result}, commandError, fatal.
 // Commands (answered by done with the same id):
@@ -58,15 +58,19 @@ function checkReceived() {
 for (let i = 0; i < Number(config.count); i++) {
   const socket = io(config.url, {
     path: config.path || "/socket.io/",
-    transports: ["websocket"],
+    transports: config.transports || ["websocket"],
+    // Keeps cookies (engine.io-client's cookie jar in Node), so a sticky load balancer sends every poll of a session
+    // to the same node.
+    withCredentials: true,
     forceNew: true,
     reconnection: true,
     reconnectionDelay: 100,
     reconnectionDelayMax: 1000,
   });
-  const client = { socket, pushes: [], everConnected: false };
+  const client = { socket, pushes: [], everConnected: false, isConnected: false };
   clients.push(client);
   socket.on("connect", () => {
+    client.isConnected = true;
     connected++;
     totals.connects++;
     if (client.everConnected) {
@@ -77,6 +81,10 @@ for (let i = 0; i < Number(config.count); i++) {
     checkConnected();
   });
   socket.on("disconnect", () => {
+    // socket.io-client also says "disconnect" when its manager's connection closes during a reconnection, before
+    // the namespace connected again: only a connected client counts down.
+    if (!client.isConnected) return;
+    client.isConnected = false;
     connected--;
     totals.disconnects++;
   });

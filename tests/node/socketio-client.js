@@ -18,7 +18,7 @@
 //   options       extra client options, passed through as they are
 //
 // Events:  ready, connect {id,transport,sid,recovered?}, connect_error {message,data},
-//          disconnect {reason,description}, event {name,args,ackId?}, ack {id,args},
+//          disconnect {reason,description,active?}, event {name,args,ackId?}, ack {id,args},
 //          ackTimeout {id}, upgrade {transport}, reconnect {attempt}, reconnect_attempt {attempt},
 //          reconnect_error {message}, reconnect_failed, error {message,data} (2.x),
 //          commandError, fatal.
@@ -124,7 +124,8 @@ socket.on("connect_error", (err) => {
   report({ event: "connect_error", message: messageOf(err), data: encodeValue(err && err.data), description: describe(err && err.description) });
 });
 socket.on("disconnect", (reason, details) => {
-  report({ event: "disconnect", reason, description: describe(details) });
+  // active (4.x only): false when the client will not reconnect by itself.
+  report({ event: "disconnect", reason, description: describe(details), active: socket.active });
 });
 
 if (version === 4) {

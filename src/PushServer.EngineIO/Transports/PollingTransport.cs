@@ -62,9 +62,10 @@ internal sealed partial class PollingTransport : ISessionTransport
     }
 
     /// <summary>
-    /// A GET ends in exactly one of these ways: queued packets are written; the session closed (queued packets,
-    /// then <c>1</c>); an upgrade is under way or done (noop <c>6</c>); a second GET arrived (400 for it, the
-    /// session closes, this one gets <c>1</c>); or the client went away (the session closes, nothing written).
+    /// A GET ends in exactly one of these ways: queued packets are written; the session closed (its queued packets
+    /// in one response, then <c>1</c> alone in the next); an upgrade is under way or done (noop <c>6</c>); a second
+    /// GET arrived (400 for it, the session closes, this one gets <c>1</c>); or the client went away (the session
+    /// closes, nothing written).
     /// </summary>
     public async Task HandleGetAsync(HttpContext context)
     {
@@ -134,9 +135,12 @@ internal sealed partial class PollingTransport : ISessionTransport
                 case SessionState.Closed:
                     return ([_session.FinalPollPacket], true);
                 case SessionState.Closing:
+                    // What was queued goes out first and the close alone in the next poll, as the reference does:
+                    // socket.io-client handles a response's messages a tick after it decoded them, so messages that
+                    // share a response with the close reach it after its disconnect (and are replayed again when it
+                    // recovers its session).
                     var last = _session.DrainQueue();
-                    last.Add(EnginePacket.Close);
-                    return (last, true);
+                    return last.Count > 0 ? (last, false) : ([EnginePacket.Close], true);
             }
             // Armed before looking at the queue, so a packet queued in between still wakes this poll.
             var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

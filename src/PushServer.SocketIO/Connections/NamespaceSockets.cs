@@ -47,6 +47,14 @@ internal struct NamespaceSockets
     /// <summary>Every socket, and empties the set.</summary>
     public SocketIOSocket[] TakeAll()
     {
+        var all = ToArray();
+        this = default;
+        return all;
+    }
+
+    /// <summary>Every socket; the set stays as it is.</summary>
+    public readonly SocketIOSocket[] ToArray()
+    {
         var all = new List<SocketIOSocket>(1 + (_others?.Count ?? 0));
         if (_first is not null)
         {
@@ -56,7 +64,6 @@ internal struct NamespaceSockets
         {
             all.AddRange(_others.Values);
         }
-        this = default;
         return [.. all];
     }
 }

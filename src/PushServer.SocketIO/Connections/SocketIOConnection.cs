@@ -44,6 +44,9 @@ internal sealed partial class SocketIOConnection
     /// <summary>Cancelled when the connection closes; handed to connection middlewares.</summary>
     public CancellationToken Closed => _closed.GetToken();
 
+    /// <summary>Why the connection closed, as its sockets hear it; <c>transport close</c> until that is known.</summary>
+    public string CloseReason => System.Threading.Volatile.Read(ref _closeReason) ?? SocketIODisconnectReason.TransportClose;
+
     public ValueTask OnOpenedAsync()
     {
         if (Version == SocketIOProtocolVersion.V4)
@@ -185,6 +188,25 @@ internal sealed partial class SocketIOConnection
             _closeReason = reason.ToReasonString();
         }
         Shutdown(_closeReason ?? reason.ToReasonString());
+    }
+
+    /// <summary>
+    /// socket.io's <c>client._disconnect()</c>: every socket is disconnected from its namespace (DISCONNECT sent, so the
+    /// client hears <c>io server disconnect</c> and stays away; recovery state is not kept), then the engine closes
+    /// after delivering those packets.
+    /// </summary>
+    public void DisconnectAll()
+    {
+        SocketIOSocket[] sockets;
+        lock (_socketsGate)
+        {
+            sockets = _sockets.ToArray();
+        }
+        foreach (var socket in sockets)
+        {
+            socket.Disconnect();
+        }
+        Close(SocketIODisconnectReason.ForcedServerClose, EngineCloseReason.ForcedClose);
     }
 
     /// <summary>Closes the whole connection: sockets disconnect with <paramref name="socketReason"/> now, the engine follows.</summary>

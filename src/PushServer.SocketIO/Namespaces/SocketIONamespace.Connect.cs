@@ -45,14 +45,15 @@ public sealed partial class SocketIONamespace
         }
         catch (Exception ex)
         {
+            if (!connection.IsOpen)
+            {
+                AbandonConnect(connection, socket);
+                return;
+            }
             // Rooms a middleware joined are dropped with the refused socket, as socket.io's _cleanup does.
             socket.AbandonRecovery();
             Remove(socket);
             Adapter.DelAll(socket.Id);
-            if (!connection.IsOpen)
-            {
-                return;
-            }
             var (message, data) = ex is ConnectErrorException refusal ? (refusal.Message, refusal.ErrorData) : (ex.Message, null);
             Log.ConnectionRefused(Server.Logger, Name, message);
             connection.Send(SocketIOPacketEncoder.EncodeConnectError(Name, message, data, connection.Version, Server.SerializerOptions));
@@ -66,20 +67,38 @@ public sealed partial class SocketIONamespace
     {
         if (!connection.IsOpen)
         {
-            socket.AbandonRecovery();
-            Remove(socket);
-            Adapter.DelAll(socket.Id);
+            AbandonConnect(connection, socket);
             return;
         }
         _sockets[socket.Id] = socket;
         connection.AddSocket(Name, socket);
         socket.OnConnected();
+        if (!connection.IsOpen)
+        {
+            // Closed between the check above and the registration: the connection's shutdown may have run before the
+            // socket was connected, so it leaves now (once, whoever gets there first) instead of staying registered.
+            socket.OnClose(connection.CloseReason);
+            return;
+        }
 
         if (_parent is not null)
         {
             RunConnectionHandlers(_parent.ConnectionHandlers, socket);
         }
         RunConnectionHandlers(_connectionHandlers, socket);
+    }
+
+    /// <summary>
+    /// A socket whose connection closed before it connected (a server-side close or a drain during its recovery or
+    /// its middlewares) is dropped, as socket.io ignores it; a recovered session is kept again, as the close would have
+    /// kept it a moment later, so the client's next attempt with the same pid and offset still recovers.
+    /// </summary>
+    private void AbandonConnect(SocketIOConnection connection, SocketIOSocket socket)
+    {
+        socket.AbandonRecovery();
+        socket.KeepRecoveredSession(connection.CloseReason);
+        Remove(socket);
+        Adapter.DelAll(socket.Id);
     }
 
     /// <summary>

@@ -118,9 +118,10 @@ public sealed partial class SocketIOSocket
     public void Leave(string room) => Namespace.Adapter.Del(Id, room);
 
     /// <summary>
-    /// Disconnects the socket. With <paramref name="close"/> false the client gets DISCONNECT (<c>41</c>) for this
-    /// namespace and its connection stays; with true the whole Engine.IO connection is closed and every socket on it
-    /// disconnects with <c>forced server close</c>.
+    /// Disconnects the socket: the client gets DISCONNECT (<c>41</c>) for this namespace (its <c>io server
+    /// disconnect</c>, after which it does not reconnect) and the socket leaves with <c>server namespace
+    /// disconnect</c>. With <paramref name="close"/> true every socket of the connection is disconnected that way and
+    /// then the Engine.IO connection is closed, as socket.io's <c>disconnect(true)</c> does.
     /// </summary>
     public void Disconnect(bool close = false)
     {
@@ -130,7 +131,7 @@ public sealed partial class SocketIOSocket
         }
         if (close)
         {
-            Connection.Close(SocketIODisconnectReason.ForcedServerClose, EngineIO.EngineCloseReason.ForcedClose);
+            Connection.DisconnectAll();
             return;
         }
         Connection.Send(SocketIOPacketEncoder.EncodeDisconnect(Namespace.Name));
@@ -190,11 +191,10 @@ public sealed partial class SocketIOSocket
             return;
         }
         RunReasonHandlers(System.Threading.Volatile.Read(ref _handlers).Disconnecting, reason);
-        if (Pid is not null && IsRecoverable(reason))
+        if (IsRecoverable(reason))
         {
             // Persisted before the rooms are dropped, as socket.io's _onclose does.
-            var rooms = Namespace.Adapter.GetSocketRooms(Id);
-            Namespace.Adapter.PersistSession(new Adapters.PersistedSession(Id, Pid, rooms is null ? [Id] : [.. rooms], Data));
+            PersistSession();
         }
         Namespace.Adapter.DelAll(Id);
         Namespace.Remove(this);
@@ -205,6 +205,28 @@ public sealed partial class SocketIOSocket
         }
         _disconnected.Cancel();
         RunReasonHandlers(System.Threading.Volatile.Read(ref _handlers).Disconnect, reason);
+    }
+
+    /// <summary>
+    /// A recovered socket that never connected because its connection closed first: its session is stored again, when
+    /// the close is one a client recovers from.
+    /// </summary>
+    internal void KeepRecoveredSession(string reason)
+    {
+        if (Recovered && IsRecoverable(reason))
+        {
+            PersistSession();
+        }
+    }
+
+    private void PersistSession()
+    {
+        if (Pid is null)
+        {
+            return;
+        }
+        var rooms = Namespace.Adapter.GetSocketRooms(Id);
+        Namespace.Adapter.PersistSession(new Adapters.PersistedSession(Id, Pid, rooms is null ? [Id] : [.. rooms], Data));
     }
 
     /// <summary>socket.io's <c>RECOVERABLE_DISCONNECT_REASONS</c>: the client did not mean to leave.</summary>

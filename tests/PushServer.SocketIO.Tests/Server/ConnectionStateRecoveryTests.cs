@@ -198,4 +198,40 @@ public class ConnectionStateRecoveryTests
         Assert.Equal(2, runs);
         Assert.Matches("^2\\[\"e\",2,", again.Texts[1]);
     }
+
+    [Fact]
+    public async Task A_connection_closed_while_its_socket_is_being_recovered_keeps_the_session_for_the_next_attempt()
+    {
+        var server = Start(o => o.SkipMiddlewares = false);
+        var middlewareEntered = new TaskCompletionSource();
+        var releaseMiddleware = new TaskCompletionSource();
+        server.Io.Use(async (socket, _) =>
+        {
+            if (socket.Recovered)
+            {
+                middlewareEntered.TrySetResult();
+                await releaseMiddleware.Task;
+            }
+        });
+        var (session, sid, pid) = await JoinAsync(server);
+        server.Io.Emit("e", 1);
+        var offset = LastOffset(session);
+        session.Drop(EngineCloseReason.TransportClose);
+        server.Io.Emit("e", 2);
+
+        // The server closes the connection (CloseAll, a drain) while the recovered socket is still connecting.
+        var interrupted = await server.OpenAsync();
+        var connecting = interrupted.ReceiveAsync($"0{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
+        await middlewareEntered.Task.DefaultTimeout();
+        interrupted.Drop(EngineCloseReason.ForcedClose);
+        releaseMiddleware.SetResult();
+        await connecting.DefaultTimeout();
+        Assert.Empty(server.Io.Sockets.Sockets);
+
+        // The client still holds its pid and offset: its next attempt gets the same socket and the missed event.
+        var again = await server.OpenAsync();
+        await again.ReceiveAsync($"0{{\"pid\":\"{pid}\",\"offset\":\"{offset}\"}}");
+        Assert.Equal(sid, ReadConnect(again.Texts[0]).Sid);
+        Assert.Matches("^2\\[\"e\",2,", again.Texts[1]);
+    }
 }

@@ -42,7 +42,7 @@ public class DisconnectTests
     }
 
     [Fact]
-    public async Task Server_disconnect_with_close_closes_the_connection_with_forced_server_close()
+    public async Task Server_disconnect_with_close_sends_disconnect_for_every_namespace_then_closes_the_connection()
     {
         _server.Io.Of("/admin");
         var (session, root) = await _server.ConnectAsync();
@@ -57,8 +57,10 @@ public class DisconnectTests
 
         Assert.False(session.IsOpen);
         Assert.Equal(EngineCloseReason.ForcedClose, session.ClosedWith);
-        Assert.Equal(["forced server close", "forced server close"], reasons);
-        Assert.Empty(session.Frames);
+        // socket.io's disconnect(true): each socket is disconnected from its namespace first, so the client hears
+        // "io server disconnect" and stays away, then the connection closes.
+        Assert.Equal(["server namespace disconnect", "server namespace disconnect"], reasons);
+        Assert.Equal(["1", "1/admin,"], session.Frames.Order());
     }
 
     [Theory]

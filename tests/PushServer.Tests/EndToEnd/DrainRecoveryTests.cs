@@ -6,14 +6,12 @@ namespace PushServer.Tests.EndToEnd;
 
 /// <summary>
 /// A SIGTERM drain under load: two executables with the Redis Streams adapter and connection state recovery behind
-/// haproxy, 500 real socket.io-client clients (one Node process), pushes going on while one node drains. Every push
-/// the push API acknowledged reaches every client exactly once and in order, those of the drained node after they
-/// reconnected to the other one.
+/// haproxy, hundreds of real socket.io-client clients (one Node process) on WebSocket or on long-polling, pushes going
+/// on while one node drains. Every push the push API acknowledged reaches every client exactly once and in order,
+/// those of the drained node after they reconnected to the other one.
 /// </summary>
 public sealed class DrainRecoveryTests : IAsyncLifetime
 {
-    private const int ClientCount = 500;
-
     // Pushes are sent one after the other until the drained node has exited and a few more after that; the cap keeps
     // the run short whatever the machine's speed.
     private const int MaxPushes = 200;
@@ -74,14 +72,16 @@ public sealed class DrainRecoveryTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task A_SIGTERM_drain_loses_no_acknowledged_push_for_500_recovering_clients()
+    [Theory]
+    [InlineData("websocket", 500)]
+    [InlineData("polling", 100)]
+    public async Task A_SIGTERM_drain_loses_no_acknowledged_push_for_recovering_clients(string transport, int clientCount)
     {
         var a = await StartNodeAsync();
         var b = await StartNodeAsync();
         var haproxy = await HaproxyProcess.StartAsync(a.SocketIOPort, b.SocketIOPort);
         _resources.Add(haproxy);
-        var clients = await NodeClient.StartAsync("many-clients.js", new { url = haproxy.Url, count = ClientCount });
+        var clients = await NodeClient.StartAsync("many-clients.js", new { url = haproxy.Url, count = clientCount, transports = new[] { transport } });
         _resources.Add(clients);
         await clients.WaitForEventAsync("allConnected", timeout: TimeSpan.FromSeconds(60));
         using var pushA = new HttpClient { BaseAddress = a.PushUri, Timeout = TimeSpan.FromSeconds(10) };
@@ -124,7 +124,7 @@ public sealed class DrainRecoveryTests : IAsyncLifetime
         Assert.Equal(disconnects, reconnected.GetProperty("recovered").GetInt32());
         Assert.Equal(0, reconnected.GetProperty("fresh").GetInt32());
         var received = await RunAsync(clients, "received");
-        Assert.Equal(ClientCount, received.GetArrayLength());
+        Assert.Equal(clientCount, received.GetArrayLength());
         foreach (var pushes in received.EnumerateArray())
         {
             var values = pushes.EnumerateArray().Select(v => v.GetInt32()).ToList();
