@@ -174,7 +174,9 @@ public sealed partial class NodeClient : IAsyncDisposable
         LiveClients.Add(client);
         try
         {
-            await client.WaitForEventAsync("ready", cancellationToken: cancellationToken).ConfigureAwait(false);
+            // Loading socket.io-client or ioredis takes Node well under a second on its own, but many seconds while
+            // both cores are busy with other test processes.
+            await client.WaitForEventAsync("ready", timeout: TimeSpan.FromSeconds(60), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch
         {
