@@ -24,6 +24,12 @@ internal sealed class PushApiOptions
     /// </summary>
     public const int MinTokenLength = 16;
 
+    /// <summary>
+    /// Backends push over a handful of connections; 256 leaves most of <see cref="Hosting.ConnectionCapacity.Reserve"/>
+    /// for Redis, webhooks and the runtime's own files.
+    /// </summary>
+    public const int DefaultMaxConnections = 256;
+
     /// <summary>TCP port of the push API; 0 lets the system choose.</summary>
     public int Port { get; set; } = DefaultPort;
 
@@ -35,6 +41,9 @@ internal sealed class PushApiOptions
     /// the check (loopback only, and then only loopback Host names are answered).
     /// </summary>
     public string Token { get; set; } = "";
+
+    /// <summary>Most connections the push port holds at once; more are closed on accept.</summary>
+    public int MaxConnections { get; set; } = DefaultMaxConnections;
 
     /// <summary>Largest request body accepted; larger requests get 413.</summary>
     public long MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;

@@ -20,6 +20,10 @@ internal sealed class PushApiOptionsValidator(IOptions<ServerOptions> server) : 
         {
             errors.Add($"PushApi:Port must differ from Server:Port (both are {options.Port}).");
         }
+        if (options.MaxConnections <= 0)
+        {
+            errors.Add($"PushApi:MaxConnections must be positive (got {options.MaxConnections}).");
+        }
         if (options.MaxBodyBytes <= 0)
         {
             errors.Add($"PushApi:MaxBodyBytes must be positive (got {options.MaxBodyBytes}).");

@@ -19,6 +19,9 @@ internal sealed class ListenerEndpoints
 
     internal ListenOptions? Push { get; set; }
 
+    /// <summary>The push listener's connection cap and what it refused (for /metrics); set as the listener is made.</summary>
+    public PushConnectionCap? PushLimits { get; set; }
+
     /// <summary>Where the client listener listens, once started.</summary>
     public IPEndPoint? SocketIOEndPoint => SocketIO?.EndPoint as IPEndPoint;
 

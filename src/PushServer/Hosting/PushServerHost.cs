@@ -81,7 +81,13 @@ internal static partial class PushServerHost
                     server.ConnectionLevelWebSockets ? () => !services.GetRequiredService<DrainState>().IsDraining : static () => false,
                     listeners.SocketIOLimits);
             });
-            Listen(kestrel, pushApi.Bind, pushApi.Port, ListenerRole.Push, o => listeners.Push = o);
+            Listen(kestrel, pushApi.Bind, pushApi.Port, ListenerRole.Push, o =>
+            {
+                listeners.Push = o;
+                listeners.PushLimits = new PushConnectionCap(
+                    pushApi.MaxConnections, o.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer.PushApi"));
+                o.Use(listeners.PushLimits.Wrap);
+            });
         });
         services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.DrainBudget);
         if (server.InlineIo)
@@ -185,7 +191,7 @@ internal static partial class PushServerHost
             app.Services.GetRequiredService<TimeProvider>());
         var engine = app.Services.GetRequiredService<EngineServer>();
         app.Services.GetRequiredService<PushServerMetrics>().Observe(
-            engine, socketIO, app.Services.GetRequiredService<DrainState>(), listeners.SocketIOLimits, logStats);
+            engine, socketIO, app.Services.GetRequiredService<DrainState>(), listeners, logStats);
 
         var socketIORole = new ListenerRoleMetadata(ListenerRole.SocketIO);
         var pushRole = new ListenerRoleMetadata(ListenerRole.Push);

@@ -36,6 +36,7 @@ internal sealed class PushServerMetrics
     private readonly Gauge _tcpConnectionsMax;
     private readonly Counter _tcpRefused;
     private readonly Counter _tcpHeaderTimeouts;
+    private readonly Counter _pushConnectionsRefused;
     private readonly Counter _logEventsDropped;
     private readonly Counter _logEventsSuppressed;
 
@@ -78,6 +79,8 @@ internal sealed class PushServerMetrics
             "Connections to the Socket.IO port reset on accept because Server:MaxConnections were open.");
         _tcpHeaderTimeouts = factory.CreateCounter("pushserver_tcp_header_timeouts_total",
             "Connections to the Socket.IO port closed without a whole first request head within Server:RequestHeadersTimeout.");
+        _pushConnectionsRefused = factory.CreateCounter("pushserver_push_connections_refused_total",
+            "Connections to the push port closed on accept because PushApi:MaxConnections were open.");
         _logEventsDropped = factory.CreateCounter("pushserver_log_events_dropped_total",
             "Log events dropped because the output was stuck and Logging:MaxQueuedEvents were waiting.");
         _logEventsSuppressed = factory.CreateCounter("pushserver_log_events_suppressed_total",
@@ -103,15 +106,17 @@ internal sealed class PushServerMetrics
     }
 
     /// <summary>
-    /// Reads the live gauges from <paramref name="engine"/>, <paramref name="io"/> and the Socket.IO listener's
-    /// <paramref name="connections"/>, and the log pipeline's counts from <paramref name="log"/>, before each scrape.
+    /// Reads the live gauges from <paramref name="engine"/>, <paramref name="io"/> and the <paramref name="listeners"/>'
+    /// connection limits, and the log pipeline's counts from <paramref name="log"/>, before each scrape.
     /// </summary>
     public void Observe(
-        EngineServer engine, SocketIOServer io, Hosting.DrainState drain, EngineIOConnectionLimits connections,
+        EngineServer engine, SocketIOServer io, Hosting.DrainState drain, Hosting.ListenerEndpoints listeners,
         Logging.LogPipelineStats log)
     {
+        var connections = listeners.SocketIOLimits;
         Registry.AddBeforeCollectCallback(() =>
         {
+            _pushConnectionsRefused.IncTo(listeners.PushLimits?.RefusedConnections ?? 0);
             _tcpConnections.Set(connections.OpenConnections);
             _tcpConnectionsMax.Set(connections.MaxConnections);
             _tcpRefused.IncTo(connections.RefusedConnections);

@@ -18,6 +18,7 @@ public sealed class ConfigCommandTests
     [InlineData("""{"PushApi":{"Bind":"10.0.0.1","Token":"fifteen-chars-x"}}""", "PushApi:Token must be at least 16 characters (got 15)")]
     [InlineData("""{"PushApi":{"Token":"short"}}""", "PushApi:Token must be at least 16 characters (got 5)")]
     [InlineData("""{"PushApi":{"MaxBodyBytes":0}}""", "PushApi:MaxBodyBytes must be positive")]
+    [InlineData("""{"PushApi":{"MaxConnections":0}}""", "PushApi:MaxConnections must be positive")]
     [InlineData("""{"PushApi":{"UserRoomPattern":"user"}}""", "PushApi:UserRoomPattern must contain {uid}")]
     [InlineData("""{"Server":{"Port":5000},"PushApi":{"Port":5000}}""", "PushApi:Port must differ from Server:Port")]
     [InlineData("""{"EngineIO":{"PingInterval":0}}""", "EngineIO:PingInterval must be positive")]

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using PushServer.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace PushServer.Tests.EndToEnd;
 
@@ -8,7 +9,7 @@ namespace PushServer.Tests.EndToEnd;
 /// request, so pushes, health checks and new clients are served, and the log lines that did not fit are dropped and
 /// counted in <c>/metrics</c>; and it still stops when told to.
 /// </summary>
-public sealed partial class BlockedOutputTests
+public sealed partial class BlockedOutputTests(ITestOutputHelper output)
 {
     // Each push logs one line at Information (about 100 bytes): a 64 KiB pipe is full after some 650 of them, and the
     // buffer of queued lines (set small here) soon after.
@@ -22,6 +23,7 @@ public sealed partial class BlockedOutputTests
             ["PUSHSERVER_Logging__MaxQueuedEvents"] = "100",
         });
         using var push = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(10) };
+        var rssBefore = server.ResidentSetKiB();
 
         for (var i = 0; i < Pushes; i++)
         {
@@ -41,6 +43,7 @@ public sealed partial class BlockedOutputTests
         var dropped = DroppedLine().Match(metrics);
         Assert.True(dropped.Success, "no pushserver_log_events_dropped_total in /metrics:\n" + metrics);
         Assert.True(double.Parse(dropped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, dropped.Value);
+        output.WriteLine($"{Pushes} logged pushes into a stuck stdout: {dropped.Value}; RSS {rssBefore / 1024} MiB before, {server.ResidentSetKiB() / 1024} MiB after");
 
         // And it still stops: the lines still queued are given up rather than waited for.
         server.Terminate();

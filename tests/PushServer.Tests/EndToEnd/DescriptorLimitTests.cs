@@ -38,12 +38,12 @@ public sealed partial class DescriptorLimitTests(ITestOutputHelper output) : IAs
         var server = await ServerProcess.StartWithDescriptorLimitAsync(DescriptorLimit);
         _resources.Add(server);
         using var push = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(10) };
-        var rssBefore = Rss(server.ProcessId);
+        var rssBefore = server.ResidentSetKiB();
         var client = await RawSocketIOClient.ConnectAsync(new Uri(server.SocketIOUrl));
         _resources.Add(client);
 
         var opened = await FloodAsync(new IPEndPoint(IPAddress.Loopback, server.SocketIOPort));
-        var rssDuringFlood = Rss(server.ProcessId);
+        var rssDuringFlood = server.ResidentSetKiB();
 
         // During the flood: the process lives, the push port answers, the connected client gets the push.
         Assert.False(HasExited(server), "the server died during the flood:\n" + server.Output);
@@ -62,7 +62,7 @@ public sealed partial class DescriptorLimitTests(ITestOutputHelper output) : IAs
         Assert.Equal("ok", await push.GetStringAsync("?msg=after"));
         Assert.Equal("after", (await client.NextEventAsync())[1].GetString());
         Assert.Equal("after", (await fresh.NextEventAsync())[1].GetString());
-        var rssAfter = Rss(server.ProcessId);
+        var rssAfter = server.ResidentSetKiB();
 
         Assert.False(HasExited(server), "the server died after the flood:\n" + server.Output);
         Assert.DoesNotContain("Out of memory", server.Output, StringComparison.Ordinal);
@@ -124,19 +124,9 @@ public sealed partial class DescriptorLimitTests(ITestOutputHelper output) : IAs
         }
     }
 
-    /// <summary>The process's resident set in KiB (Linux's <c>VmRSS</c>).</summary>
-    private static long Rss(int pid)
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(Digits().Match(line).Value, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
     private static double Counter(string metrics, string name)
     {
         var match = Regex.Match(metrics, "^" + Regex.Escape(name) + @" (\S+)$", RegexOptions.Multiline);
         return match.Success ? double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
-
-    [GeneratedRegex(@"\d+")]
-    private static partial Regex Digits();
 }

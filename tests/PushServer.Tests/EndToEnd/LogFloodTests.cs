@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using PushServer.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace PushServer.Tests.EndToEnd;
 
@@ -9,7 +10,7 @@ namespace PushServer.Tests.EndToEnd;
 /// reason, and a summary line says how many more there were, so the log stays readable and every refusal is
 /// accounted for.
 /// </summary>
-public sealed partial class LogFloodTests
+public sealed partial class LogFloodTests(ITestOutputHelper output)
 {
     private const int Requests = 2_000;
 
@@ -26,6 +27,7 @@ public sealed partial class LogFloodTests
             ["PUSHSERVER_Shutdown__DrainSeconds"] = "1",
         });
         using var http = new HttpClient { BaseAddress = new Uri(server.SocketIOUrl), Timeout = TimeSpan.FromSeconds(30) };
+        var rssBefore = server.ResidentSetKiB();
         var refused = 0;
         for (var i = 0; i < Requests; i++)
         {
@@ -33,6 +35,7 @@ public sealed partial class LogFloodTests
             refused += response.StatusCode == HttpStatusCode.TooManyRequests ? 1 : 0;
         }
         Assert.True(refused > Requests / 2, $"only {refused} handshakes refused");
+        var rssAfter = server.ResidentSetKiB();
 
         // Stopping writes the summary of the window still open.
         server.Terminate();
@@ -47,6 +50,8 @@ public sealed partial class LogFloodTests
         Assert.InRange(logged, LinesPerWindow, LinesPerWindow * (summaries.Count + 2));
         Assert.NotEmpty(summaries);
         Assert.Equal(refused, logged + suppressed);
+        output.WriteLine($"{Requests} handshakes, {refused} refused: {logged} lines logged, {suppressed} counted in {summaries.Count} summaries; " +
+            $"RSS {rssBefore / 1024} MiB before, {rssAfter / 1024} MiB after");
     }
 
     [GeneratedRegex(@"(?<count>\d+) more LimitRefused lines \(event 1013\) suppressed in the last \d+ s")]

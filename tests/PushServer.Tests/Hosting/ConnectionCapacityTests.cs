@@ -88,6 +88,42 @@ public sealed class ConnectionCapacityTests
         Assert.StartsWith("0{", await client.GetStringAsync("socket.io/?EIO=4&transport=polling"));
     }
 
+    [Fact]
+    public async Task The_push_port_holds_at_most_PushApi_MaxConnections_and_closes_the_rest_on_accept()
+    {
+        await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["PushApi:MaxConnections"] = "2",
+        });
+        var limits = server.Services.GetRequiredService<ListenerEndpoints>().PushLimits!;
+        Assert.Equal(2, limits.MaxConnections);
+
+        var endPoint = new IPEndPoint(IPAddress.Loopback, server.PushPort);
+        using var first = await ConnectAsync(endPoint);
+        using var second = await ConnectAsync(endPoint);
+        await WaitUntilAsync(() => limits.OpenConnections == 2);
+        using (var third = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            try
+            {
+                await third.ConnectAsync(endPoint).DefaultTimeout();
+                await third.SendAsync("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray());
+                Assert.Equal(0, await ReadAsync(third));
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.Shutdown)
+            {
+                // Closed before the connect or the send completed: refused all the same.
+            }
+        }
+        Assert.Equal(1, limits.RefusedConnections);
+
+        // A place freed is served again, and the refusal shows in /metrics.
+        first.Dispose();
+        await WaitUntilAsync(() => limits.OpenConnections == 1);
+        using var push = server.PushClient();
+        Assert.Contains("pushserver_push_connections_refused_total 1", await push.GetStringAsync("metrics"));
+    }
+
     private static async Task<Socket> ConnectAsync(IPEndPoint endPoint)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

@@ -36,6 +36,13 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>The process id.</summary>
     public int ProcessId => _process.Id;
 
+    /// <summary>The process's resident set in KiB now (Linux's <c>VmRSS</c>), for tests that report memory around a flood.</summary>
+    public long ResidentSetKiB()
+    {
+        var line = File.ReadLines($"/proc/{ProcessId}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The Socket.IO listener's port.</summary>
     public int SocketIOPort { get; private set; }
 
