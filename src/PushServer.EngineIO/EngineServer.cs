@@ -31,7 +31,11 @@ public sealed partial class EngineServer
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
-        _store = new EngineSessionStore(_time);
+        if (options.TimerCoalescing < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.TimerCoalescing, "EngineIOOptions.TimerCoalescing must not be negative.");
+        }
+        _store = new EngineSessionStore(_time, options.TimerCoalescing);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("PushServer.EngineIO");
         _cors = new EngineCors(options.Cors);
         _handshakeRate = new HandshakeRateLimiter(_time);

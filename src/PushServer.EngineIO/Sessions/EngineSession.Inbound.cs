@@ -167,7 +167,8 @@ internal sealed partial class EngineSession
         Abort(EngineCloseReason.ParseError);
     }
 
-    private void OnHeartbeatTimer()
+    /// <param name="due">When the heartbeat was due: the ping timeout counts from there, not from when the timer ran.</param>
+    private void OnHeartbeatTimer(long due)
     {
         bool timedOut;
         lock (_sync)
@@ -183,8 +184,10 @@ internal sealed partial class EngineSession
             timedOut = Protocol == EngineProtocolVersion.V3 || _awaitingPong;
             if (!timedOut)
             {
+                // The ping was due at due; a client counting pingInterval + pingTimeout from the handshake (or from its
+                // last pong) expects the session to end then, however late the timer ran this time.
                 _awaitingPong = true;
-                _store.Deadlines.Set(this, _options.PingTimeout);
+                _store.Deadlines.SetAt(this, due, _options.PingTimeout);
             }
         }
         if (timedOut)

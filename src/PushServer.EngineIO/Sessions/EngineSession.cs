@@ -261,7 +261,7 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
 
     ref DeadlineSlot IDeadlineOwner.Deadline => ref _heartbeat;
 
-    void IDeadlineOwner.OnDeadline() => OnHeartbeatTimer();
+    void IDeadlineOwner.OnDeadline(long due) => OnHeartbeatTimer(due);
 
     private void DisposeTimers()
     {

@@ -428,7 +428,7 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
 
     ref DeadlineSlot IDeadlineOwner.Deadline => ref _sendDeadline;
 
-    void IDeadlineOwner.OnDeadline() => OnSendTimeout();
+    void IDeadlineOwner.OnDeadline(long due) => OnSendTimeout();
 
     private void OnSendTimeout()
     {
