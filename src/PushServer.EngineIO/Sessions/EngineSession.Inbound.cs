@@ -211,49 +211,4 @@ internal sealed partial class EngineSession
             }
         }
     }
-
-    /// <summary>The probing WebSocket got <c>2probe</c>: pause polling by answering polls with noop.</summary>
-    internal bool BeginUpgrade()
-    {
-        lock (_sync)
-        {
-            if (_state != SessionState.Open || IsUpgraded)
-            {
-                return false;
-            }
-            IsUpgrading = true;
-        }
-        _transport.OnQueueSignal();
-        return true;
-    }
-
-    /// <summary>The probing WebSocket got <c>5</c>: it becomes the session's transport.</summary>
-    internal bool CompleteUpgrade(ISessionTransport webSocket)
-    {
-        ISessionTransport old;
-        lock (_sync)
-        {
-            if (_state != SessionState.Open || IsUpgraded)
-            {
-                IsUpgrading = false;
-                return false;
-            }
-            old = _transport;
-            _transport = webSocket;
-            IsUpgrading = false;
-            IsUpgraded = true;
-        }
-        old.OnSessionClosed();
-        EngineLog.Upgraded(_logger, Id);
-        return true;
-    }
-
-    /// <summary>The probe failed or timed out: polling carries on.</summary>
-    internal void CancelUpgrade()
-    {
-        lock (_sync)
-        {
-            IsUpgrading = false;
-        }
-    }
 }
