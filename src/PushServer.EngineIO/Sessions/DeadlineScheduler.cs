@@ -90,9 +90,11 @@ internal sealed class DeadlineScheduler
         {
             var now = _time.GetTimestamp();
             _timerDue = long.MaxValue;
+            var handled = false;
             while (_queue.TryPeek(out var owner, out var at) && at <= now)
             {
                 _queue.Dequeue();
+                handled = true;
                 ref var slot = ref owner.Deadline;
                 if (slot.Queued != at)
                 {
@@ -114,9 +116,9 @@ internal sealed class DeadlineScheduler
                 (due ??= []).Add((owner, slot.Due));
                 slot.Due = 0;
             }
-            if (due is not null)
+            if (handled)
             {
-                // Only a firing that handled something counts for the gap. The system timer counts on a coarse
+                // Only a firing that found an entry due counts for the gap. The system timer counts on a coarse
                 // millisecond clock and may fire a little before the timestamp reaches the due time; holding the deadline
                 // it came for back by the whole gap would make it late by that much.
                 _lastFired = now;
