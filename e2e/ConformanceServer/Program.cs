@@ -22,6 +22,8 @@ switch (mode)
         {
             options.PingInterval = TimeSpan.FromMilliseconds(300);
             options.PingTimeout = TimeSpan.FromMilliseconds(200);
+            // The suites poll exactly pingInterval + pingTimeout after the handshake and expect the session gone.
+            options.TimerCoalescing = TimeSpan.Zero;
             options.MaxHttpBufferSize = 1_000_000;
             options.Cors.Origins.Add("*");
             options.AllowEIO3 = allowEio3;
@@ -32,6 +34,8 @@ switch (mode)
         {
             options.PingInterval = TimeSpan.FromMilliseconds(300);
             options.PingTimeout = TimeSpan.FromMilliseconds(200);
+            // The suites poll exactly pingInterval + pingTimeout after the handshake and expect the session gone.
+            options.TimerCoalescing = TimeSpan.Zero;
             options.MaxHttpBufferSize = 1_000_000;
             options.Cors.Origins.Add("*");
             options.AllowEIO3 = allowEio3;

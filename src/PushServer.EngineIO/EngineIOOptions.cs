@@ -18,6 +18,16 @@ public sealed class EngineIOOptions
     public TimeSpan UpgradeTimeout { get; set; } = TimeSpan.FromMilliseconds(10_000);
 
     /// <summary>
+    /// How late a heartbeat or WebSocket write deadline may fire so that deadlines falling close together share one
+    /// wake-up of the timer. Not in socket.io. Each wake-up costs a timer thread and a pool thread; with 20 ms an idle
+    /// server handles the heartbeats of clients that connected within 20 ms of each other at once, and a ping or ping
+    /// timeout comes at most 20 ms after its time (the ping timeout is still counted from when the ping was due).
+    /// <see cref="TimeSpan.Zero"/> fires each deadline at its time, for clients that measure the heartbeat to the
+    /// millisecond (socket.io's protocol test-suites do). Must not be negative.
+    /// </summary>
+    public TimeSpan TimerCoalescing { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
     /// How long a server-closed polling session waits for the client's next GET to deliver the close packet
     /// before it is dropped anyway. engine.io: 30 s.
     /// </summary>

@@ -133,7 +133,9 @@ public sealed partial class EngineServer
     {
         try
         {
-            await RunProbeAsync(socket, existing, frames).ConfigureAwait(false);
+            // The 101 is out already on this path; the first WebSocket to get here is the attempt, any other is closed.
+            var attempt = existing.TryBeginUpgradeAttempt(socket) ? socket : null;
+            await RunProbeAsync(socket, existing, attempt, frames).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or WebSocketException)
         {

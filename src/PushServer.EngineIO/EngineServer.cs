@@ -31,7 +31,11 @@ public sealed partial class EngineServer
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _time = time ?? TimeProvider.System;
-        _store = new EngineSessionStore(_time);
+        if (options.TimerCoalescing < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.TimerCoalescing, "EngineIOOptions.TimerCoalescing must not be negative.");
+        }
+        _store = new EngineSessionStore(_time, options.TimerCoalescing);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("PushServer.EngineIO");
         _cors = new EngineCors(options.Cors);
         _handshakeRate = new HandshakeRateLimiter(_time);
@@ -236,24 +240,49 @@ public sealed partial class EngineServer
 
     private async Task ServeProbeAsync(HttpContext context, EngineSession session)
     {
-        var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
-        await RunProbeAsync(socket, session).ConfigureAwait(false);
+        // The attempt is claimed before the 101 goes out, as engine.io decides within the upgrade's own tick: a second
+        // WebSocket for the session that arrives once the first is open is always the one closed.
+        var attempt = session.TryBeginUpgradeAttempt(context) ? context : null;
+        WebSocket socket;
+        try
+        {
+            socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (attempt is not null)
+            {
+                session.EndUpgradeAttempt(attempt);
+            }
+            throw;
+        }
+        await RunProbeAsync(socket, session, attempt).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Runs an upgrade probe of a polling session over an accepted WebSocket. The transport owns the socket from
+    /// Runs an upgrade probe of a polling session over an accepted WebSocket, for <paramref name="attempt"/> (see
+    /// <see cref="EngineSession.TryBeginUpgradeAttempt"/>; null when it was refused). The transport owns the socket from
     /// here on and disposes it (see <see cref="WebSocketTransport.Dispose"/>).
     /// </summary>
-    private static async Task RunProbeAsync(WebSocket socket, EngineSession session, IWebSocketFrameWriter? frames = null)
+    private static async Task RunProbeAsync(WebSocket socket, EngineSession session, object? attempt, IWebSocketFrameWriter? frames = null)
     {
         using var probe = new WebSocketTransport(socket, session, frames);
-        if (!session.IsOpen || session.IsUpgrading || session.IsUpgraded || session.Transport is not PollingTransport)
+        if (attempt is null || !session.AttachProbe(attempt, probe))
         {
-            // Accepted at the HTTP level, then closed at once, as the reference does.
+            // Not open, not polling, already upgraded or upgrading: accepted at the HTTP level, then closed at once, as
+            // the reference does.
             await socket.CloseOutputAsync(WebSocketTransport.ServerCloseStatus, null, CancellationToken.None).ConfigureAwait(false);
             return;
         }
-        await probe.RunUpgradeAsync().ConfigureAwait(false);
+        try
+        {
+            await probe.RunUpgradeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever ended the probe, the next attempt may begin (a no-op once the probe took over the session).
+            session.EndUpgradeAttempt(probe);
+        }
     }
 
     /// <summary>

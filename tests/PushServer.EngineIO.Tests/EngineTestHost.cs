@@ -33,10 +33,13 @@ public sealed class EngineTestHost : IAsyncDisposable
 
     public EngineIOOptions Options => Engine.Options;
 
-    public static async Task<EngineTestHost> StartAsync(Action<EngineIOOptions>? configure = null)
+    /// <param name="configure">Changes the options.</param>
+    /// <param name="timerShift">How far off its due time every engine timer fires (see <see cref="ShiftedTimerClock"/>).</param>
+    public static async Task<EngineTestHost> StartAsync(Action<EngineIOOptions>? configure = null, TimeSpan timerShift = default)
     {
         var handler = new RecordingHandler();
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+        TimeProvider engineTime = timerShift == TimeSpan.Zero ? time : new ShiftedTimerClock(time, timerShift);
         var options = new EngineIOOptions();
         configure?.Invoke(options);
         EngineServer engine = null!;
@@ -44,7 +47,7 @@ public sealed class EngineTestHost : IAsyncDisposable
             services => services.AddSingleton<TimeProvider>(time),
             app =>
             {
-                engine = new EngineServer(handler, options, time, app.Services.GetService<Microsoft.Extensions.Logging.ILoggerFactory>());
+                engine = new EngineServer(handler, options, engineTime, app.Services.GetService<Microsoft.Extensions.Logging.ILoggerFactory>());
                 app.MapEngineIO("/engine.io", engine);
             });
         return new EngineTestHost(server, handler, time, engine);

@@ -283,7 +283,7 @@ internal sealed class ConnectionWebSocketAcceptor
 
         public bool HasFired => Volatile.Read(ref _state) == Fired;
 
-        public void OnDeadline()
+        public void OnDeadline(long due)
         {
             if (Interlocked.CompareExchange(ref _state, Fired, Waiting) == Waiting)
             {

@@ -373,7 +373,7 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
 
         public bool HasFired => Volatile.Read(ref _state) == Fired;
 
-        public void OnDeadline()
+        public void OnDeadline(long due)
         {
             if (Interlocked.CompareExchange(ref _state, Fired, Waiting) == Waiting)
             {

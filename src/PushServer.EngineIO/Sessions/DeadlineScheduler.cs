@@ -11,8 +11,10 @@ namespace PushServer.EngineIO.Sessions;
 /// Deadlines fire at their time, or up to <c>minimumGap</c> after it: the timer is never armed sooner than that after
 /// its last firing, so deadlines that fall close together (the heartbeats of clients that connected over a few
 /// seconds) are handled in one firing. Each firing wakes the timer's thread and a pool thread; one per heartbeat cost
-/// an idle server some 200 µs of CPU per client and heartbeat. The executable uses 20 ms on the system clock; with a
-/// gap of zero, as on a test's virtual clock, deadlines fire exactly at their time.
+/// an idle server some 200 µs of CPU per client and heartbeat. The gap is <see cref="EngineIOOptions.TimerCoalescing"/>
+/// (20 ms); with a gap of zero deadlines fire exactly at their time. An owner hears the time its deadline was due, not
+/// only that it passed, so a deadline it derives from it (the ping timeout after a ping) does not add this firing's
+/// lateness to its own.
 /// </remarks>
 internal sealed class DeadlineScheduler
 {
@@ -83,15 +85,16 @@ internal sealed class DeadlineScheduler
 
     private void OnTimer()
     {
-        List<IDeadlineOwner>? due = null;
+        List<(IDeadlineOwner Owner, long Due)>? due = null;
         lock (_queue)
         {
             var now = _time.GetTimestamp();
             _timerDue = long.MaxValue;
-            _lastFired = now;
+            var handled = false;
             while (_queue.TryPeek(out var owner, out var at) && at <= now)
             {
                 _queue.Dequeue();
+                handled = true;
                 ref var slot = ref owner.Deadline;
                 if (slot.Queued != at)
                 {
@@ -110,8 +113,15 @@ internal sealed class DeadlineScheduler
                     slot.Queued = slot.Due;
                     continue;
                 }
+                (due ??= []).Add((owner, slot.Due));
                 slot.Due = 0;
-                (due ??= []).Add(owner);
+            }
+            if (handled)
+            {
+                // Only a firing that found an entry due counts for the gap. The system timer counts on a coarse
+                // millisecond clock and may fire a little before the timestamp reaches the due time; holding the deadline
+                // it came for back by the whole gap would make it late by that much.
+                _lastFired = now;
             }
             if (_queue.TryPeek(out _, out var next))
             {
@@ -123,9 +133,9 @@ internal sealed class DeadlineScheduler
             return;
         }
         // Outside the lock: an owner's callback may set its next deadline.
-        foreach (var owner in due)
+        foreach (var (owner, at) in due)
         {
-            owner.OnDeadline();
+            owner.OnDeadline(at);
         }
     }
 
@@ -148,12 +158,16 @@ internal sealed class DeadlineScheduler
         return ticks / TimeSpan.TicksPerSecond * frequency + ticks % TimeSpan.TicksPerSecond * frequency / TimeSpan.TicksPerSecond;
     }
 
-    /// <summary>Rounded up, so the timer never fires before the deadline it was armed for.</summary>
+    /// <summary>
+    /// Rounded up to whole milliseconds, which is what the system timer counts in (it drops a fraction): armed for less
+    /// than the time left, it would fire before the deadline and come back at once, over and over.
+    /// </summary>
     private TimeSpan ToTimeSpanRoundedUp(long units)
     {
         var frequency = _time.TimestampFrequency;
         var ticks = units / frequency * TimeSpan.TicksPerSecond + (units % frequency * TimeSpan.TicksPerSecond + frequency - 1) / frequency;
-        return TimeSpan.FromTicks(ticks);
+        var milliseconds = (ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+        return TimeSpan.FromMilliseconds(milliseconds);
     }
 }
 
@@ -163,8 +177,11 @@ internal interface IDeadlineOwner
     /// <summary>The owner's slot, read and written by the scheduler under its lock.</summary>
     ref DeadlineSlot Deadline { get; }
 
-    /// <summary>The deadline passed; called on the scheduler's timer, outside its lock.</summary>
-    void OnDeadline();
+    /// <summary>
+    /// The deadline passed; called on the scheduler's timer, outside its lock. <paramref name="due"/> is the time it was
+    /// due (a timestamp of the scheduler's clock), which may be a little before now.
+    /// </summary>
+    void OnDeadline(long due);
 }
 
 /// <summary>An owner's deadline state, as timestamps of the scheduler's <see cref="TimeProvider"/>; 0 means none.</summary>

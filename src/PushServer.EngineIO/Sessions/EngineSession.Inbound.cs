@@ -167,7 +167,8 @@ internal sealed partial class EngineSession
         Abort(EngineCloseReason.ParseError);
     }
 
-    private void OnHeartbeatTimer()
+    /// <param name="due">When the heartbeat was due: the ping timeout counts from there, not from when the timer ran.</param>
+    private void OnHeartbeatTimer(long due)
     {
         bool timedOut;
         lock (_sync)
@@ -183,8 +184,10 @@ internal sealed partial class EngineSession
             timedOut = Protocol == EngineProtocolVersion.V3 || _awaitingPong;
             if (!timedOut)
             {
+                // The ping was due at due; a client counting pingInterval + pingTimeout from the handshake (or from its
+                // last pong) expects the session to end then, however late the timer ran this time.
                 _awaitingPong = true;
-                _store.Deadlines.Set(this, _options.PingTimeout);
+                _store.Deadlines.SetAt(this, due, _options.PingTimeout);
             }
         }
         if (timedOut)
@@ -206,51 +209,6 @@ internal sealed partial class EngineSession
             {
                 WebSocketTransport.t_writeOnCallingThread = false;
             }
-        }
-    }
-
-    /// <summary>The probing WebSocket got <c>2probe</c>: pause polling by answering polls with noop.</summary>
-    internal bool BeginUpgrade()
-    {
-        lock (_sync)
-        {
-            if (_state != SessionState.Open || IsUpgraded)
-            {
-                return false;
-            }
-            IsUpgrading = true;
-        }
-        _transport.OnQueueSignal();
-        return true;
-    }
-
-    /// <summary>The probing WebSocket got <c>5</c>: it becomes the session's transport.</summary>
-    internal bool CompleteUpgrade(ISessionTransport webSocket)
-    {
-        ISessionTransport old;
-        lock (_sync)
-        {
-            if (_state != SessionState.Open || IsUpgraded)
-            {
-                IsUpgrading = false;
-                return false;
-            }
-            old = _transport;
-            _transport = webSocket;
-            IsUpgrading = false;
-            IsUpgraded = true;
-        }
-        old.OnSessionClosed();
-        EngineLog.Upgraded(_logger, Id);
-        return true;
-    }
-
-    /// <summary>The probe failed or timed out: polling carries on.</summary>
-    internal void CancelUpgrade()
-    {
-        lock (_sync)
-        {
-            IsUpgrading = false;
         }
     }
 }

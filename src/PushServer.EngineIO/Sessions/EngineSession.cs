@@ -81,12 +81,6 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
 
     internal ILogger Logger => _logger;
 
-    /// <summary>True between the client's <c>2probe</c> and the end of the upgrade: polls are answered with noop.</summary>
-    internal bool IsUpgrading { get; private set; }
-
-    /// <summary>True once a WebSocket took over; a second upgrade is refused.</summary>
-    internal bool IsUpgraded { get; private set; }
-
     /// <summary>The packet a poll still waiting when the session was torn down receives (noop or close).</summary>
     internal EnginePacket FinalPollPacket { get; private set; } = EnginePacket.Close;
 
@@ -202,6 +196,7 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
             _closeDeadline = _time.CreateTimer(static s => ((EngineSession)s!).Finish(), this, _options.PollingCloseTimeout, Timeout.InfiniteTimeSpan);
         }
         EngineLog.SessionClosing(_logger, Id, reason.ToReasonString());
+        CloseUpgradeAttempt();
         NotifyClosed(reason);
         _queue.Complete();
         _transport.OnQueueSignal();
@@ -235,6 +230,7 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
             _store.Remove(this);
         }
         EngineLog.SessionClosed(_logger, Id, reason.ToReasonString());
+        CloseUpgradeAttempt();
         NotifyClosed(reason);
         _queue.Complete();
         _transport.OnQueueSignal();
@@ -261,7 +257,7 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
 
     ref DeadlineSlot IDeadlineOwner.Deadline => ref _heartbeat;
 
-    void IDeadlineOwner.OnDeadline() => OnHeartbeatTimer();
+    void IDeadlineOwner.OnDeadline(long due) => OnHeartbeatTimer(due);
 
     private void DisposeTimers()
     {

@@ -7,14 +7,12 @@ internal sealed class EngineSessionStore
 {
     private readonly ConcurrentDictionary<string, EngineSession> _sessions = new(StringComparer.Ordinal);
 
-    public EngineSessionStore(TimeProvider time)
+    /// <param name="time">The clock of every deadline.</param>
+    /// <param name="timerCoalescing">How late a deadline may fire to share a firing with others (see DeadlineScheduler).</param>
+    public EngineSessionStore(TimeProvider time, TimeSpan timerCoalescing)
     {
-        // Heartbeats and write deadlines need no millisecond precision: on the system clock, deadlines that fall within
-        // 20 ms of each other fire together (see DeadlineScheduler). A test's virtual clock keeps them exact.
-        Deadlines = new DeadlineScheduler(time, ReferenceEquals(time, TimeProvider.System) ? HeartbeatTimerGap : TimeSpan.Zero);
+        Deadlines = new DeadlineScheduler(time, timerCoalescing);
     }
-
-    private static readonly TimeSpan HeartbeatTimerGap = TimeSpan.FromMilliseconds(20);
 
     /// <summary>The one timer behind every session's heartbeat and every WebSocket's write deadline.</summary>
     public DeadlineScheduler Deadlines { get; }

@@ -202,7 +202,7 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
         // would abort the socket without a close handshake. The deadline covers the probe only: it is gone before
         // the upgraded socket starts carrying the session.
         var deadline = _session.Time.CreateTimer(
-            static state => ((WebSocketTransport)state!).OnUpgradeTimeout(), this, _session.Options.UpgradeTimeout, Timeout.InfiniteTimeSpan);
+            static state => ((WebSocketTransport)state!).AbandonProbe(), this, _session.Options.UpgradeTimeout, Timeout.InfiniteTimeSpan);
         var upgraded = false;
         try
         {
@@ -248,7 +248,7 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
         deadline.Dispose();
         if (!upgraded)
         {
-            _session.CancelUpgrade();
+            _session.EndUpgradeAttempt(this);
             await CloseSocketAsync().ConfigureAwait(false);
             return;
         }
@@ -366,8 +366,11 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
         _socket.Abort();
     }
 
-    /// <summary>Ends a probe that did not finish in time; a timer firing as the upgrade completes changes nothing.</summary>
-    private void OnUpgradeTimeout()
+    /// <summary>
+    /// Ends a probe that did not finish in time, or whose session closed, with a close frame; the probe's reader then
+    /// ends with the client's answer. A timer firing as the upgrade completes changes nothing.
+    /// </summary>
+    internal void AbandonProbe()
     {
         if (!ReferenceEquals(_session.Transport, this))
         {
@@ -428,7 +431,7 @@ internal sealed class WebSocketTransport : ISessionTransport, IThreadPoolWorkIte
 
     ref DeadlineSlot IDeadlineOwner.Deadline => ref _sendDeadline;
 
-    void IDeadlineOwner.OnDeadline() => OnSendTimeout();
+    void IDeadlineOwner.OnDeadline(long due) => OnSendTimeout();
 
     private void OnSendTimeout()
     {

@@ -22,6 +22,9 @@ internal sealed class EngineIOSettings
     /// <summary>socket.io's <c>upgradeTimeout</c> in ms (10000).</summary>
     public int UpgradeTimeout { get; set; } = (int)Defaults.UpgradeTimeout.TotalMilliseconds;
 
+    /// <summary>ms a heartbeat or write deadline may fire late to share a timer wake-up with others (20; 0: each at its time).</summary>
+    public int TimerCoalescing { get; set; } = (int)Defaults.TimerCoalescing.TotalMilliseconds;
+
     /// <summary>socket.io's <c>maxHttpBufferSize</c> in bytes (1e6).</summary>
     public int MaxHttpBufferSize { get; set; } = Defaults.MaxHttpBufferSize;
 
@@ -79,6 +82,7 @@ internal sealed class EngineIOSettings
         options.PingInterval = TimeSpan.FromMilliseconds(PingInterval);
         options.PingTimeout = TimeSpan.FromMilliseconds(PingTimeout);
         options.UpgradeTimeout = TimeSpan.FromMilliseconds(UpgradeTimeout);
+        options.TimerCoalescing = TimeSpan.FromMilliseconds(TimerCoalescing);
         options.MaxHttpBufferSize = MaxHttpBufferSize;
         options.MaxOutboundQueueBytes = MaxOutboundQueueBytes;
         options.WebSocketSendTimeout = WebSocketSendTimeout == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(WebSocketSendTimeout);

@@ -12,6 +12,12 @@ internal sealed class EngineIOSettingsValidator : IValidateOptions<EngineIOSetti
         OptionChecks.Positive(errors, "EngineIO:PingInterval", options.PingInterval);
         OptionChecks.Positive(errors, "EngineIO:PingTimeout", options.PingTimeout);
         OptionChecks.Positive(errors, "EngineIO:UpgradeTimeout", options.UpgradeTimeout);
+        OptionChecks.NotNegative(errors, "EngineIO:TimerCoalescing", options.TimerCoalescing, "0 fires each deadline at its time");
+        // More would hold pings back noticeably, and a ping timeout by as much.
+        if (options.TimerCoalescing > 1000)
+        {
+            errors.Add($"EngineIO:TimerCoalescing must be at most 1000 ms (got {options.TimerCoalescing}).");
+        }
         OptionChecks.Positive(errors, "EngineIO:MaxHttpBufferSize", options.MaxHttpBufferSize);
         OptionChecks.Positive(errors, "EngineIO:MaxOutboundQueueBytes", options.MaxOutboundQueueBytes);
         OptionChecks.NotNegative(errors, "EngineIO:WebSocketSendTimeout", options.WebSocketSendTimeout, "0 waits forever");

@@ -16,7 +16,7 @@ public class DeadlineSchedulerTests
 
         public ref DeadlineSlot Deadline => ref _slot;
 
-        public void OnDeadline()
+        public void OnDeadline(long due)
         {
             Fired++;
             OnFire?.Invoke();
@@ -134,5 +134,39 @@ public class DeadlineSchedulerTests
         Assert.Equal(0, third.Fired);
         time.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(1, third.Fired);
+    }
+
+    [Fact]
+    public void A_timer_that_fires_early_does_not_hold_the_deadline_back_by_the_gap()
+    {
+        // The system timer counts on a coarse millisecond clock and can fire before the timestamp reaches the due time.
+        // That firing finds nothing due; it must not count as the firing the gap is measured from.
+        var fake = new FakeTimeProvider();
+        var scheduler = new DeadlineScheduler(new ShiftedTimerClock(fake, TimeSpan.FromMilliseconds(-1)), TimeSpan.FromMilliseconds(20));
+        var owner = new Owner();
+
+        scheduler.Set(owner, TimeSpan.FromSeconds(1));
+        fake.Advance(TimeSpan.FromSeconds(1) - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0, owner.Fired);
+        fake.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(1, owner.Fired);
+    }
+
+    [Fact]
+    public void A_deadline_set_from_a_past_start_is_due_at_start_plus_delay_however_late_it_is_set()
+    {
+        var time = new FakeTimeProvider();
+        var scheduler = new DeadlineScheduler(time);
+        var owner = new Owner();
+        var start = scheduler.Now;
+
+        time.Advance(TimeSpan.FromMilliseconds(30));
+        scheduler.SetAt(owner, start, TimeSpan.FromMilliseconds(200));
+        time.Advance(TimeSpan.FromMilliseconds(169));
+        Assert.Equal(0, owner.Fired);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(1, owner.Fired);
     }
 }

@@ -58,6 +58,45 @@ public class HeartbeatTests
     }
 
     [Fact]
+    public async Task A_late_ping_timer_does_not_push_the_ping_timeout_back()
+    {
+        // Every timer fires 50 ms late. The ping was due at handshake + pingInterval and goes out late, but the session
+        // still ends at handshake + pingInterval + pingTimeout (plus the lateness of that one timer), as a client
+        // counting from the handshake expects; it used to end a lateness later for each timer in the chain.
+        var late = TimeSpan.FromMilliseconds(50);
+        await using var host = await EngineTestHost.StartAsync(timerShift: late);
+        var sid = await host.OpenPollingAsync();
+        var session = host.Handler.Sessions[sid];
+
+        host.Time.Advance(host.Options.PingInterval + late);
+        Assert.Equal("2", (await host.GetAsync($"EIO=4&transport=polling&sid={sid}")).Body);
+        host.Time.Advance(host.Options.PingTimeout - TimeSpan.FromMilliseconds(1));
+        Assert.True(session.IsOpen);
+        host.Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.False(session.IsOpen);
+        Assert.Equal(EngineCloseReason.PingTimeout, (await host.Handler.WaitForAsync<Closed>()).Reason);
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.GetAsync($"EIO=4&transport=polling&sid={sid}")).Status);
+    }
+
+    [Fact]
+    public async Task A_ping_timer_firing_early_neither_pings_early_nor_late()
+    {
+        // The system timer can fire a little before the high-resolution clock says the time has come. With the default
+        // coalescing gap, such a firing used to count as one, so the ping it found not yet due waited the whole gap.
+        await using var host = await EngineTestHost.StartAsync(timerShift: TimeSpan.FromMilliseconds(-1));
+        var sid = await host.OpenPollingAsync();
+        var poll = host.GetAsync($"EIO=4&transport=polling&sid={sid}");
+        await PollingTests.WaitUntilPollIsHeld(host, sid);
+
+        host.Time.Advance(host.Options.PingInterval - TimeSpan.FromMilliseconds(1));
+        Assert.False(poll.IsCompleted);
+        host.Time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal("2", (await poll.WaitAsync(TimeSpan.FromSeconds(10))).Body);
+    }
+
+    [Fact]
     public async Task V3_client_ping_is_answered_with_pong_and_silence_closes_the_session()
     {
         await using var host = await EngineTestHost.StartAsync();

@@ -114,6 +114,86 @@ public class UpgradeAndWebSocketTests
     }
 
     [Fact]
+    public async Task A_second_websocket_while_one_is_probing_is_closed_at_once_and_the_first_carries_on()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var sid = await host.OpenPollingAsync();
+        using var first = new ClientWebSocket();
+        await first.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+
+        // The first sends nothing yet: its upgrade is in progress all the same, as engine.io's `upgrading` is.
+        using var second = new ClientWebSocket();
+        await second.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+
+        // Virtual time stands still, so only an immediate close gets here (not the upgrade timeout).
+        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(second)).Type);
+        await RawWebSocket.SendTextAsync(first, "2probe");
+        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(first));
+        await RawWebSocket.SendTextAsync(first, "5");
+        await RawWebSocket.SendTextAsync(first, "4upgraded");
+        Assert.Equal("upgraded", (await host.Handler.WaitForAsync<TextReceived>()).Text);
+        Assert.Equal("websocket", host.Handler.Sessions[sid].TransportName);
+    }
+
+    [Fact]
+    public async Task After_a_failed_probe_a_new_upgrade_attempt_is_served()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var sid = await host.OpenPollingAsync();
+        using (var failed = new ClientWebSocket())
+        {
+            await failed.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+            await RawWebSocket.SendTextAsync(failed, "4not a probe");
+            Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(failed)).Type);
+        }
+
+        using var next = new ClientWebSocket();
+        await next.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+        await RawWebSocket.SendTextAsync(next, "2probe");
+        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(next));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_probe_websocket_is_closed_when_its_session_dies_by_ping_timeout(bool probed)
+    {
+        // The upgrade timeout far beyond the heartbeat: only the session's end can close the probe here.
+        await using var host = await EngineTestHost.StartAsync(o => o.UpgradeTimeout = TimeSpan.FromHours(1));
+        var sid = await host.OpenPollingAsync();
+        using var probe = new ClientWebSocket();
+        await probe.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+        if (probed)
+        {
+            await RawWebSocket.SendTextAsync(probe, "2probe");
+            Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(probe));
+        }
+
+        host.Time.Advance(host.Options.PingInterval);
+        host.Time.Advance(host.Options.PingTimeout);
+
+        Assert.Equal(EngineCloseReason.PingTimeout, (await host.Handler.WaitForAsync<Closed>()).Reason);
+        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(probe)).Type);
+    }
+
+    [Fact]
+    public async Task A_probe_websocket_is_closed_when_the_server_closes_its_session()
+    {
+        await using var host = await EngineTestHost.StartAsync(o => o.UpgradeTimeout = TimeSpan.FromHours(1));
+        var sid = await host.OpenPollingAsync();
+        using var probe = new ClientWebSocket();
+        await probe.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+        await RawWebSocket.SendTextAsync(probe, "2probe");
+        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(probe));
+
+        host.Handler.Sessions[sid].Close();
+
+        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(probe)).Type);
+        // Polling resumes to deliver the close packet.
+        Assert.Equal("1", (await host.GetAsync($"EIO=4&transport=polling&sid={sid}")).Body);
+    }
+
+    [Fact]
     public async Task Websocket_carries_text_and_binary_frames_both_ways_in_v4()
     {
         await using var host = await EngineTestHost.StartAsync();

@@ -24,6 +24,8 @@ public sealed class ConfigCommandTests
     [InlineData("""{"EngineIO":{"PingInterval":0}}""", "EngineIO:PingInterval must be positive")]
     [InlineData("""{"EngineIO":{"PingTimeout":-1}}""", "EngineIO:PingTimeout must be positive")]
     [InlineData("""{"EngineIO":{"UpgradeTimeout":0}}""", "EngineIO:UpgradeTimeout must be positive")]
+    [InlineData("""{"EngineIO":{"TimerCoalescing":-1}}""", "EngineIO:TimerCoalescing must be zero or more; 0 fires each deadline at its time")]
+    [InlineData("""{"EngineIO":{"TimerCoalescing":1001}}""", "EngineIO:TimerCoalescing must be at most 1000 ms")]
     [InlineData("""{"EngineIO":{"MaxHttpBufferSize":0}}""", "EngineIO:MaxHttpBufferSize must be positive")]
     [InlineData("""{"EngineIO":{"MaxOutboundQueueBytes":0}}""", "EngineIO:MaxOutboundQueueBytes must be positive")]
     [InlineData("""{"EngineIO":{"WebSocketSendTimeout":-1}}""", "EngineIO:WebSocketSendTimeout must be zero or more; 0 waits forever")]

@@ -14,6 +14,7 @@ public sealed class LimitSettingsTests
         new EngineIOSettings().ApplyTo(engine);
         var library = new EngineIOOptions();
         Assert.Equal(library.WebSocketSendTimeout, engine.WebSocketSendTimeout);
+        Assert.Equal(library.TimerCoalescing, engine.TimerCoalescing);
         Assert.Equal(library.MaxSessions, engine.MaxSessions);
         Assert.Equal(library.MaxWebSocketConnections, engine.MaxWebSocketConnections);
         Assert.Equal(library.MaxHandshakesPerSecondPerIp, engine.MaxHandshakesPerSecondPerIp);
@@ -35,6 +36,7 @@ public sealed class LimitSettingsTests
         new EngineIOSettings
         {
             WebSocketSendTimeout = 0,
+            TimerCoalescing = 0,
             MaxSessions = 7,
             MaxWebSocketConnections = 6,
             MaxHandshakesPerSecondPerIp = 5,
@@ -43,6 +45,7 @@ public sealed class LimitSettingsTests
             MaxPendingWebSocketBytes = 2_000_000,
         }.ApplyTo(engine);
         Assert.Equal(Timeout.InfiniteTimeSpan, engine.WebSocketSendTimeout);
+        Assert.Equal(TimeSpan.Zero, engine.TimerCoalescing);
         Assert.Equal(7, engine.MaxSessions);
         Assert.Equal(6, engine.MaxWebSocketConnections);
         Assert.Equal(5, engine.MaxHandshakesPerSecondPerIp);
