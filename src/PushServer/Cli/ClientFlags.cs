@@ -29,12 +29,7 @@ internal sealed class ClientFlags
         HelpName = "FILE",
     };
 
-    public Option<double> TimeoutSeconds { get; } = new("--timeout")
-    {
-        Description = "Seconds to wait for the server",
-        HelpName = "SECONDS",
-        DefaultValueFactory = _ => 10,
-    };
+    public Option<double> TimeoutSeconds { get; } = OptionValues.Seconds("--timeout", "Seconds to wait for the server", 10);
 
     public void AddTo(Command command, bool withToken = true)
     {
@@ -114,7 +109,7 @@ internal sealed class ClientFlags
     public static async Task<int> RefusedAsync(TextWriter error, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        var detail = body;
+        string? detail = null;
         try
         {
             using var document = System.Text.Json.JsonDocument.Parse(body);
@@ -127,7 +122,20 @@ internal sealed class ClientFlags
         {
             // Not our JSON error shape: print the body as it came.
         }
-        await error.WriteLineAsync($"pushserver: the server answered {(int)response.StatusCode}: {detail.Trim()}").ConfigureAwait(false);
+        if (detail is null && response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // The push API answers its errors in JSON; a bare 404 comes from something else, most often the Socket.IO
+            // port, which serves only /socket.io/ and the demo page.
+            var url = response.RequestMessage?.RequestUri is { } uri ? uri.GetLeftPart(UriPartial.Authority) : "the server";
+            await error.WriteLineAsync(
+                $"pushserver: {url} answered 404 to {response.RequestMessage?.RequestUri?.AbsolutePath}: it is not the push API " +
+                "(the Socket.IO port?); give --url the push port (PushApi:Port, default 9191)").ConfigureAwait(false);
+            return (int)ExitCode.Refused;
+        }
+        detail ??= body.Trim();
+        await error.WriteLineAsync(detail.Length > 0
+            ? $"pushserver: the server answered {(int)response.StatusCode}: {detail}"
+            : $"pushserver: the server answered {(int)response.StatusCode} {response.ReasonPhrase} with no explanation").ConfigureAwait(false);
         return (int)ExitCode.Refused;
     }
 }

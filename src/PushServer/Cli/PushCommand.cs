@@ -28,7 +28,7 @@ internal static class PushCommand
         var nsp = new Option<string>("--namespace", "-n") { Description = "Namespace", HelpName = "NAMESPACE", DefaultValueFactory = _ => "/" };
         var socketId = new Option<string?>("--socket-id") { Description = "Send to this socket", HelpName = "ID" };
         var isVolatile = new Option<bool>("--volatile") { Description = "Drop the event for clients that cannot take it right away" };
-        var ackTimeout = new Option<int?>("--ack-timeout-ms") { Description = "Wait this long for every recipient's acknowledgement and print them", HelpName = "MS" };
+        var ackTimeout = OptionValues.Milliseconds("--ack-timeout-ms", "Wait this long for every recipient's acknowledgement and print them");
         var json = new Option<bool>("--json") { Description = "Print the server's JSON answer" };
 
         var command = new Command("push", "Send a push to a running server (POST /api/emit)");

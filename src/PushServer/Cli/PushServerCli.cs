@@ -32,6 +32,14 @@ internal static class PushServerCli
         };
         if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
         {
+            if (UnknownVerb(parse) is { } unknown)
+            {
+                // System.CommandLine also reports "Required command was not provided." and each unmatched word: one
+                // line that names the word and the verbs there are says it all.
+                await error.WriteLineAsync(unknown).ConfigureAwait(false);
+                await error.WriteLineAsync($"Run '{CommandPath(parse.CommandResult)} --help' for usage.").ConfigureAwait(false);
+                return (int)ExitCode.Usage;
+            }
             foreach (var parseError in parse.Errors)
             {
                 await error.WriteLineAsync("pushserver: " + parseError.Message).ConfigureAwait(false);
@@ -41,4 +49,22 @@ internal static class PushServerCli
         }
         return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// When a command that only groups verbs (the root, <c>config</c>) got a word that is none of them: the line that says
+    /// so, naming the verbs; else null.
+    /// </summary>
+    private static string? UnknownVerb(ParseResult parse)
+    {
+        var command = parse.CommandResult.Command;
+        if (command.Subcommands.Count == 0 || command.Action is not null || parse.UnmatchedTokens.Count == 0)
+        {
+            return null;
+        }
+        var verbs = string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+        return $"pushserver: unknown command '{parse.UnmatchedTokens[0]}' for '{CommandPath(parse.CommandResult)}' (commands: {verbs}).";
+    }
+
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult result) =>
+        result.Parent is System.CommandLine.Parsing.CommandResult parent ? CommandPath(parent) + " " + result.Command.Name : "pushserver";
 }

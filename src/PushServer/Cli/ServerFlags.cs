@@ -15,11 +15,11 @@ internal sealed class ServerFlags
         HelpName = "FILE",
     };
 
-    public Option<int?> Port { get; } = PortOption("--port", "Socket.IO port (default: 2024) [Server:Port]");
+    public Option<int?> Port { get; } = OptionValues.Port("--port", "Socket.IO port (default: 2024) [Server:Port]");
 
     public Option<string?> Bind { get; } = new("--bind") { Description = "Socket.IO address (default: 0.0.0.0) [Server:Bind]", HelpName = "ADDRESS" };
 
-    public Option<int?> PushPort { get; } = PortOption("--push-port", "Push API port (default: 9191) [PushApi:Port]");
+    public Option<int?> PushPort { get; } = OptionValues.Port("--push-port", "Push API port (default: 9191) [PushApi:Port]");
 
     public Option<string?> PushBind { get; } = new("--push-bind")
     {
@@ -58,12 +58,8 @@ internal sealed class ServerFlags
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public Option<bool?> AllowEIO3 { get; } = new("--allow-eio3")
-    {
-        Description = "Accept socket.io 1.x/2.x clients (Engine.IO v3): true or false (default: true) [EngineIO:AllowEIO3]",
-        HelpName = "BOOL",
-        Arity = ArgumentArity.ZeroOrOne,
-    };
+    public Option<string?> AllowEIO3 { get; } = OptionValues.Boolean(
+        "--allow-eio3", "Accept socket.io 1.x/2.x clients (Engine.IO v3): true or false (default: true) [EngineIO:AllowEIO3]");
 
     public ServerFlags()
     {
@@ -106,10 +102,9 @@ internal sealed class ServerFlags
         Set("Redis:Url", parse.GetValue(Redis));
         Set("Logging:Level", parse.GetValue(LogLevel));
         Set("Logging:Format", parse.GetValue(LogFormat));
-        if (parse.GetResult(AllowEIO3) is not null)
+        if (OptionValues.GetBoolean(parse, AllowEIO3) is { } allowEIO3)
         {
-            // A bare --allow-eio3 means true.
-            Set("EngineIO:AllowEIO3", (parse.GetValue(AllowEIO3) ?? true) ? "true" : "false");
+            Set("EngineIO:AllowEIO3", allowEIO3 ? "true" : "false");
         }
         var origins = parse.GetValue(CorsOrigin);
         return new ConfigurationOverrides
@@ -122,17 +117,4 @@ internal sealed class ServerFlags
     /// <summary>Loads the configuration these flags point at and override.</summary>
     public LoadedConfiguration Load(ParseResult parse) =>
         PushServerConfiguration.Load(parse.GetValue(Config), ToOverrides(parse));
-
-    private static Option<int?> PortOption(string name, string description)
-    {
-        var option = new Option<int?>(name) { Description = description, HelpName = "PORT" };
-        option.Validators.Add(result =>
-        {
-            if (result.Tokens.Count == 1 && int.TryParse(result.Tokens[0].Value, out var port) && port is < 0 or > 65535)
-            {
-                result.AddError($"{name} must be between 0 and 65535 (got {port}).");
-            }
-        });
-        return option;
-    }
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PushServer.Configuration;
@@ -49,9 +47,13 @@ internal static class StartCommand
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (FindBindFailure(ex) is { } bindFailure)
+        catch (Exception ex) when (BindFailure.IsBindFailure(ex))
         {
-            await error.WriteLineAsync("pushserver: " + Describe(bindFailure, app)).ConfigureAwait(false);
+            var message = BindFailure.Describe(
+                ex,
+                app.Services.GetRequiredService<IOptions<ServerOptions>>().Value,
+                app.Services.GetRequiredService<IOptions<PushApiOptions>>().Value);
+            await error.WriteLineAsync("pushserver: " + message).ConfigureAwait(false);
             return (int)ExitCode.AddressInUse;
         }
         catch (OptionsValidationException ex)
@@ -63,32 +65,5 @@ internal static class StartCommand
         PushServerHost.LogListening(app);
         await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         return (int)ExitCode.Ok;
-    }
-
-    private static Exception? FindBindFailure(Exception ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is AddressInUseException
-                || e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse or SocketError.AddressNotAvailable or SocketError.AccessDenied })
-            {
-                return ex;
-            }
-        }
-        return null;
-    }
-
-    private static string Describe(Exception failure, Microsoft.AspNetCore.Builder.WebApplication app)
-    {
-        // Kestrel's message names the address: "Failed to bind to address http://127.0.0.1:9191: address already in use."
-        var message = failure is IOException && failure.Message.StartsWith("Failed to bind", StringComparison.Ordinal)
-            ? failure.Message.TrimEnd('.')
-            : "cannot listen: " + failure.Message.TrimEnd('.');
-        var server = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
-        var push = app.Services.GetRequiredService<IOptions<PushApiOptions>>().Value;
-        var key = message.Contains($":{push.Port}", StringComparison.Ordinal) ? "PushApi:Port, --push-port"
-            : message.Contains($":{server.Port}", StringComparison.Ordinal) ? "Server:Port, --port"
-            : "Server:Port / PushApi:Port";
-        return $"{message} ({key})";
     }
 }

@@ -101,4 +101,70 @@ public sealed class CliParsingTests
         var run = await CliRun.InvokeAsync("config", "print", "--config", file.Path, "--allow-eio3");
         Assert.True(JsonDocument.Parse(run.Output).RootElement.GetProperty("EngineIO").GetProperty("AllowEIO3").GetBoolean());
     }
+
+    [Theory]
+    [InlineData("start", "--port", "abc")]
+    [InlineData("start", "--push-port", "12x")]
+    [InlineData("config", "check", "--port", "abc")]
+    [InlineData("start", "--port", "70000")]
+    public async Task A_port_that_is_not_a_port_number_is_named_with_its_value_and_the_range(params string[] args)
+    {
+        var run = await CliRun.InvokeAsync(args);
+
+        Assert.Equal((int)ExitCode.Usage, run.ExitCode);
+        var line = run.ErrorLines[0];
+        Assert.Contains(args[^2], line);
+        Assert.Contains($"(got \"{args[^1]}\")", line);
+        Assert.Contains("a number from 1 to 65535", line);
+        Assert.DoesNotContain("System.", run.Error);
+    }
+
+    [Theory]
+    [InlineData("--ack-timeout-ms", "soon")]
+    [InlineData("--timeout", "later")]
+    public async Task A_number_flag_given_words_names_the_flag_and_the_value_without_dotnet_type_names(string flag, string value)
+    {
+        var run = await CliRun.InvokeAsync("push", flag, value);
+
+        Assert.Equal((int)ExitCode.Usage, run.ExitCode);
+        Assert.Contains(flag, run.ErrorLines[0]);
+        Assert.Contains($"(got \"{value}\")", run.ErrorLines[0]);
+        Assert.DoesNotContain("System.", run.Error);
+    }
+
+    [Theory]
+    [InlineData("strat")]
+    [InlineData("config", "chek")]
+    public async Task A_mistyped_verb_says_only_that_the_verb_is_unknown_and_points_at_help(params string[] args)
+    {
+        var run = await CliRun.InvokeAsync(args);
+
+        Assert.Equal((int)ExitCode.Usage, run.ExitCode);
+        Assert.DoesNotContain("Required command", run.Error);
+        Assert.Contains($"unknown command '{args[^1]}'", run.ErrorLines[0]);
+        Assert.Contains(args.Length == 1 ? "start" : "check", run.ErrorLines[0]);
+        Assert.Contains("--help", run.ErrorLines[^1]);
+        Assert.Equal(2, run.ErrorLines.Length);
+    }
+
+    [Fact]
+    public async Task Allow_eio3_with_a_value_other_than_true_or_false_says_the_value_must_be_true_or_false()
+    {
+        var run = await CliRun.InvokeAsync("start", "--allow-eio3", "maybe");
+
+        Assert.Equal((int)ExitCode.Usage, run.ExitCode);
+        Assert.Equal("pushserver: --allow-eio3 must be true or false (got \"maybe\").", run.ErrorLines[0]);
+        Assert.DoesNotContain("Unrecognized", run.Error);
+    }
+
+    [Theory]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    public async Task Allow_eio3_takes_true_or_false(string value, bool expected)
+    {
+        using var file = TempConfig.Write("""{"EngineIO":{"AllowEIO3":""" + (!expected ? "true" : "false") + "}}");
+        var run = await CliRun.InvokeAsync("config", "print", "--config", file.Path, "--allow-eio3", value);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(expected, JsonDocument.Parse(run.Output).RootElement.GetProperty("EngineIO").GetProperty("AllowEIO3").GetBoolean());
+    }
 }

@@ -68,6 +68,20 @@ public sealed class ClientVerbTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Status_pointed_at_the_socket_io_port_says_it_is_probably_not_the_push_port_and_names_the_option()
+    {
+        var run = await CliRun.InvokeAsync("status", "--url", _server.SocketIOUri.ToString(), "--token", Token);
+
+        Assert.Equal((int)ExitCode.Refused, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Contains("404", line);
+        Assert.Contains("not the push API", line);
+        Assert.Contains("--url", line);
+        Assert.Contains("PushApi:Port", line);
+        Assert.DoesNotMatch(@":\s*$", line);
+    }
+
+    [Fact]
     public async Task Status_prints_a_table_and_json_for_scripts()
     {
         await using var client = await RawSocketIOClient.ConnectAsync(_server.SocketIOUri);

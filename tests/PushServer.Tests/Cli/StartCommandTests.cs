@@ -24,6 +24,26 @@ public sealed class StartCommandTests
         Assert.DoesNotContain(" at ", line);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("0.0.0.0")]
+    public async Task Start_on_a_busy_socket_io_port_names_that_port_and_its_key(string bind)
+    {
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((IPEndPoint)busy.LocalEndpoint).Port;
+
+        var run = await CliRun.InvokeAsync("start", "--bind", bind, "--port", port.ToString(), "--push-port", "0", "--log-level", "Warning");
+
+        Assert.Equal((int)ExitCode.AddressInUse, run.ExitCode);
+        var line = Assert.Single(run.ErrorLines);
+        Assert.Contains($"{bind}:{port}", line);
+        Assert.Contains("Server:Port", line);
+        Assert.Contains("--port", line);
+        Assert.DoesNotContain("PushApi:Port", line);
+        Assert.Contains("in use", line);
+    }
+
     [Fact]
     public async Task Start_refuses_a_public_push_address_without_a_token()
     {
