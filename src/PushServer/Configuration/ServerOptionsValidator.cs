@@ -14,9 +14,11 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         OptionChecks.NotNegative(errors, "Server:MaxConnections", options.MaxConnections, "0 derives it from the open-file limit");
         if (options.MaxConnections > 0 && Hosting.DescriptorLimit.Read() is { } limit && options.MaxConnections >= limit.Maximum)
         {
+            // No derived number in the message: validation runs more than once and descriptors open in between, and
+            // the same error must read the same each time (messages are deduplicated by text).
             errors.Add(
                 $"Server:MaxConnections must be below the process's open-file limit ({limit.Maximum}, ulimit -n), which the " +
-                $"rest of the process needs descriptors of too; 0 derives {Hosting.ConnectionCapacity.Derive(limit)} (got {options.MaxConnections}).");
+                $"rest of the process needs descriptors of too; 0 derives the cap from it (got {options.MaxConnections}).");
         }
         OptionChecks.Positive(errors, "Server:RequestHeadersTimeout", options.RequestHeadersTimeout);
         return OptionChecks.Result(errors);
