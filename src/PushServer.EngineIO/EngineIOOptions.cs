@@ -145,6 +145,22 @@ public sealed class EngineCorsOptions
     /// </summary>
     public IList<string> Origins { get; set; } = new List<string>();
 
+    /// <summary>
+    /// Whether a page whose origin has the request's host name, on any port and with either scheme
+    /// (<c>http://example.com</c> calling <c>http://example.com:2024</c>), is allowed as if it were listed. Off by
+    /// default, as ASP.NET Core's CORS allows nothing it is not told to: another port of the same host may be another
+    /// application. The <c>pushserver</c> executable turns it on while no origin is listed, for the layout where a
+    /// website and its push server share a host name.
+    /// </summary>
+    public bool AllowSameHostName { get; set; }
+
+    /// <summary>
+    /// What the warning logged for a refused origin tells the operator to do; the executable names its configuration
+    /// key and flag. Each distinct refused origin is logged once (up to a bound), at Warning, since a refused page is
+    /// usually a deployment that is missing a setting rather than an attack.
+    /// </summary>
+    public string RefusedOriginAdvice { get; set; } = "list it in EngineCorsOptions.Origins to allow it";
+
     /// <summary>Whether cross-origin requests may carry cookies (<c>Access-Control-Allow-Credentials</c>).</summary>
     public bool Credentials { get; set; }
 }

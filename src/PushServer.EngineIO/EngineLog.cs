@@ -4,7 +4,8 @@ namespace PushServer.EngineIO;
 
 /// <summary>
 /// Engine.IO log events. Ids 1000–1099 belong to this layer. A client's mistake logs at Information or below;
-/// Error is kept for faults of our own.
+/// Error is kept for faults of our own. A refused origin is the exception, at Warning once per origin: it is
+/// usually the operator's page, refused for want of a setting.
 /// </summary>
 internal static partial class EngineLog
 {
@@ -64,4 +65,12 @@ internal static partial class EngineLog
     [LoggerMessage(1017, LogLevel.Information,
         "Engine.IO: {Count} connection(s) closed since the last such message: no whole request head within {Timeout} of connecting (RequestHeadersTimeout).")]
     public static partial void RequestHeadsTimedOut(ILogger logger, long count, TimeSpan timeout);
+
+    [LoggerMessage(1018, LogLevel.Warning,
+        "Engine.IO refused a page from origin {Origin} (the request's host: {Host}): not an allowed origin; {Advice}. Further requests from this origin are logged at Debug only.")]
+    public static partial void OriginRefused(ILogger logger, string origin, string host, string advice);
+
+    [LoggerMessage(1019, LogLevel.Warning,
+        "Engine.IO has logged {Count} distinct refused origins; further ones are logged at Debug only ({Advice}).")]
+    public static partial void RefusedOriginsNoLongerLogged(ILogger logger, int count, string advice);
 }

@@ -24,6 +24,7 @@ public sealed partial class EngineServer
     private readonly EngineSessionStore _store;
     private readonly EngineCors _cors;
     private readonly HandshakeRateLimiter _handshakeRate;
+    private readonly RefusedOriginLog _refusedOrigins;
 
     /// <summary>Creates an endpoint that reports sessions to <paramref name="handler"/>.</summary>
     public EngineServer(IEngineConnectionHandler handler, EngineIOOptions options, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
@@ -38,6 +39,7 @@ public sealed partial class EngineServer
         _store = new EngineSessionStore(_time, options.TimerCoalescing);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("PushServer.EngineIO");
         _cors = new EngineCors(options.Cors);
+        _refusedOrigins = new RefusedOriginLog(_logger, options.Cors.RefusedOriginAdvice);
         _handshakeRate = new HandshakeRateLimiter(_time);
     }
 
@@ -170,6 +172,7 @@ public sealed partial class EngineServer
         }
         if (cors == CorsVerdict.Refused)
         {
+            _refusedOrigins.Refused(request.Headers.Origin.ToString(), request.Host.Value ?? "");
             await RefuseAsync(context, EngineError.Forbidden, isUpgrade).ConfigureAwait(false);
             return;
         }

@@ -21,12 +21,14 @@ internal sealed class EngineCors
     private readonly HashSet<string> _origins;
     private readonly bool _anyOrigin;
     private readonly bool _credentials;
+    private readonly bool _sameHostName;
 
     public EngineCors(EngineCorsOptions options)
     {
         _origins = new HashSet<string>(options.Origins.Select(o => o.TrimEnd('/')), StringComparer.OrdinalIgnoreCase);
         _anyOrigin = _origins.Contains("*");
         _credentials = options.Credentials;
+        _sameHostName = options.AllowSameHostName;
     }
 
     public CorsVerdict Apply(HttpContext context)
@@ -73,7 +75,16 @@ internal sealed class EngineCors
         {
             return CorsVerdict.Allowed;
         }
-        return IsSameOrigin(origin, host) ? CorsVerdict.SameOrigin : CorsVerdict.Refused;
+        if (host is null || !TryParseOrigin(origin, out var page))
+        {
+            // "null" (sandboxed frames, file: pages) and anything else that is no http(s) origin lands here.
+            return CorsVerdict.Refused;
+        }
+        if (string.Equals(page.Authority, host, StringComparison.OrdinalIgnoreCase))
+        {
+            return CorsVerdict.SameOrigin;
+        }
+        return _sameHostName && IsSameHostName(page, host) ? CorsVerdict.Allowed : CorsVerdict.Refused;
     }
 
     /// <summary>Answers a preflight like the <c>cors</c> npm middleware the reference uses: 204 and no body.</summary>
@@ -91,8 +102,17 @@ internal sealed class EngineCors
         response.ContentLength = 0;
     }
 
-    private static bool IsSameOrigin(string origin, string? host) =>
-        host is not null
-        && Uri.TryCreate(origin, UriKind.Absolute, out var uri)
-        && string.Equals(uri.Authority, host, StringComparison.OrdinalIgnoreCase);
+    // Browsers send an origin as scheme://host[:port] and nothing else; anything more (a path, user info) is no page.
+    private static bool TryParseOrigin(string origin, out Uri page) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out page!)
+        && page.Scheme is "http" or "https"
+        && page.UserInfo.Length == 0
+        && page.PathAndQuery == "/"
+        && page.Fragment.Length == 0;
+
+    // The request's Host names the server as the page reached it; its port and the page's are left out (the page may
+    // come from the website on port 80 or 443, the server listens on its own port). Both sides keep IPv6 brackets.
+    private static bool IsSameHostName(Uri page, string host) =>
+        new HostString(host).Host is { Length: > 0 } hostName
+        && string.Equals(page.Host, hostName, StringComparison.OrdinalIgnoreCase);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using PushServer.Configuration;
 using PushServer.Metrics;
@@ -7,8 +8,9 @@ namespace PushServer.Behaviours;
 
 /// <summary>
 /// Applies the configured relay rules: each listens for a client event on its namespace and re-emits it to
-/// everyone, a room, or the sender's rooms, or answers it through the client's ack. An event too large to relay
-/// once encoded is refused to its sender alone (an ack error), and nobody else receives anything.
+/// everyone, a room, or the sender's rooms, or answers it through the client's ack. A configured reply is the ack's
+/// value, for a rule that only answers as for one that relays. An event too large to relay once encoded is refused to
+/// its sender alone (an ack error), and nobody else receives anything.
 /// </summary>
 internal static partial class RelayBehaviour
 {
@@ -35,11 +37,20 @@ internal static partial class RelayBehaviour
         }
     }
 
-    private static Func<SocketIOEvent, ValueTask> Handler(string eventName, RelayRule rule, PushServerMetrics metrics, ILogger logger) => e =>
+    private static Func<SocketIOEvent, ValueTask> Handler(string eventName, RelayRule rule, PushServerMetrics metrics, ILogger logger)
+    {
+        // Built once per rule: the ack is encoded at once, so every event of the rule can pass the same array.
+        object?[]? reply = rule.ReplyJson is { } json ? [JsonDocument.Parse(json).RootElement.Clone()]
+            : rule.Reply is { } text ? [text]
+            : null;
+        return e => Handle(e, eventName, rule, reply, metrics, logger);
+    }
+
+    private static ValueTask Handle(SocketIOEvent e, string eventName, RelayRule rule, object?[]? reply, PushServerMetrics metrics, ILogger logger)
     {
         try
         {
-            Relay(e.Socket, eventName, rule, e);
+            Relay(e.Socket, eventName, rule, reply, e);
         }
         catch (SocketIOPacketTooLargeException ex)
         {
@@ -49,9 +60,9 @@ internal static partial class RelayBehaviour
             e.Ack(new { error = TooLargeError });
         }
         return ValueTask.CompletedTask;
-    };
+    }
 
-    private static void Relay(SocketIOSocket socket, string eventName, RelayRule rule, SocketIOEvent e)
+    private static void Relay(SocketIOSocket socket, string eventName, RelayRule rule, object?[]? reply, SocketIOEvent e)
     {
         var args = e.Args.ToEmitArguments();
         var emitAs = rule.EmitAs.Length > 0 ? rule.EmitAs : eventName;
@@ -59,7 +70,7 @@ internal static partial class RelayBehaviour
         switch (rule.To)
         {
             case RelayTarget.Ack:
-                e.Ack(args);
+                e.Ack(reply ?? args);
                 return;
             case RelayTarget.All:
                 if (rule.IncludeSender)
@@ -111,8 +122,8 @@ internal static partial class RelayBehaviour
                 }
                 break;
         }
-        // Confirms the relay to a client that asked for an ack.
-        e.Ack();
+        // Confirms the relay to a client that asked for an ack, with the reply when one is configured.
+        e.Ack(reply ?? []);
     }
 
     private static partial class Log

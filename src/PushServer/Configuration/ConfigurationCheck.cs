@@ -90,8 +90,16 @@ internal static class ConfigurationCheck
             }
             return;
         }
-        if (type == typeof(string) || type.IsPrimitive || type.IsEnum || type == typeof(decimal)
-            || typeof(IDictionary).IsAssignableFrom(type) || typeof(IEnumerable).IsAssignableFrom(type))
+        if (type == typeof(string) || Nullable.GetUnderlyingType(type) is not null || type.IsPrimitive || type.IsEnum || type == typeof(decimal))
+        {
+            // The binder leaves such a key unset when the file gives it an object or a list: say so, not nothing.
+            if (section.GetChildren().Any())
+            {
+                errors.Add($"{section.Path} takes one value, not an object or a list.");
+            }
+            return;
+        }
+        if (typeof(IDictionary).IsAssignableFrom(type) || typeof(IEnumerable).IsAssignableFrom(type))
         {
             return;
         }

@@ -95,10 +95,22 @@ internal sealed class EngineIOSettings
         options.Transports = ParseTransports(Transports);
         options.AllowUpgrades = AllowUpgrades;
         options.AllowEIO3 = AllowEIO3;
-        options.Cors = new EngineCorsOptions { Origins = [.. Cors.Origins], Credentials = Cors.Credentials };
+        options.Cors = new EngineCorsOptions
+        {
+            Origins = [.. Cors.Origins],
+            Credentials = Cors.Credentials,
+            // phpsocket.io allows every origin; a page from the website on the push server's host (another port) is
+            // its usual layout, so that is allowed until a list says exactly which origins may come.
+            AllowSameHostName = Cors.Origins.Count == 0,
+            RefusedOriginAdvice = RefusedOriginAdvice,
+        };
         options.PerMessageDeflate = PerMessageDeflate;
         options.HttpCompression = HttpCompression;
     }
+
+    /// <summary>What the log tells the operator when a page's origin is refused.</summary>
+    public const string RefusedOriginAdvice =
+        "to allow it, list it in EngineIO:Cors:Origins or pass --cors-origin (a list replaces the default, which allows pages from this host name on any port, so list them all)";
 
     /// <summary>The transport flags named in <paramref name="names"/>; unknown names are ignored (validation reports them).</summary>
     public static EngineTransports ParseTransports(IEnumerable<string> names)
@@ -120,7 +132,10 @@ internal sealed class EngineIOSettings
 /// <summary>Cross-origin settings (section <c>EngineIO:Cors</c>).</summary>
 internal sealed class CorsSettings
 {
-    /// <summary>Allowed origins besides the server's own, or <c>*</c>. Empty: same origin only.</summary>
+    /// <summary>
+    /// Allowed origins besides the server's own, or <c>*</c>. Empty: pages from the request's host name on any port
+    /// and scheme (a website and its push server on one host); a list allows exactly those.
+    /// </summary>
     public List<string> Origins { get; set; } = [];
 
     /// <summary>Whether cross-origin requests may carry cookies.</summary>

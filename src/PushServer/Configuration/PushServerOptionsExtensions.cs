@@ -31,6 +31,13 @@ internal static class PushServerOptionsExtensions
                 s.Transports = [.. EngineIOSettings.DefaultTransports];
             }
         });
+        services.PostConfigure<RelaySettings>(s =>
+        {
+            foreach (var rule in s.Rules.Values)
+            {
+                rule.ResolveTarget();
+            }
+        });
         services.PostConfigure<SocketIOSettings>(s =>
         {
             if (!s.Namespaces.Contains("/"))

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PushServer.Configuration;
 
 /// <summary>
@@ -25,8 +27,12 @@ internal sealed class RelaySettings
 /// <summary>One relay rule.</summary>
 internal sealed class RelayRule
 {
-    /// <summary>Where the event goes: <c>all</c>, <c>room</c>, <c>sender-rooms</c>, <c>ack</c> or <c>none</c>.</summary>
-    public string To { get; set; } = RelayTarget.All;
+    /// <summary>
+    /// Where the event goes: <c>all</c>, <c>room</c>, <c>sender-rooms</c>, <c>ack</c> or <c>none</c>. Unset, it is
+    /// <c>ack</c> for a rule with a reply (it only answers, as socket.io's <c>socket.on("hello", (arg, cb) => cb("got it"))</c>)
+    /// and <c>all</c> otherwise; see <see cref="ResolveTarget"/>.
+    /// </summary>
+    public string? To { get; set; }
 
     /// <summary>The event name it is re-emitted under; empty keeps the client's name.</summary>
     public string EmitAs { get; set; } = "";
@@ -36,6 +42,27 @@ internal sealed class RelayRule
 
     /// <summary>The namespace the rule listens on.</summary>
     public string Namespace { get; set; } = "/";
+
+    /// <summary>
+    /// A string the client's ack is answered with: instead of the echo of an <c>ack</c> rule, or instead of the empty
+    /// ack that confirms a relay. Null: no reply configured.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reply { get; set; }
+
+    /// <summary>
+    /// As <see cref="Reply"/>, written as JSON (<c>{"ok":true}</c>) and sent as that value: configuration values are
+    /// strings, so a JSON reply needs its own key to tell <c>"1"</c> from <c>1</c>.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ReplyJson { get; set; }
+
+    /// <summary>Whether <see cref="Reply"/> or <see cref="ReplyJson"/> is set.</summary>
+    [JsonIgnore]
+    public bool HasReply => Reply is not null || ReplyJson is not null;
+
+    /// <summary>Sets an unset <see cref="To"/>: a rule with only a reply answers, any other relays to all.</summary>
+    public void ResolveTarget() => To ??= HasReply ? RelayTarget.Ack : RelayTarget.All;
 }
 
 /// <summary>The relay targets.</summary>

@@ -22,7 +22,7 @@ internal sealed class RelaySettingsValidator(IOptions<SocketIOSettings> socketIO
             {
                 errors.Add($"{key}: '{eventName}' cannot be relayed: clients never send it as an event.");
             }
-            if (!RelayTarget.Values.Contains(rule.To))
+            if (rule.To is null || !RelayTarget.Values.Contains(rule.To))
             {
                 errors.Add($"{key}:To must be one of {string.Join(", ", RelayTarget.Values)}, not '{rule.To}'.");
             }
@@ -30,11 +30,38 @@ internal sealed class RelaySettingsValidator(IOptions<SocketIOSettings> socketIO
             {
                 errors.Add($"{key}:EmitAs must not be a reserved event name ('{rule.EmitAs}').");
             }
+            if (rule.HasReply && rule.To == RelayTarget.None)
+            {
+                errors.Add($"{key}:Reply needs a rule that is on: To is none, so nothing would be answered.");
+            }
+            if (rule.Reply is not null && rule.ReplyJson is not null)
+            {
+                errors.Add($"{key}: set Reply or ReplyJson, not both.");
+            }
+            if (rule.ReplyJson is not null && !IsJson(rule.ReplyJson, out var problem))
+            {
+                errors.Add($"{key}:ReplyJson is not valid JSON ({problem}); a plain string goes in {key}:Reply.");
+            }
             if (rule.Namespace != "/" && !socketIO.Value.Namespaces.Contains(rule.Namespace))
             {
                 errors.Add($"{key}:Namespace '{rule.Namespace}' is not served: list it in SocketIO:Namespaces.");
             }
         }
         return OptionChecks.Result(errors);
+    }
+
+    private static bool IsJson(string text, out string problem)
+    {
+        try
+        {
+            using var _ = System.Text.Json.JsonDocument.Parse(text);
+            problem = "";
+            return true;
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            problem = ex.Message;
+            return false;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
 
 namespace PushServer.AdversarialTests.EngineIO;
 
@@ -93,6 +94,15 @@ public sealed class ConnectionLevelUpgradeTests : IAsyncLifetime
         var answer = await RawTcp.ReadAsync(socket, message);
         Assert.StartsWith(status, answer);
         Assert.Contains(message, answer);
+        if (headers?.StartsWith("Origin:", StringComparison.Ordinal) == true)
+        {
+            // The one refusal logged at Warning, by design: once per origin, naming it, so the operator can allow the page.
+            var warning = Assert.Single(_server.Log, e => e.Level > LogLevel.Information);
+            Assert.Equal(1018, warning.EventId);
+            Assert.Contains("https://evil.example", warning.Message);
+            await _server.AssertHealthyAsync(clientMistakeOnly: false);
+            return;
+        }
         await _server.AssertHealthyAsync();
     }
 

@@ -73,4 +73,87 @@ public class CorsTests
         await allowed.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
         Assert.StartsWith("0{", await RawWebSocket.ReceiveTextAsync(allowed));
     }
+
+    [Fact]
+    public async Task By_default_the_library_refuses_a_page_of_the_same_host_on_another_port()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var (status, _, _) = await host.GetAsync("EIO=4&transport=polling", r => r.Headers.Add("Origin", "http://127.0.0.1:1"));
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:1", null)]
+    [InlineData("https://127.0.0.1", null)]
+    [InlineData("http://127.0.0.1", null)]
+    [InlineData("http://app.example", "app.example:2024")]
+    [InlineData("http://APP.Example:8080", "app.example:2024")]
+    [InlineData("https://app.example", "App.Example:2024")]
+    [InlineData("http://[::1]:8080", "[::1]:2024")]
+    [InlineData("http://[0:0:0:0:0:0:0:1]", "[::1]:2024")]
+    public async Task With_the_same_host_name_rule_a_page_of_that_host_on_any_port_and_scheme_is_allowed(string origin, string? hostHeader)
+    {
+        await using var host = await EngineTestHost.StartAsync(o => o.Cors.AllowSameHostName = true);
+        var (status, _, response) = await host.GetAsync("EIO=4&transport=polling", r =>
+        {
+            r.Headers.Add("Origin", origin);
+            r.Headers.Host = hostHeader;
+        });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(origin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Contains("Origin", response.Headers.Vary);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:1", null)]
+    [InlineData("http://127.0.0.2", null)]
+    [InlineData("null", null)]
+    [InlineData("file://", null)]
+    [InlineData("ftp://127.0.0.1", null)]
+    [InlineData("http://evil.example@127.0.0.1", null)]
+    [InlineData("http://127.0.0.1/path", null)]
+    [InlineData("http://app.example.evil", "app.example:2024")]
+    [InlineData("http://example", "app.example:2024")]
+    [InlineData("http://[::2]:8080", "[::1]:2024")]
+    public async Task With_the_same_host_name_rule_other_hosts_and_non_origins_are_still_refused(string origin, string? hostHeader)
+    {
+        await using var host = await EngineTestHost.StartAsync(o => o.Cors.AllowSameHostName = true);
+        var (status, body, response) = await host.GetAsync("EIO=4&transport=polling", r =>
+        {
+            r.Headers.Add("Origin", origin);
+            r.Headers.Host = hostHeader;
+        });
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("{\"code\":4,\"message\":\"Forbidden\"}", body);
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task The_same_host_name_rule_also_decides_websocket_upgrades()
+    {
+        await using var host = await EngineTestHost.StartAsync(o => o.Cors.AllowSameHostName = true);
+
+        using var refused = new ClientWebSocket();
+        refused.Options.SetRequestHeader("Origin", "http://localhost:1");
+        refused.Options.CollectHttpResponseDetails = true;
+        await Assert.ThrowsAsync<WebSocketException>(() => refused.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.HttpStatusCode);
+
+        using var allowed = new ClientWebSocket();
+        allowed.Options.SetRequestHeader("Origin", "https://127.0.0.1:1");
+        await allowed.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        Assert.StartsWith("0{", await RawWebSocket.ReceiveTextAsync(allowed));
+    }
+
+    [Fact]
+    public async Task A_listed_origin_still_works_beside_the_same_host_name_rule()
+    {
+        await using var host = await EngineTestHost.StartAsync(o =>
+        {
+            o.Cors.AllowSameHostName = true;
+            o.Cors.Origins.Add("http://app.example");
+        });
+        var (status, _, _) = await host.GetAsync("EIO=4&transport=polling", r => r.Headers.Add("Origin", "http://app.example"));
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
 }

@@ -57,7 +57,11 @@ public class OptionsTests
         await host.PostAsync($"EIO=4&transport=polling&sid={sid}", "9garbage");
         await host.Handler.WaitForAsync<Closed>();
 
-        var loud = TestLog.AtLeast(LogLevel.Warning).Where(e => e.Category.StartsWith("PushServer.EngineIO", StringComparison.Ordinal)).ToList();
+        // The log is shared by every test of the run; a refused origin (1018, 1019) is the one refusal logged at Warning,
+        // by design and once per origin (CorsTests, RefusedOriginLogTests), and this test sends no Origin.
+        var loud = TestLog.AtLeast(LogLevel.Warning)
+            .Where(e => e.Category.StartsWith("PushServer.EngineIO", StringComparison.Ordinal) && e.EventId is not (1018 or 1019))
+            .ToList();
         Assert.Empty(loud);
     }
 }

@@ -101,6 +101,63 @@ public sealed class RelayTests : IAsyncLifetime
             && e.GetProperty("name").GetString() == "chat message from server");
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(2)]
+    public async Task A_reply_rule_acks_the_event_with_the_configured_string_and_relays_nothing(int version)
+    {
+        var server = await StartAsync(new() { ["Relay:Rules:hello:Reply"] = "got it" });
+        var client = await ConnectAsync(server, version);
+        var other = await ConnectAsync(server, version: 4);
+
+        Assert.Equal(["got it"], Strings(await client.EmitWithAckAsync("hello", "world")));
+
+        // Round trips after the ack prove a relayed hello would have arrived by now.
+        await client.EmitWithAckAsync("echo", "sync");
+        await other.EmitWithAckAsync("echo", "sync");
+        Assert.DoesNotContain(client.Events, e => IsEvent(e, "hello"));
+        Assert.DoesNotContain(other.Events, e => IsEvent(e, "hello"));
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(2)]
+    public async Task A_relay_rule_with_a_reply_relays_and_acks_with_the_reply(int version)
+    {
+        var server = await StartAsync(new() { ["Relay:Rules:chat message:Reply"] = "delivered" });
+        var sender = await ConnectAsync(server, version);
+        var other = await ConnectAsync(server, version: 4);
+
+        Assert.Equal(["delivered"], Strings(await sender.EmitWithAckAsync("chat message", "hello all")));
+
+        Assert.Equal(["hello all"], Strings((await other.WaitForServerEventAsync("chat message from server")).GetProperty("args")));
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(2)]
+    public async Task A_json_reply_is_sent_as_that_json_value(int version)
+    {
+        var server = await StartAsync(new() { ["Relay:Rules:hello:ReplyJson"] = """{"ok":true,"n":[1,"two"]}""" });
+        var client = await ConnectAsync(server, version);
+
+        var args = await client.EmitWithAckAsync("hello", "world");
+
+        Assert.Equal("""[{"ok":true,"n":[1,"two"]}]""", args.GetRawText());
+    }
+
+    [Fact]
+    public async Task A_reply_replaces_the_echo_of_an_ack_rule()
+    {
+        var server = await StartAsync(new() { ["Relay:Rules:echo:Reply"] = "pong" });
+        var client = await ConnectAsync(server);
+
+        Assert.Equal(["pong"], Strings(await client.EmitWithAckAsync("echo", "ping")));
+    }
+
+    private static bool IsEvent(JsonElement e, string name) =>
+        e.GetProperty("event").GetString() == "event" && e.GetProperty("name").GetString() == name;
+
     private static bool IsSaid(JsonElement e) =>
         e.GetProperty("event").GetString() == "event" && e.GetProperty("name").GetString() == "said";
 

@@ -70,6 +70,10 @@ public sealed class ConfigCommandTests
     [InlineData("""{"Relay":{"Rules":{"ping":{"Too":"all"}}}}""", "Relay:Rules:ping:Too is not a known key")]
     [InlineData("""{"Relay":{"Rules":{"ping":{"Namespace":"/nowhere"}}}}""", "Relay:Rules:ping:Namespace '/nowhere' is not served")]
     [InlineData("""{"Relay":{"Rules":{"ping":{"EmitAs":"disconnect"}}}}""", "Relay:Rules:ping:EmitAs must not be a reserved event name")]
+    [InlineData("""{"Relay":{"Rules":{"hello":{"To":"none","Reply":"got it"}}}}""", "Relay:Rules:hello:Reply needs a rule that is on")]
+    [InlineData("""{"Relay":{"Rules":{"hello":{"Reply":"got it","ReplyJson":"1"}}}}""", "Relay:Rules:hello: set Reply or ReplyJson, not both")]
+    [InlineData("""{"Relay":{"Rules":{"hello":{"ReplyJson":"{ok: true}"}}}}""", "Relay:Rules:hello:ReplyJson is not valid JSON")]
+    [InlineData("""{"Relay":{"Rules":{"hello":{"Reply":{"ok":true}}}}}""", "Relay:Rules:hello:Reply takes one value")]
     public async Task Config_check_names_the_key_of_each_bad_value(string json, string expected)
     {
         using var file = TempConfig.Write(json);
