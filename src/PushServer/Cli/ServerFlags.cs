@@ -65,6 +65,18 @@ internal sealed class ServerFlags
         Arity = ArgumentArity.ZeroOrOne,
     };
 
+    public Option<string?> TlsCert { get; } = new("--tls-cert")
+    {
+        Description = "Serve wss:// and https:// on the Socket.IO port with this PEM certificate (chain after it); reloaded when it changes [Server:Tls:CertificateFile]",
+        HelpName = "FILE",
+    };
+
+    public Option<string?> TlsKey { get; } = new("--tls-key")
+    {
+        Description = "The PEM private key of --tls-cert [Server:Tls:KeyFile]",
+        HelpName = "FILE",
+    };
+
     public ServerFlags()
     {
         LogLevel.AcceptOnlyFromAmong(LoggingSettingsValidator.Levels);
@@ -81,7 +93,7 @@ internal sealed class ServerFlags
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Config, Port, Bind, PushPort, PushBind, PushToken, Redis, LogLevel, LogFormat, CorsOrigin, AllowEIO3 })
+        foreach (var option in new Option[] { Config, Port, Bind, PushPort, PushBind, PushToken, Redis, LogLevel, LogFormat, CorsOrigin, AllowEIO3, TlsCert, TlsKey })
         {
             command.Options.Add(option);
         }
@@ -106,6 +118,8 @@ internal sealed class ServerFlags
         Set("Redis:Url", parse.GetValue(Redis));
         Set("Logging:Level", parse.GetValue(LogLevel));
         Set("Logging:Format", parse.GetValue(LogFormat));
+        Set("Server:Tls:CertificateFile", parse.GetValue(TlsCert));
+        Set("Server:Tls:KeyFile", parse.GetValue(TlsKey));
         if (parse.GetResult(AllowEIO3) is not null)
         {
             // A bare --allow-eio3 means true.
