@@ -2,7 +2,8 @@
 
 // Opens the demo chat in two pages of headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core),
 // types a message in the first and reports whether it appeared in both.
-// Config: url (the Socket.IO port, e.g. http://127.0.0.1:PORT), query (page options, e.g. "client=2"), text.
+// Config: url (the Socket.IO port, e.g. http://127.0.0.1:PORT), query (page options, e.g. "client=2"), text,
+//         args (extra Chromium flags, e.g. ["--ignore-certificate-errors-spki-list=HASH"] to trust one certificate).
 // Events: ready, connected {pages}, result {first, second}; commands: exit.
 
 const { chromium } = require("playwright-core");
@@ -17,7 +18,7 @@ async function main() {
     headless: true,
     // Without the background-networking flags Chromium keeps calling out, which this machine's network refuses.
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
+      "--disable-component-update", "--disable-sync", ...(config.args || [])],
   });
   const address = `${config.url}/${config.query ? "?" + config.query : ""}`;
   const pages = [];
