@@ -61,6 +61,12 @@ internal sealed partial class TlsCertificateSource : IDisposable
         }
     }
 
+    /// <summary>
+    /// After each read of changed files: the certificate now presented, or null when the new files did not load and
+    /// the current one was kept. For tests and diagnostics.
+    /// </summary>
+    internal event Action<LoadedCertificate?>? Reloaded;
+
     /// <summary>The certificate presented now.</summary>
     public LoadedCertificate Current => _current.Certificate;
 
@@ -93,12 +99,14 @@ internal sealed partial class TlsCertificateSource : IDisposable
             if (!TlsCertificateLoader.TryLoad(_settings, contents, out var loaded, out problem))
             {
                 Log.ReloadFailed(_logger, problem, _current.Certificate.Certificate.Thumbprint);
+                Reloaded?.Invoke(null);
                 return;
             }
             _lastProblem = null;
             // The old certificate is not disposed: connections still handshaking may hold it, and it is small.
             _current = new State(loaded);
             Log.Reloaded(_logger, loaded.Certificate.Subject, loaded.Certificate.Thumbprint, loaded.Certificate.NotAfter.ToUniversalTime());
+            Reloaded?.Invoke(loaded);
         }
     }
 
