@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using PushServer.Tests.Infrastructure;
 
@@ -51,6 +50,28 @@ public sealed class TlsClientTests : IAsyncLifetime
         await PushAsync("over tls");
         var pushed = await client.WaitForServerEventAsync("chat message");
         Assert.Equal("over tls", pushed.GetProperty("args")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Wss_works_through_the_HTTP_path_too_with_connection_level_WebSockets_off()
+    {
+        await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Server:Tls:CertificateFile"] = _certificate.CertificateFile,
+            ["Server:Tls:KeyFile"] = _certificate.KeyFile,
+            ["Server:ConnectionLevelWebSockets"] = "false",
+        });
+        await using var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"https://127.0.0.1:{server.SocketIOPort}")
+        {
+            Transports = ["websocket"],
+            Options = new Dictionary<string, object?> { ["ca"] = _ca.CaPem },
+        });
+
+        await client.WaitForEventAsync("connect");
+        using var push = server.PushClient();
+        Assert.Equal("ok", await push.GetStringAsync("?msg=through%20http"));
+        var pushed = await client.WaitForServerEventAsync("chat message");
+        Assert.Equal("through http", pushed.GetProperty("args")[0].GetString());
     }
 
     [Fact]
