@@ -21,8 +21,9 @@ HANG_TIMEOUT="${TEST_HANG_TIMEOUT:-5m}"
 # Debian packages the tests use: redis-server for the Redis adapter tests (two or more
 # servers against one real redis), chromium for the browser client tests, haproxy for the
 # sticky-session test of a cluster behind a load balancer, podman, runc and debootstrap for the container smoke
-# test (scripts/container-smoke.sh).
-APT_PACKAGES=(redis-server chromium haproxy podman runc debootstrap)
+# test (scripts/container-smoke.sh), python3-socketio (with its client's requests and websocket) for the Python client
+# tests (tests/python).
+APT_PACKAGES=(redis-server chromium haproxy podman runc debootstrap python3-socketio python3-requests python3-websocket)
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 

@@ -15,7 +15,10 @@ public static class EngineIOConnectionBuilderExtensions
     /// Lets <paramref name="server"/> accept WebSocket upgrades addressed to <paramref name="path"/> straight off the
     /// connections of a listener, without the HTTP objects an upgrade through ASP.NET Core keeps for the
     /// connection's life. Only plain requests the server accepts are taken; every other request, refusals included,
-    /// goes on to the HTTP pipeline, where <c>MapEngineIO</c> must serve the same path. Not for TLS listeners.
+    /// goes on to the HTTP pipeline, where <c>MapEngineIO</c> must serve the same path. On a TLS listener, call it
+    /// after <c>UseHttps</c>: the upgrades are then taken from the decrypted connection (with
+    /// <see cref="UseEngineIOSocketTransport"/> the listener only counts and times those connections, since it cannot
+    /// read their first bytes, and hands each one on).
     /// <code>kestrel.ListenAnyIP(3000, o =&gt; o.UseEngineIOWebSockets("/socket.io", () =&gt; engine));</code>
     /// </summary>
     /// <param name="builder">The listener's connection pipeline (a Kestrel <c>ListenOptions</c>).</param>

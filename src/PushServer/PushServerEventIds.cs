@@ -7,7 +7,11 @@ internal static class PushServerEventIds
     public const int RedisAdapter = 4002;
     public const int ConnectionCap = 4003;
     public const int NoConnectionCap = 4004;
-    public const int PushConnectionsRefused = 4005;
+    public const int TlsCertificateLoaded = 4005;
+    public const int TlsCertificateReloaded = 4006;
+    public const int TlsCertificateReloadFailed = 4007;
+    public const int TlsNotWatching = 4008;
+    public const int PushConnectionsRefused = 4009;
     public const int PushHandled = 4010;
     public const int PushRefused = 4011;
     public const int PushFailed = 4012;

@@ -5,7 +5,8 @@
 // push API and reports whether both pages show it as the backend's. Each page's log lines are reported as
 // {time, who, text}; every request a page made that failed or answered 4xx/5xx is reported too.
 // Config: url (the Socket.IO port, e.g. http://127.0.0.1:PORT), query (page options, e.g. "client=2"), text,
-// pushUrl (optional, the push API's root), pushText (optional).
+// pushUrl (optional, the push API's root), pushText (optional),
+// args (extra Chromium flags, e.g. ["--ignore-certificate-errors-spki-list=HASH"] to trust one certificate).
 // Events: ready, connected {pages}, result {first, second, failedRequests}; commands: exit.
 
 const { chromium } = require("playwright-core");
@@ -20,7 +21,7 @@ async function main() {
     headless: true,
     // Without the background-networking flags Chromium keeps calling out, which this machine's network refuses.
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
+      "--disable-component-update", "--disable-sync", ...(config.args || [])],
   });
   const address = `${config.url}/${config.query ? "?" + config.query : ""}`;
   const pages = [];

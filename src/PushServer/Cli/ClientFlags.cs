@@ -49,19 +49,24 @@ internal sealed class ClientFlags
     {
         var url = parse.GetValue(Url);
         var token = parse.GetResult(Token) is null ? null : parse.GetValue(Token);
+        string? serverCertificateFile = null;
         if (url is null || token is null)
         {
             var loaded = PushServerConfiguration.Load(parse.GetValue(Config), ConfigurationOverrides.None);
             var options = loaded.Configuration.GetSection(PushApiOptions.Section).Get<PushApiOptions>() ?? new PushApiOptions();
             BindAddress.TryParse(options.Bind, out var bind);
-            url ??= $"http://{bind.LocalHostForUrl()}:{options.Port}/";
+            url ??= $"{(options.Tls ? "https" : "http")}://{bind.LocalHostForUrl()}:{options.Port}/";
             token ??= options.Token;
+            if (options.Tls)
+            {
+                serverCertificateFile = loaded.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>()?.Tls.CertificateFile;
+            }
         }
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
         {
             throw new UriFormatException($"--url must be an absolute http:// or https:// URL (got \"{url}\").");
         }
-        var client = new HttpClient
+        var client = new HttpClient(PushPortHandler(serverCertificateFile))
         {
             BaseAddress = new Uri(baseAddress.ToString().TrimEnd('/') + "/"),
             Timeout = TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(TimeoutSeconds))),
@@ -71,6 +76,34 @@ internal sealed class ClientFlags
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
         return client;
+    }
+
+    /// <summary>
+    /// With TLS on the push port, the server's certificate names its public host, not the loopback address these verbs
+    /// call: one that fails the usual checks is still trusted when it is the very certificate of the configured file.
+    /// </summary>
+    private static HttpMessageHandler PushPortHandler(string? serverCertificateFile)
+    {
+        var handler = new SocketsHttpHandler();
+        if (string.IsNullOrEmpty(serverCertificateFile))
+        {
+            return handler;
+        }
+        byte[]? configured = null;
+        try
+        {
+            var chain = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            chain.ImportFromPemFile(serverCertificateFile);
+            configured = chain.Count > 0 ? chain[0].RawData : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            // Unreadable here: only certificates the system trusts for the URL's host are accepted then.
+        }
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            errors == System.Net.Security.SslPolicyErrors.None
+            || (configured is not null && certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(configured));
+        return handler;
     }
 
     /// <summary>

@@ -53,13 +53,25 @@ internal sealed class ServerFlags
 
     public Option<string[]> CorsOrigin { get; } = new("--cors-origin")
     {
-        Description = "Allowed cross-origin client origin, or *; repeat for several; replaces the configured list [EngineIO:Cors:Origins]",
+        Description = "Allowed cross-origin client origin, or *; repeat for several; replaces the configured list and the default (pages from the server's own host name) [EngineIO:Cors:Origins]",
         HelpName = "ORIGIN",
         AllowMultipleArgumentsPerToken = false,
     };
 
     public Option<string?> AllowEIO3 { get; } = OptionValues.Boolean(
         "--allow-eio3", "Accept socket.io 1.x/2.x clients (Engine.IO v3): true or false (default: true) [EngineIO:AllowEIO3]");
+
+    public Option<string?> TlsCert { get; } = new("--tls-cert")
+    {
+        Description = "Serve wss:// and https:// on the Socket.IO port with this PEM certificate (chain after it); reloaded when it changes [Server:Tls:CertificateFile]",
+        HelpName = "FILE",
+    };
+
+    public Option<string?> TlsKey { get; } = new("--tls-key")
+    {
+        Description = "The PEM private key of --tls-cert [Server:Tls:KeyFile]",
+        HelpName = "FILE",
+    };
 
     public ServerFlags()
     {
@@ -77,7 +89,7 @@ internal sealed class ServerFlags
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Config, Port, Bind, PushPort, PushBind, PushToken, Redis, LogLevel, LogFormat, CorsOrigin, AllowEIO3 })
+        foreach (var option in new Option[] { Config, Port, Bind, PushPort, PushBind, PushToken, Redis, LogLevel, LogFormat, CorsOrigin, AllowEIO3, TlsCert, TlsKey })
         {
             command.Options.Add(option);
         }
@@ -102,6 +114,8 @@ internal sealed class ServerFlags
         Set("Redis:Url", parse.GetValue(Redis));
         Set("Logging:Level", parse.GetValue(LogLevel));
         Set("Logging:Format", parse.GetValue(LogFormat));
+        Set("Server:Tls:CertificateFile", parse.GetValue(TlsCert));
+        Set("Server:Tls:KeyFile", parse.GetValue(TlsKey));
         if (OptionValues.GetBoolean(parse, AllowEIO3) is { } allowEIO3)
         {
             Set("EngineIO:AllowEIO3", allowEIO3 ? "true" : "false");

@@ -45,6 +45,12 @@ internal sealed class PushApiOptions
     /// <summary>Most connections the push port holds at once; more are closed on accept.</summary>
     public int MaxConnections { get; set; } = DefaultMaxConnections;
 
+    /// <summary>
+    /// Serve the push API over TLS too, with the Socket.IO port's certificate (<c>Server:Tls</c>): for a push port
+    /// reached over a network. Off by default: on loopback, where it listens by default, TLS adds nothing.
+    /// </summary>
+    public bool Tls { get; set; }
+
     /// <summary>Largest request body accepted; larger requests get 413.</summary>
     public long MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 

@@ -24,6 +24,11 @@ internal sealed class PushApiOptionsValidator(IOptions<ServerOptions> server) : 
         {
             errors.Add($"PushApi:MaxConnections must be positive (got {options.MaxConnections}).");
         }
+        if (options.Tls && !server.Value.Tls.Enabled)
+        {
+            errors.Add("PushApi:Tls serves the push port with the Socket.IO port's certificate, so it needs " +
+                "Server:Tls:CertificateFile and Server:Tls:KeyFile (--tls-cert, --tls-key) set too.");
+        }
         if (options.MaxBodyBytes <= 0)
         {
             errors.Add($"PushApi:MaxBodyBytes must be positive (got {options.MaxBodyBytes}).");

@@ -46,4 +46,7 @@ internal sealed class ServerOptions
     /// pool (see <see cref="Hosting.InlineIo"/>).
     /// </summary>
     public bool InlineIo { get; set; } = true;
+
+    /// <summary>TLS on this port (<c>wss://</c>, <c>https://</c>): the certificate and key files; none by default.</summary>
+    public TlsSettings Tls { get; set; } = new();
 }

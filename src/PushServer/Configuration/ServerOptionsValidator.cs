@@ -21,6 +21,7 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
                 $"rest of the process needs descriptors of too; 0 derives the cap from it (got {options.MaxConnections}).");
         }
         OptionChecks.Positive(errors, "Server:RequestHeadersTimeout", options.RequestHeadersTimeout);
+        Hosting.Tls.TlsCertificateLoader.Check(errors, options.Tls);
         return OptionChecks.Result(errors);
     }
 }

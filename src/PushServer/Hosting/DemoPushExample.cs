@@ -44,7 +44,8 @@ internal static class DemoPushExample
         {
             note += $" {TokenPlaceholder} is the push API's token (PushApi:Token).";
         }
-        return ($"curl {auth}'http://{host}:{port}/?msg=hello+from+a+backend'", note);
+        var scheme = push.Tls ? "https" : "http";
+        return ($"curl {auth}'{scheme}://{host}:{port}/?msg=hello+from+a+backend'", note);
     }
 
     /// <summary>

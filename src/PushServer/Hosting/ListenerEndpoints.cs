@@ -22,6 +22,12 @@ internal sealed class ListenerEndpoints
     /// <summary>The push listener's connection cap and what it refused (for /metrics); set as the listener is made.</summary>
     public PushConnectionCap? PushLimits { get; set; }
 
+    /// <summary>Whether the Socket.IO listener speaks TLS (<c>Server:Tls</c>).</summary>
+    public bool SocketIOTls { get; set; }
+
+    /// <summary>Whether the push listener speaks TLS (<c>PushApi:Tls</c>).</summary>
+    public bool PushTls { get; set; }
+
     /// <summary>Where the client listener listens, once started.</summary>
     public IPEndPoint? SocketIOEndPoint => SocketIO?.EndPoint as IPEndPoint;
 
@@ -29,7 +35,7 @@ internal sealed class ListenerEndpoints
     public IPEndPoint? PushEndPoint => Push?.EndPoint as IPEndPoint;
 
     /// <summary>A URL for an endpoint, with a wildcard address shown as this machine's loopback.</summary>
-    public static string Url(IPEndPoint? endPoint)
+    public static string Url(IPEndPoint? endPoint, bool tls = false)
     {
         if (endPoint is null)
         {
@@ -40,6 +46,6 @@ internal sealed class ListenerEndpoints
             : address.Equals(IPAddress.IPv6Any) ? "[::]"
             : address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]"
             : address.ToString();
-        return $"http://{host}:{endPoint.Port}";
+        return $"{(tls ? "https" : "http")}://{host}:{endPoint.Port}";
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,6 +12,7 @@ using Microsoft.Extensions.Options;
 using Prometheus;
 using PushServer.Configuration;
 using PushServer.EngineIO;
+using PushServer.Hosting.Tls;
 using PushServer.Logging;
 using PushServer.Metrics;
 using PushServer.PushApi;
@@ -73,6 +75,14 @@ internal static partial class PushServerHost
             {
                 listeners.SocketIO = o;
                 var services = o.ApplicationServices;
+                if (server.Tls.Enabled)
+                {
+                    // Before the Engine.IO middleware, which then reads the decrypted bytes: accepted WebSockets still
+                    // skip Kestrel's HTTP objects, but run on the TLS connection's pipes, not the bare socket (the
+                    // Engine.IO listener only counts and times these connections and hands each one on).
+                    UseTls(o, headersTimeout);
+                    listeners.SocketIOTls = true;
+                }
                 // The Engine.IO listener caps and times the port's connections either way; with connection-level
                 // WebSockets off it takes no upgrade itself and every one goes through ASP.NET Core's middleware.
                 o.UseEngineIOWebSockets(
@@ -84,9 +94,15 @@ internal static partial class PushServerHost
             Listen(kestrel, pushApi.Bind, pushApi.Port, ListenerRole.Push, o =>
             {
                 listeners.Push = o;
+                // Counted before the TLS handshake, so a refused connection costs no handshake.
                 listeners.PushLimits = new PushConnectionCap(
                     pushApi.MaxConnections, o.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer.PushApi"));
                 o.Use(listeners.PushLimits.Wrap);
+                if (pushApi.Tls)
+                {
+                    UseTls(o, headersTimeout);
+                    listeners.PushTls = true;
+                }
             });
         });
         services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.DrainBudget);
@@ -97,6 +113,12 @@ internal static partial class PushServerHost
         // The Socket.IO listener counts connections on accept and takes accepted WebSockets off the bare socket (see
         // UseEngineIOWebSockets above).
         builder.WebHost.UseEngineIOSocketTransport();
+
+        if (server.Tls.Enabled)
+        {
+            services.AddSingleton(sp => new TlsCertificateSource(
+                server.Tls, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TlsCertificateSource>>()));
+        }
 
         services.AddSocketIO();
         var redis = Section<RedisOptions>(loaded, RedisOptions.Section);
@@ -158,6 +180,8 @@ internal static partial class PushServerHost
         var app = builder.Build();
         // Created now, not at the first stats request, so uptime counts from start-up.
         app.Services.GetRequiredService<StatsCollector>();
+        // Loaded and watched from start-up, not from the first handshake.
+        app.Services.GetService<TlsCertificateSource>();
         app.UseMiddleware<ListenerIsolationMiddleware>();
         app.UseMiddleware<HandshakeDrainMiddleware>();
         app.UseMiddleware<PushApiGateMiddleware>();
@@ -210,7 +234,8 @@ internal static partial class PushServerHost
     {
         var listeners = app.Services.GetRequiredService<ListenerEndpoints>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer");
-        Log.Listening(logger, ListenerEndpoints.Url(listeners.SocketIOEndPoint) + SocketIOPath + "/", ListenerEndpoints.Url(listeners.PushEndPoint));
+        Log.Listening(logger, ListenerEndpoints.Url(listeners.SocketIOEndPoint, listeners.SocketIOTls) + SocketIOPath + "/",
+            ListenerEndpoints.Url(listeners.PushEndPoint, listeners.PushTls));
         if (listeners.SocketIOLimits.MaxConnections > 0)
         {
             Log.ConnectionCap(logger, listeners.SocketIOLimits.MaxConnections, listeners.SocketIOLimitsSource);
@@ -236,6 +261,24 @@ internal static partial class PushServerHost
         {
             options.Use(ListenerTag.For(role));
             keep(options);
+        });
+    }
+
+    /// <summary>
+    /// TLS on a listener, with the current certificate of <see cref="TlsCertificateSource"/> for each handshake, so a
+    /// reloaded one is used from the next connection on. The handshake is held to the same deadline as a request head.
+    /// </summary>
+    private static void UseTls(ListenOptions listen, TimeSpan handshakeTimeout)
+    {
+        // HTTP/1.1 only, as Node's https server (and so socket.io's): every WebSocket then arrives as an upgrade the
+        // Engine.IO middleware can take, none as an HTTP/2 stream.
+        listen.Protocols = HttpProtocols.Http1;
+        var services = listen.ApplicationServices;
+        TlsCertificateSource? source = null;
+        listen.UseHttps(new TlsHandshakeCallbackOptions
+        {
+            OnConnection = _ => ValueTask.FromResult((source ??= services.GetRequiredService<TlsCertificateSource>()).ServerOptions),
+            HandshakeTimeout = handshakeTimeout,
         });
     }
 

@@ -173,6 +173,13 @@ public sealed class DemoPageTests : IAsyncLifetime
         Assert.Contains($"'http://{expected}:9191/?msg=", command);
     }
 
+    [Fact]
+    public void A_push_port_served_over_TLS_gets_an_https_curl_line()
+    {
+        var push = new PushServer.Configuration.PushApiOptions { Port = 9191, Tls = true };
+        Assert.Contains("'https://127.0.0.1:9191/?msg=", PushServer.Hosting.DemoPushExample.For(push, 9191, null).Command);
+    }
+
     /// <summary>The command the page shows, as a reader would copy it.</summary>
     private static string CurlLine(string html) =>
         WebUtility.HtmlDecode(Regex.Match(html, @"<code id=""curl"">([^<]*)</code>").Groups[1].Value);
