@@ -1,6 +1,6 @@
 namespace PushServer.Cli;
 
-/// <summary>The process exit codes of every verb, documented in the README.</summary>
+/// <summary>The process exit codes of every verb, documented in docs/configuration.md.</summary>
 internal enum ExitCode
 {
     /// <summary>Success; for <c>start</c>, a clean shutdown.</summary>
