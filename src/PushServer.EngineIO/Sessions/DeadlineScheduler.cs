@@ -74,6 +74,19 @@ internal sealed class DeadlineScheduler
         }
     }
 
+    /// <summary>
+    /// When <paramref name="owner"/>'s deadline passed already but the timer has not handled it yet: its due time.
+    /// </summary>
+    public bool TryGetOverdue(IDeadlineOwner owner, out long due)
+    {
+        var now = _time.GetTimestamp();
+        lock (_queue)
+        {
+            due = owner.Deadline.Due;
+            return due != 0 && due <= now;
+        }
+    }
+
     /// <summary>Cancels <paramref name="owner"/>'s deadline; its queued entry is dropped when it comes up.</summary>
     public void Clear(IDeadlineOwner owner)
     {

@@ -167,6 +167,28 @@ internal sealed partial class EngineSession
         Abort(EngineCloseReason.ParseError);
     }
 
+    /// <summary>
+    /// Ends the session now when its heartbeat deadline is a timeout (no pong to the last ping, or v3 pings stopped)
+    /// that passed before the timer ran; true when it did. A deadline that is only the next ping is left to the timer.
+    /// </summary>
+    internal bool EndIfHeartbeatExpired()
+    {
+        lock (_sync)
+        {
+            if (_state == SessionState.Closed || (Protocol == EngineProtocolVersion.V4 && !_awaitingPong))
+            {
+                return false;
+            }
+        }
+        if (!_store.Deadlines.TryGetOverdue(this, out _))
+        {
+            return false;
+        }
+        EngineLog.PingTimeout(_logger, Id);
+        Abort(EngineCloseReason.PingTimeout, EnginePacket.Close);
+        return true;
+    }
+
     /// <param name="due">When the heartbeat was due: the ping timeout counts from there, not from when the timer ran.</param>
     private void OnHeartbeatTimer(long due)
     {

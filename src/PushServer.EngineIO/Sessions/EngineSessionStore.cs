@@ -47,7 +47,12 @@ internal sealed class EngineSessionStore
 
     public void Add(EngineSession session) => _sessions[session.Id] = session;
 
-    public bool TryGet(string id, out EngineSession session) => _sessions.TryGetValue(id, out session!);
+    /// <summary>
+    /// The live session <paramref name="id"/>. One whose heartbeat ran out is ended here if its timer has not run yet
+    /// (timers run late on a busy machine), so a request that comes after the deadline never finds it alive.
+    /// </summary>
+    public bool TryGet(string id, out EngineSession session) =>
+        _sessions.TryGetValue(id, out session!) && !session.EndIfHeartbeatExpired();
 
     public void Remove(EngineSession session) => _sessions.TryRemove(new KeyValuePair<string, EngineSession>(session.Id, session));
 

@@ -80,6 +80,40 @@ public class HeartbeatTests
     }
 
     [Fact]
+    public async Task A_request_after_the_ping_timeout_finds_the_session_gone_even_before_the_late_timer_fires()
+    {
+        // Timers fire 50 ms late (a busy machine). A client that polls right at pingInterval + pingTimeout after the
+        // handshake, without having answered the ping, must get 400 as from a server whose timer was on time, not the
+        // session that the late timer has not closed yet.
+        var late = TimeSpan.FromMilliseconds(50);
+        await using var host = await EngineTestHost.StartAsync(timerShift: late);
+        var sid = await host.OpenPollingAsync();
+        host.Time.Advance(host.Options.PingInterval + late);
+        Assert.Equal("2", (await host.GetAsync($"EIO=4&transport=polling&sid={sid}")).Body);
+
+        host.Time.Advance(host.Options.PingTimeout - late);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.GetAsync($"EIO=4&transport=polling&sid={sid}")).Status);
+        Assert.Equal(EngineCloseReason.PingTimeout, (await host.Handler.WaitForAsync<Closed>()).Reason);
+    }
+
+    [Fact]
+    public async Task A_pong_in_time_keeps_the_session_however_late_the_timers_run()
+    {
+        var late = TimeSpan.FromMilliseconds(50);
+        await using var host = await EngineTestHost.StartAsync(timerShift: late);
+        var sid = await host.OpenPollingAsync();
+        host.Time.Advance(host.Options.PingInterval + late);
+        Assert.Equal("2", (await host.GetAsync($"EIO=4&transport=polling&sid={sid}")).Body);
+        host.Time.Advance(host.Options.PingTimeout - late - TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(HttpStatusCode.OK, (await host.PostAsync($"EIO=4&transport=polling&sid={sid}", "3")).Status);
+        host.Time.Advance(TimeSpan.FromMilliseconds(100));
+
+        Assert.True(host.Handler.Sessions[sid].IsOpen);
+    }
+
+    [Fact]
     public async Task A_ping_timer_firing_early_neither_pings_early_nor_late()
     {
         // The system timer can fire a little before the high-resolution clock says the time has come. With the default
