@@ -67,18 +67,7 @@ public sealed class ConnectionCapacityTests
         using var second = await ConnectAsync(endPoint);
         await WaitUntilAsync(() => limits.OpenConnections == 2);
         // The third is reset on accept: it reads as closed at once, with nothing sent.
-        using (var third = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
-        {
-            try
-            {
-                await third.ConnectAsync(endPoint).DefaultTimeout();
-                Assert.Equal(0, await ReadAsync(third));
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
-            {
-                // Reset before the connect completed: refused all the same.
-            }
-        }
+        await AssertClosedOnAcceptAsync(endPoint, request: null);
         Assert.Equal(1, limits.RefusedConnections);
 
         // A place freed is taken again, and served.
@@ -102,19 +91,8 @@ public sealed class ConnectionCapacityTests
         using var first = await ConnectAsync(endPoint);
         using var second = await ConnectAsync(endPoint);
         await WaitUntilAsync(() => limits.OpenConnections == 2);
-        using (var third = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
-        {
-            try
-            {
-                await third.ConnectAsync(endPoint).DefaultTimeout();
-                await third.SendAsync("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray());
-                Assert.Equal(0, await ReadAsync(third));
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.Shutdown)
-            {
-                // Closed before the connect or the send completed: refused all the same.
-            }
-        }
+        // The third is closed on accept: its request is never answered.
+        await AssertClosedOnAcceptAsync(endPoint, "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray());
         Assert.Equal(1, limits.RefusedConnections);
 
         // A place freed is served again, and the refusal shows in /metrics.
@@ -122,6 +100,25 @@ public sealed class ConnectionCapacityTests
         await WaitUntilAsync(() => limits.OpenConnections == 1);
         using var push = server.PushClient();
         Assert.Contains("pushserver_push_connections_refused_total 1", await push.GetStringAsync("metrics"));
+    }
+
+    /// <summary>A new connection to <paramref name="endPoint"/> (sending <paramref name="request"/>) reads nothing before it ends.</summary>
+    private static async Task AssertClosedOnAcceptAsync(IPEndPoint endPoint, byte[]? request)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(endPoint).DefaultTimeout();
+            if (request is not null)
+            {
+                await socket.SendAsync(request);
+            }
+            Assert.Equal(0, await ReadAsync(socket));
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.Shutdown)
+        {
+            // Closed before the connect or the send completed: refused all the same.
+        }
     }
 
     private static async Task<Socket> ConnectAsync(IPEndPoint endPoint)
