@@ -177,7 +177,8 @@ internal sealed class ConnectionWebSocketAcceptor
     /// </summary>
     private static async ValueTask<ReadResult?> ReadHeadAsync(PipeReader input, DeadlineScheduler deadlines, long started, TimeSpan timeout)
     {
-        var watch = new HeadReadWatch(input);
+        // Never fires once the head is passed on: a cancellation left pending would end Kestrel's first read.
+        var watch = new OnceDeadline<PipeReader>(input, static i => i.CancelPendingRead());
         deadlines.SetAt(watch, started, timeout);
         var searched = 0L;
         try
@@ -263,43 +264,4 @@ internal sealed class ConnectionWebSocketAcceptor
 
     private static async ValueTask WriteSwitchingProtocolsAsync(PipeWriter output, string acceptKey) =>
         await output.WriteAsync(SwitchingProtocolsResponse(acceptKey)).ConfigureAwait(false);
-
-    /// <summary>
-    /// The deadline of a connection's first request head; firing cancels the pending read, at most once, and never
-    /// after the head was passed on (a cancellation left pending would end Kestrel's first read). A cleared deadline
-    /// stays queued until its time, so a finished watch lets go of the connection's reader.
-    /// </summary>
-    private sealed class HeadReadWatch(PipeReader input) : IDeadlineOwner
-    {
-        private const int Waiting = 0;
-        private const int Finished = 1;
-        private const int Fired = 2;
-
-        private PipeReader? _input = input;
-        private int _state;
-        private DeadlineSlot _deadline;
-
-        public ref DeadlineSlot Deadline => ref _deadline;
-
-        public bool HasFired => Volatile.Read(ref _state) == Fired;
-
-        public void OnDeadline(long due)
-        {
-            if (Interlocked.CompareExchange(ref _state, Fired, Waiting) == Waiting)
-            {
-                _input!.CancelPendingRead();
-            }
-        }
-
-        /// <summary>True when the head is passed on before the deadline fired, which then never will.</summary>
-        public bool TryFinish()
-        {
-            if (Interlocked.CompareExchange(ref _state, Finished, Waiting) != Waiting)
-            {
-                return false;
-            }
-            _input = null;
-            return true;
-        }
-    }
 }

@@ -268,7 +268,7 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
     /// </summary>
     private async Task<bool> WaitForFirstBytesAsync(Socket socket, DeadlineScheduler deadlines, long started)
     {
-        var watch = new SilenceWatch(socket);
+        var watch = new OnceDeadline<Socket>(socket, SocketStream.Reset);
         deadlines.SetAt(watch, started, _limits.RequestHeadersTimeout);
         try
         {
@@ -352,44 +352,6 @@ internal sealed class UpgradeSniffingListener : IConnectionListener
         if (_served.TryRemove(socket, out _))
         {
             _limits.Closed();
-        }
-    }
-
-    /// <summary>
-    /// The deadline of a connection that has sent nothing yet: firing resets it, at most once. A cleared deadline
-    /// stays queued until its time, so a finished watch lets go of the socket.
-    /// </summary>
-    private sealed class SilenceWatch(Socket socket) : IDeadlineOwner
-    {
-        private const int Waiting = 0;
-        private const int Finished = 1;
-        private const int Fired = 2;
-
-        private Socket? _socket = socket;
-        private int _state;
-        private DeadlineSlot _deadline;
-
-        public ref DeadlineSlot Deadline => ref _deadline;
-
-        public bool HasFired => Volatile.Read(ref _state) == Fired;
-
-        public void OnDeadline(long due)
-        {
-            if (Interlocked.CompareExchange(ref _state, Fired, Waiting) == Waiting)
-            {
-                SocketStream.Reset(_socket!);
-            }
-        }
-
-        /// <summary>True when the wait ended before the deadline fired, which then never will.</summary>
-        public bool TryFinish()
-        {
-            if (Interlocked.CompareExchange(ref _state, Finished, Waiting) != Waiting)
-            {
-                return false;
-            }
-            _socket = null;
-            return true;
         }
     }
 }
