@@ -26,6 +26,13 @@ internal sealed class RedisOptions
     /// </summary>
     public int StreamMaxLength { get; set; } = SocketIO.Redis.RedisStreamsAdapterOptions.DefaultMaxLength;
 
+    /// <summary>
+    /// Milliseconds a cluster query (socket listings, stats, <c>offline</c> checks without a shorter bound of their own)
+    /// waits for the other nodes' answers; a node silent that long is left out of the answer. The Node adapters'
+    /// <c>requestsTimeout</c>, 5000 there too.
+    /// </summary>
+    public int RequestsTimeout { get; set; } = 5000;
+
     /// <summary>The value of <see cref="Adapter"/> for pub/sub.</summary>
     public const string PubSubAdapter = "pubsub";
 

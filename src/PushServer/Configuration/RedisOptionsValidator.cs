@@ -22,6 +22,7 @@ internal sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
             errors.Add("Redis:StreamName must not be empty.");
         }
         OptionChecks.Positive(errors, "Redis:StreamMaxLength", options.StreamMaxLength);
+        OptionChecks.Positive(errors, "Redis:RequestsTimeout", options.RequestsTimeout);
         return OptionChecks.Result(errors);
     }
 

@@ -17,6 +17,7 @@ using PushServer.Logging;
 using PushServer.Metrics;
 using PushServer.PushApi;
 using PushServer.SocketIO;
+using PushServer.SocketIO.Redis;
 using Serilog;
 
 namespace PushServer.Hosting;
@@ -126,9 +127,14 @@ internal static partial class PushServerHost
         {
             // Rooms and broadcasts go through Redis, wire-compatible with Node's @socket.io/redis-adapter (pub/sub) or
             // @socket.io/redis-streams-adapter (streams); the health check joins /health/ready.
+            void Connection(RedisAdapterOptions o)
+            {
+                o.Configuration = redis.Url;
+                o.RequestsTimeout = TimeSpan.FromMilliseconds(redis.RequestsTimeout);
+            }
             if (redis.Adapter == RedisOptions.StreamsAdapter)
             {
-                services.AddSocketIORedisStreams(o => o.Configuration = redis.Url, s =>
+                services.AddSocketIORedisStreams(Connection, s =>
                 {
                     s.StreamName = redis.StreamName;
                     s.MaxLength = redis.StreamMaxLength;
@@ -136,7 +142,7 @@ internal static partial class PushServerHost
             }
             else
             {
-                services.AddSocketIORedis(o => o.Configuration = redis.Url);
+                services.AddSocketIORedis(Connection);
             }
         }
         services.AddOptions<SocketIOOptions>().Configure<IOptions<SocketIOSettings>, IOptions<EngineIOSettings>>((o, s, e) =>

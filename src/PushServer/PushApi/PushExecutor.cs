@@ -62,19 +62,19 @@ internal sealed class PushExecutor
                 }
             case PushOperation.Join:
             {
-                var count = await CountAsync(selection, cancellationToken).ConfigureAwait(false);
+                var count = await CountOnThisNodeAsync(selection, cancellationToken).ConfigureAwait(false);
                 selection.SocketsJoin([.. request.TargetRooms]);
                 return new PushResult { Recipients = count };
             }
             case PushOperation.Leave:
             {
-                var count = await CountAsync(selection, cancellationToken).ConfigureAwait(false);
+                var count = await CountOnThisNodeAsync(selection, cancellationToken).ConfigureAwait(false);
                 selection.SocketsLeave([.. request.TargetRooms]);
                 return new PushResult { Recipients = count };
             }
             case PushOperation.Disconnect:
             {
-                var count = await CountAsync(selection, cancellationToken).ConfigureAwait(false);
+                var count = await CountOnThisNodeAsync(selection, cancellationToken).ConfigureAwait(false);
                 selection.DisconnectSockets(request.Close);
                 return new PushResult { Recipients = count };
             }
@@ -149,8 +149,13 @@ internal sealed class PushExecutor
         return found.Value.Count > 0;
     }
 
-    private static async Task<int> CountAsync(BroadcastOperator selection, CancellationToken cancellationToken) =>
-        (await selection.FetchSocketsAsync(cancellationToken).ConfigureAwait(false)).Count;
+    /// <summary>
+    /// The selected sockets this node holds, counted before the operation acts on them. Join, leave and disconnect
+    /// are handed to every node, which report nothing back (as socket.io's <c>socketsJoin</c> and friends), so the
+    /// count never waits for another node: a hung node cannot hold up an operator kicking a user.
+    /// </summary>
+    private static async Task<int> CountOnThisNodeAsync(BroadcastOperator selection, CancellationToken cancellationToken) =>
+        (await selection.Local.FetchSocketsAsync(cancellationToken).ConfigureAwait(false)).Count;
 
     private static JsonElement? FirstArgument(SocketIOArgs args) => args.Count > 0 ? args[0].Clone() : null;
 

@@ -8,7 +8,8 @@ internal sealed record PushResult
     /// <summary>
     /// Recipients of an emit as the broadcast itself counted them: this node's clients, plus, with acks, the clients
     /// every other node reported before the ack timeout (without acks other nodes report nothing, so in a cluster
-    /// this is this node's part). For join/leave/disconnect, the sockets selected on every node that answered.
+    /// this is this node's part). For join/leave/disconnect, likewise this node's selected sockets: the operation
+    /// reaches every node, but other nodes report nothing back.
     /// </summary>
     public int? Recipients { get; init; }
 

@@ -58,6 +58,7 @@ public sealed class ConfigCommandTests
     [InlineData("""{"Logging":{"Overrides":{"Microsoft":"Noisy"}}}""", "Logging:Overrides:Microsoft must be one of")]
     [InlineData("""{"Shutdown":{"DrainSeconds":0}}""", "Shutdown:DrainSeconds must be positive")]
     [InlineData("""{"Redis":{"Url":"http://cache"}}""", "Redis:Url must be a redis://")]
+    [InlineData("""{"Redis":{"RequestsTimeout":0}}""", "Redis:RequestsTimeout must be positive")]
     [InlineData("""{"Relay":{"Rules":{"chat message":{"To":"everyone"}}}}""", "Relay:Rules:chat message:To must be one of")]
     [InlineData("""{"WebMsgSender":{"OnlineCount":true}}""", "WebMsgSender:OnlineCount counts logged-in uids: it needs WebMsgSender:Login")]
     [InlineData("""{"Webhooks":{"Events":["order"]}}""", "Webhooks:Url must be set")]

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using PushServer.SocketIO;
 using PushServer.SocketIO.Redis;
 using PushServer.Tests.Infrastructure;
@@ -98,23 +100,68 @@ public sealed class FrozenNodeTests : IAsyncLifetime
         Assert.Equal("offline", await push.GetStringAsync("?type=publish&to=9999&content=nobody").DefaultTimeout());
     }
 
+    [Theory]
+    [MemberData(nameof(Clusters))]
+    public async Task Join_leave_and_disconnect_answer_at_once_and_act_on_this_nodes_clients_while_another_node_is_frozen(
+        string adapter, string otherKind)
+    {
+        var (server, client) = await StartClusterWithFrozenNodeAsync(adapter, otherKind);
+        using var push = server.PushClient();
+
+        // The counts are this node's sockets: the frozen node is told too, but reports nothing back.
+        Assert.Equal(1, await SocketOperationAsync(push, "join", new { targetRooms = new[] { "vip" } }));
+        await push.PostAsJsonAsync("api/emit", new { @event = "vip news", rooms = new[] { "vip" }, args = new[] { "in" } }).DefaultTimeout();
+        Assert.Equal("in", (await client.WaitForServerEventAsync("vip news")).GetProperty("args")[0].GetString());
+
+        Assert.Equal(1, await SocketOperationAsync(push, "leave", new { targetRooms = new[] { "vip" } }));
+        using var afterLeave = JsonDocument.Parse(await (await push.PostAsJsonAsync(
+            "api/emit", new { @event = "vip news", rooms = new[] { "vip" }, args = new[] { "out" } }).DefaultTimeout()).Content.ReadAsStringAsync());
+        Assert.Equal(0, afterLeave.RootElement.GetProperty("recipients").GetInt32());
+
+        Assert.Equal(1, await SocketOperationAsync(push, "disconnect", new { close = true }));
+        Assert.Equal("io server disconnect", (await client.WaitForEventAsync("disconnect")).GetProperty("reason").GetString());
+    }
+
+    [Theory]
+    [InlineData("pubsub")]
+    [InlineData("streams")]
+    public async Task A_socket_listing_waits_for_a_frozen_node_only_as_long_as_Redis_RequestsTimeout(string adapter)
+    {
+        var (server, _) = await StartClusterWithFrozenNodeAsync(adapter, "pushserver", requestsTimeout: TimeSpan.FromSeconds(1));
+        using var push = server.PushClient();
+
+        Assert.Equal(TimeSpan.FromSeconds(1), server.Services.GetRequiredService<IOptions<RedisAdapterOptions>>().Value.RequestsTimeout);
+        // The frozen node never answers: the listing gives up on it after a second and lists this node's socket.
+        using var listing = JsonDocument.Parse(await push.GetStringAsync("api/namespaces/%2F/sockets").DefaultTimeout());
+        Assert.Single(listing.RootElement.GetProperty("sockets").EnumerateArray());
+    }
+
+    private static async Task<int> SocketOperationAsync(HttpClient push, string operation, object body)
+    {
+        using var response = await push.PostAsJsonAsync($"api/sockets/{operation}", body).DefaultTimeout();
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(response.IsSuccessStatusCode, json.RootElement.ToString());
+        return json.RootElement.GetProperty("sockets").GetInt32();
+    }
+
     /// <summary>
     /// Starts the healthy node in this process and the other node as a child process, waits until the healthy node
     /// counts both, connects a client to the healthy node and freezes the other node.
     /// </summary>
-    private async Task<(InProcessServer Server, NodeClient Client)> StartClusterWithFrozenNodeAsync(string adapter, string otherKind)
+    private async Task<(InProcessServer Server, NodeClient Client)> StartClusterWithFrozenNodeAsync(
+        string adapter, string otherKind, TimeSpan? requestsTimeout = null)
     {
         var server = await InProcessServer.StartAsync(
             new Dictionary<string, string?>
             {
                 ["Redis:Url"] = _redis.Url,
                 ["Redis:Adapter"] = adapter,
+                ["Redis:RequestsTimeout"] = ((int)(requestsTimeout ?? ClusterQueryTimeout).TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
                 ["WebMsgSender:Login"] = "true",
                 ["WebMsgSender:OnlineCount"] = "true",
             },
             services =>
             {
-                services.Configure<RedisAdapterOptions>(o => o.RequestsTimeout = ClusterQueryTimeout);
                 // A Streams node stops counting a silent node after the heartbeat timeout; the frozen one must stay counted.
                 services.Configure<RedisStreamsAdapterOptions>(o => o.HeartbeatTimeout = ClusterQueryTimeout);
             });
