@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using PushServer.EngineIO.Hosting;
 using PushServer.EngineIO.Protocol;
 using PushServer.EngineIO.Sessions;
 
@@ -15,6 +16,15 @@ namespace PushServer.EngineIO.Transports;
 internal sealed partial class PollingTransport : ISessionTransport
 {
     private static readonly byte[] OkBody = "ok"u8.ToArray();
+
+    /// <summary>
+    /// How long a GET that arrives during an upgrade waits for it to settle. In engine.io one thread reads the probe
+    /// socket's bytes in order, so a GET sent after <c>5</c> always finds the upgrade done and gets 400; here the probe's
+    /// reader and the GET run on different threads, and the GET can overtake a <c>5</c> already on the wire. A client
+    /// that follows the protocol sends no GET during an upgrade but the one in flight when <c>3probe</c> reached it,
+    /// which engine.io's upgrade check also answers only every 100 ms.
+    /// </summary>
+    internal static readonly TimeSpan UpgradeSettleTime = TimeSpan.FromMilliseconds(100);
     private readonly Lock _sync = new();
     private readonly EngineSession _session;
     private readonly string? _jsonpIndex;
@@ -63,9 +73,9 @@ internal sealed partial class PollingTransport : ISessionTransport
 
     /// <summary>
     /// A GET ends in exactly one of these ways: queued packets are written; the session closed (its queued packets
-    /// in one response, then <c>1</c> alone in the next); an upgrade is under way or done (noop <c>6</c>); a second
-    /// GET arrived (400 for it, the session closes, this one gets <c>1</c>); or the client went away (the session
-    /// closes, nothing written).
+    /// in one response, then <c>1</c> alone in the next); an upgrade is under way (noop <c>6</c>); the upgrade completed
+    /// before the GET was answered (400, as for any GET after it); a second GET arrived (400 for it, the session
+    /// closes, this one gets <c>1</c>); or the client went away (the session closes, nothing written).
     /// </summary>
     public async Task HandleGetAsync(HttpContext context)
     {
@@ -89,7 +99,7 @@ internal sealed partial class PollingTransport : ISessionTransport
             return;
         }
 
-        (List<EnginePacket> Packets, bool Final)? result = null;
+        PollAnswer? result = null;
         try
         {
             result = await WaitForPacketsAsync(context, wake.Token).ConfigureAwait(false);
@@ -113,34 +123,43 @@ internal sealed partial class PollingTransport : ISessionTransport
             _session.Abort(EngineCloseReason.TransportError);
             return;
         }
-        await WritePayloadAsync(context, result.Value.Packets).ConfigureAwait(false);
+        if (result.Value.Packets is not { } packets)
+        {
+            EngineLog.RequestRefused(_session.Logger, (int)EngineError.BadRequest, "poll after the upgrade", context.Request.Method, context.Request.Path);
+            await EngineErrorResponder.WriteAsync(context, EngineError.BadRequest, isUpgrade: false).ConfigureAwait(false);
+            return;
+        }
+        await WritePayloadAsync(context, packets).ConfigureAwait(false);
         if (result.Value.Final)
         {
             _session.Finish();
         }
     }
 
-    private async Task<(List<EnginePacket> Packets, bool Final)> WaitForPacketsAsync(HttpContext context, CancellationToken wakeToken)
+    private async Task<PollAnswer> WaitForPacketsAsync(HttpContext context, CancellationToken wakeToken)
     {
         var woken = false;
+        var arrivedDuringUpgrade = _session.IsUpgrading;
+        var settled = false;
         while (true)
         {
             if (!ReferenceEquals(_session.Transport, this))
             {
-                // Upgraded away: the queue now belongs to the WebSocket.
-                return ([EnginePacket.Noop], false);
+                // Upgraded away before this GET was answered: the client sent it after its 5, and the queue now
+                // belongs to the WebSocket.
+                return PollAnswer.UpgradedAway;
             }
             switch (_session.CurrentState)
             {
                 case SessionState.Closed:
-                    return ([_session.FinalPollPacket], true);
+                    return new([_session.FinalPollPacket], true);
                 case SessionState.Closing:
                     // What was queued goes out first and the close alone in the next poll, as the reference does:
                     // socket.io-client handles a response's messages a tick after it decoded them, so messages that
                     // share a response with the close reach it after its disconnect (and are replayed again when it
                     // recovers its session).
                     var last = _session.DrainQueue();
-                    return last.Count > 0 ? (last, false) : ([EnginePacket.Close], true);
+                    return last.Count > 0 ? new(last, false) : new([EnginePacket.Close], true);
             }
             // Armed before looking at the queue, so a packet queued in between still wakes this poll.
             var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -151,12 +170,29 @@ internal sealed partial class PollingTransport : ISessionTransport
             var packets = _session.DrainQueue();
             if (packets.Count > 0)
             {
-                return (packets, false);
+                return new(packets, false);
+            }
+            if (arrivedDuringUpgrade && !settled && !woken && _session.IsUpgrading)
+            {
+                try
+                {
+                    await queued.Task.WaitAsync(UpgradeSettleTime, _session.Time, wakeToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    settled = true;
+                }
+                catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+                {
+                    // The upgrade completed (the next turn refuses this GET) or the session closed.
+                    woken = true;
+                }
+                continue;
             }
             if (_session.IsUpgrading || woken)
             {
                 // Releases the client's poll so it can pause polling and finish the upgrade.
-                return ([EnginePacket.Noop], false);
+                return new([EnginePacket.Noop], false);
             }
             try
             {
@@ -168,5 +204,11 @@ internal sealed partial class PollingTransport : ISessionTransport
                 woken = true;
             }
         }
+    }
+
+    /// <summary>What a GET answers: <see cref="Packets"/>, then the session ends when <see cref="Final"/>; no packets: 400.</summary>
+    private readonly record struct PollAnswer(List<EnginePacket>? Packets, bool Final)
+    {
+        public static PollAnswer UpgradedAway => new(null, false);
     }
 }

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.WebSockets;
+
+namespace PushServer.EngineIO.Tests.Wire;
+
+/// <summary>
+/// A GET that reaches the server between the client's <c>2probe</c> and its <c>5</c>. In engine.io one thread reads
+/// the probe socket's bytes in order, so a GET the client sent after <c>5</c> always finds the upgrade done (400). Here
+/// the GET may overtake a <c>5</c> that is already on the wire; it waits up to 100 ms for the upgrade to settle, as
+/// engine.io's own upgrade check answers such a poll only every 100 ms.
+/// </summary>
+public sealed class PollDuringUpgradeTests
+{
+    [Theory]
+    [InlineData(4)]
+    [InlineData(3)]
+    public async Task A_poll_that_arrives_during_the_upgrade_is_refused_when_the_upgrade_then_completes(int eio)
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var sid = await host.OpenPollingAsync(eio);
+        using var ws = await ProbeAsync(host, eio, sid);
+
+        var poll = host.GetAsync($"EIO={eio}&transport=polling&sid={sid}");
+        await PollingTests.WaitUntilPollIsHeld(host, sid);
+        await RawWebSocket.SendTextAsync(ws, "5");
+
+        var (status, body, _) = await poll.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("{\"code\":3,\"message\":\"Bad request\"}", body);
+        await RawWebSocket.SendTextAsync(ws, "4after upgrade");
+        Assert.Equal("after upgrade", (await host.Handler.WaitForAsync<TextReceived>()).Text);
+    }
+
+    [Fact]
+    public async Task A_poll_that_arrives_during_an_upgrade_that_does_not_complete_gets_noop_after_100_ms()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var sid = await host.OpenPollingAsync();
+        using var ws = await ProbeAsync(host, 4, sid);
+
+        var poll = host.GetAsync($"EIO=4&transport=polling&sid={sid}");
+        await PollingTests.WaitUntilPollIsHeld(host, sid);
+        Assert.False(poll.IsCompleted);
+        host.Time.Advance(TimeSpan.FromMilliseconds(100));
+
+        var (status, body, _) = await poll.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("6", body);
+        Assert.Equal("polling", host.Handler.Sessions[sid].TransportName);
+    }
+
+    [Fact]
+    public async Task A_packet_queued_while_such_a_poll_waits_is_written_to_it()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var sid = await host.OpenPollingAsync();
+        using var ws = await ProbeAsync(host, 4, sid);
+
+        var poll = host.GetAsync($"EIO=4&transport=polling&sid={sid}");
+        await PollingTests.WaitUntilPollIsHeld(host, sid);
+        host.Handler.Sessions[sid].Send(EnginePacket.Text("during the upgrade"));
+
+        Assert.Equal("4during the upgrade", (await poll.WaitAsync(TimeSpan.FromSeconds(10))).Body);
+    }
+
+    private static async Task<ClientWebSocket> ProbeAsync(EngineTestHost host, int eio, string sid)
+    {
+        var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri($"EIO={eio}&transport=websocket&sid={sid}"), CancellationToken.None);
+        await RawWebSocket.SendTextAsync(ws, "2probe");
+        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(ws));
+        return ws;
+    }
+}
