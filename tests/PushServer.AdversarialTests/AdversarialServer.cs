@@ -93,7 +93,7 @@ public sealed class AdversarialServer : IAsyncDisposable
         }));
         builder.WebHost.UseEngineIOSocketTransport();
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new CollectingProvider(log));
+        builder.Logging.AddProvider(new QueueLoggerProvider(log, LogLevel.Information));
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         if (time is not null)
         {
@@ -218,30 +218,6 @@ public sealed class AdversarialServer : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync();
-        }
-    }
-
-    private sealed class CollectingProvider(ConcurrentQueue<TestLogEntry> entries) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new CollectingLogger(categoryName, entries);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class CollectingLogger(string category, ConcurrentQueue<TestLogEntry> entries) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (logLevel >= LogLevel.Information)
-            {
-                entries.Enqueue(new TestLogEntry(logLevel, category, eventId.Id, formatter(state, exception), exception));
-            }
         }
     }
 }

@@ -3,11 +3,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using PushServer.Configuration;
-using PushServer.Hosting;
 
 namespace PushServer.AdversarialTests.PushApi;
 
@@ -31,27 +27,15 @@ public sealed class OversizedPacketTests : IAsyncLifetime
     private readonly ConcurrentQueue<TestLogEntry> _log = new();
     private readonly List<ClientWebSocket> _raw = [];
     private readonly List<NodeClient> _node = [];
-    private WebApplication _app = null!;
+    private ExecutableHost _host = null!;
     private HttpClient _push = null!;
     private int _socketPort;
 
     public async Task InitializeAsync()
     {
-        var values = new Dictionary<string, string?>
-        {
-            ["Server:Port"] = "0",
-            ["Server:Bind"] = "127.0.0.1",
-            ["PushApi:Port"] = "0",
-            ["Shutdown:DrainSeconds"] = "2",
-        };
-        var loaded = PushServerConfiguration.Load(null, new ConfigurationOverrides { Values = values }, environment: [], currentDirectory: Path.GetTempPath());
-        Assert.Empty(ConfigurationCheck.Run(loaded));
-        _app = PushServerHost.Build(loaded, handleSignals: false, services =>
-            services.AddSingleton<ILoggerFactory>(LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new Collecting(_log)))));
-        await _app.StartAsync();
-        var listeners = _app.Services.GetRequiredService<ListenerEndpoints>();
-        _socketPort = listeners.SocketIOEndPoint!.Port;
-        _push = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{listeners.PushEndPoint!.Port}/"), Timeout = TimeSpan.FromSeconds(30) };
+        _host = await ExecutableHost.StartAsync(log: _log);
+        _socketPort = _host.SocketPort;
+        _push = _host.PushClient(timeout: TimeSpan.FromSeconds(30));
 
         for (var i = 0; i < RawObservers; i++)
         {
@@ -84,8 +68,7 @@ public sealed class OversizedPacketTests : IAsyncLifetime
             socket.Dispose();
         }
         _push.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 
     [Fact]
@@ -189,24 +172,5 @@ public sealed class OversizedPacketTests : IAsyncLifetime
         await Frames.SendTextAsync(socket, "40");
         Assert.StartsWith("40{", await Frames.ReceiveUntilAsync(socket, f => f.StartsWith("40", StringComparison.Ordinal)));
         return socket;
-    }
-
-    private sealed class Collecting(ConcurrentQueue<TestLogEntry> entries) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<TestLogEntry> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                entries.Enqueue(new TestLogEntry(logLevel, category, eventId.Id, formatter(state, exception), exception));
-        }
     }
 }

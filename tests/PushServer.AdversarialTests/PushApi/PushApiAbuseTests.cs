@@ -3,11 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using PushServer.Configuration;
-using PushServer.Hosting;
 
 namespace PushServer.AdversarialTests.PushApi;
 
@@ -20,40 +16,26 @@ public sealed class PushApiAbuseTests : IAsyncLifetime
 {
     private const string Token = "adversarial-push-token";
     private readonly ConcurrentQueue<TestLogEntry> _log = new();
-    private WebApplication _app = null!;
+    private ExecutableHost _host = null!;
     private HttpClient _push = null!;
-    private int _pushPort;
     private int _socketPort;
 
     public async Task InitializeAsync()
     {
-        var values = new Dictionary<string, string?>
+        _host = await ExecutableHost.StartAsync(new Dictionary<string, string?>
         {
-            ["Server:Port"] = "0",
-            ["Server:Bind"] = "127.0.0.1",
-            ["PushApi:Port"] = "0",
             ["PushApi:Token"] = Token,
             ["PushApi:MaxBodyBytes"] = "4096",
             ["SocketIO:MaxRoomsPerSocket"] = "10",
-            ["Shutdown:DrainSeconds"] = "2",
-        };
-        var loaded = PushServerConfiguration.Load(null, new ConfigurationOverrides { Values = values }, environment: [], currentDirectory: Path.GetTempPath());
-        Assert.Empty(ConfigurationCheck.Run(loaded));
-        _app = PushServerHost.Build(loaded, handleSignals: false, services =>
-            services.AddSingleton<ILoggerFactory>(LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new Collecting(_log)))));
-        await _app.StartAsync();
-        var listeners = _app.Services.GetRequiredService<ListenerEndpoints>();
-        _pushPort = listeners.PushEndPoint!.Port;
-        _socketPort = listeners.SocketIOEndPoint!.Port;
-        _push = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_pushPort}/"), Timeout = TimeSpan.FromSeconds(15) };
-        _push.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        }, _log);
+        _socketPort = _host.SocketPort;
+        _push = _host.PushClient(Token, TimeSpan.FromSeconds(15));
     }
 
     public async Task DisposeAsync()
     {
         _push.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
     }
 
     private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code)
@@ -184,8 +166,8 @@ public sealed class PushApiAbuseTests : IAsyncLifetime
         var (socket, _) = await ConnectAsync();
         // What a hidden form on any web page sends: no custom headers, a form body. With no token configured the
         // browser marks are all that tell it from a backend.
-        await using var open = await StartWithoutTokenAsync();
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{open.PushPort}/") };
+        await using var open = await ExecutableHost.StartAsync();
+        using var client = open.PushClient();
         foreach (var request in new[]
         {
             new HttpRequestMessage(HttpMethod.Post, "") { Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["type"] = "publish", ["to"] = "", ["content"] = "csrf" }) },
@@ -215,7 +197,7 @@ public sealed class PushApiAbuseTests : IAsyncLifetime
     [InlineData("localhost.example")]
     public async Task Without_a_token_a_request_for_another_host_name_gets_403_and_pushes_nothing(string hostPattern)
     {
-        await using var open = await StartWithoutTokenAsync();
+        await using var open = await ExecutableHost.StartAsync();
         var host = hostPattern.Replace("{port}", open.PushPort.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         using var socket = new System.Net.WebSockets.ClientWebSocket();
         await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{open.SocketPort}/socket.io/?EIO=4&transport=websocket"), AdversarialServer.Timeout());
@@ -223,7 +205,7 @@ public sealed class PushApiAbuseTests : IAsyncLifetime
         await Frames.SendTextAsync(socket, "40");
         Assert.StartsWith("40{", await Frames.ReceiveUntilAsync(socket, f => f.StartsWith("40", StringComparison.Ordinal)));
 
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{open.PushPort}/") };
+        using var client = open.PushClient();
         HttpRequestMessage Json(string path, string body) =>
             new(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         foreach (var request in new[]
@@ -265,8 +247,8 @@ public sealed class PushApiAbuseTests : IAsyncLifetime
     [InlineData("[::1]")]
     public async Task Without_a_token_a_loopback_host_name_is_served(string hostPattern)
     {
-        await using var open = await StartWithoutTokenAsync();
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{open.PushPort}/") };
+        await using var open = await ExecutableHost.StartAsync();
+        using var client = open.PushClient();
         foreach (var path in new[] { "api/stats", "health/live", "?msg=local" })
         {
             var request = new HttpRequestMessage(HttpMethod.Get, path);
@@ -284,50 +266,5 @@ public sealed class PushApiAbuseTests : IAsyncLifetime
         request.Headers.Host = "push.internal.example:8080";
         Assert.Equal(HttpStatusCode.OK, (await _push.SendAsync(request)).StatusCode);
         await AssertHealthyAsync();
-    }
-
-    private static async Task<OpenServer> StartWithoutTokenAsync()
-    {
-        var values = new Dictionary<string, string?>
-        {
-            ["Server:Port"] = "0",
-            ["Server:Bind"] = "127.0.0.1",
-            ["PushApi:Port"] = "0",
-            ["Logging:Level"] = "Warning",
-            ["Shutdown:DrainSeconds"] = "2",
-        };
-        var loaded = PushServerConfiguration.Load(null, new ConfigurationOverrides { Values = values }, environment: [], currentDirectory: Path.GetTempPath());
-        var app = PushServerHost.Build(loaded, handleSignals: false);
-        await app.StartAsync();
-        var listeners = app.Services.GetRequiredService<ListenerEndpoints>();
-        return new OpenServer(app, listeners.PushEndPoint!.Port, listeners.SocketIOEndPoint!.Port);
-    }
-
-    private sealed record OpenServer(WebApplication App, int PushPort, int SocketPort) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await App.StopAsync();
-            await App.DisposeAsync();
-        }
-    }
-
-    private sealed class Collecting(ConcurrentQueue<TestLogEntry> entries) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<TestLogEntry> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                entries.Enqueue(new TestLogEntry(logLevel, category, eventId.Id, formatter(state, exception), exception));
-        }
     }
 }
