@@ -6,7 +6,7 @@ namespace PushServer.Tests.Behaviours;
 /// <summary>Client join/leave events limited to allowed room patterns, with real socket.io clients.</summary>
 public sealed class ClientRoomsTests : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
     private InProcessServer _server = null!;
 
     public async Task InitializeAsync()
@@ -21,10 +21,7 @@ public sealed class ClientRoomsTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
     }
 
     private async Task<NodeClient> ConnectAsync(int version = 4)

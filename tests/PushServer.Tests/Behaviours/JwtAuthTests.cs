@@ -11,7 +11,7 @@ public sealed class JwtAuthTests : IAsyncLifetime
 {
     // Long enough for HS384 too, so a token can be signed with the right key but the wrong algorithm.
     private const string Secret = "a-test-secret-that-is-long-enough-for-hs256-and-for-hs384-as-well";
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
     private InProcessServer _server = null!;
 
     public async Task InitializeAsync()
@@ -26,10 +26,7 @@ public sealed class JwtAuthTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
     }
 
     private static string Mint(string secret = Secret, string algorithm = SecurityAlgorithms.HmacSha256, TimeSpan? lifetime = null,

@@ -12,17 +12,14 @@ namespace PushServer.Tests.Behaviours;
 /// </summary>
 public sealed class JwtKeyTests : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
     private readonly List<string> _files = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
         foreach (var file in _files)
         {
             File.Delete(file);
@@ -41,7 +38,7 @@ public sealed class JwtKeyTests : IAsyncLifetime
     {
         settings.TryAdd("Auth:Required", "true");
         var server = await InProcessServer.StartAsync(settings);
-        _resources.Insert(0, server);
+        _resources.AddDisposedLast(server);
         return server;
     }
 

@@ -10,22 +10,19 @@ namespace PushServer.Tests.Behaviours;
 /// </summary>
 public sealed class RoomGuardTests : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
     }
 
     private async Task<InProcessServer> StartAsync(Dictionary<string, string?> settings)
     {
         var server = await InProcessServer.StartAsync(settings);
-        _resources.Insert(0, server);
+        _resources.AddDisposedLast(server);
         return server;
     }
 

@@ -9,7 +9,7 @@ namespace PushServer.Tests.Behaviours;
 /// <summary>Room lifecycle webhooks (room_occupied, room_empty) against a real local HTTP backend, with retries.</summary>
 public sealed class RoomLifecycleWebhookTests : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
     private readonly ConcurrentQueue<JsonElement> _received = new();
     private readonly SemaphoreSlim _arrivals = new(0);
     private int _attempts;
@@ -26,15 +26,12 @@ public sealed class RoomLifecycleWebhookTests : IAsyncLifetime
             ["Webhooks:RoomLifecycle"] = "true",
             ["Rooms:Allowed:0"] = "news",
         });
-        _resources.Insert(0, _server);
+        _resources.AddDisposedLast(_server);
     }
 
     public async Task DisposeAsync()
     {
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
     }
 
     /// <summary>The backend: records every attempt; the very first one fails with 503, so it must be retried.</summary>

@@ -5,16 +5,13 @@ namespace PushServer.Tests.Behaviours;
 /// <summary>web-msg-sender's login and online count, with real socket.io clients (its pages use 2.x).</summary>
 public sealed class WebMsgSenderTests : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
     }
 
     private async Task<InProcessServer> StartAsync(bool login)
@@ -24,7 +21,7 @@ public sealed class WebMsgSenderTests : IAsyncLifetime
             ["WebMsgSender:Login"] = login ? "true" : "false",
             ["WebMsgSender:OnlineCount"] = login ? "true" : "false",
         });
-        _resources.Insert(0, server);
+        _resources.AddDisposedLast(server);
         return server;
     }
 
@@ -56,7 +53,6 @@ public sealed class WebMsgSenderTests : IAsyncLifetime
         Assert.Equal("offline", await push.GetStringAsync("?type=publish&to=9999&content=nobody"));
 
         await bob.DisposeAsync();
-        _resources.Remove(bob);
         // After the 2-user count, alice is told the count went back to one when bob's page closed.
         await alice.WaitForEventAsync("event", e => e.GetProperty("name").GetString() == "update_online_count"
             && e.GetProperty("args")[0].GetString() == "<b>2</b> users online, <b>2</b> pages open");

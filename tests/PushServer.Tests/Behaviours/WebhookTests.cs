@@ -12,7 +12,7 @@ namespace PushServer.Tests.Behaviours;
 public sealed class WebhookTests : IAsyncLifetime
 {
     private const string Secret = "webhook-signing-secret";
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
     private readonly ConcurrentQueue<JsonElement> _received = new();
     private readonly SemaphoreSlim _arrivals = new(0);
     private KestrelTestServer _backend = null!;
@@ -30,7 +30,7 @@ public sealed class WebhookTests : IAsyncLifetime
             ["Webhooks:Lifecycle"] = "true",
             ["Webhooks:TimeoutMs"] = "3000",
         });
-        _resources.Insert(0, _server);
+        _resources.AddDisposedLast(_server);
     }
 
     /// <summary>The backend: checks the signature, records the body, answers an order with a receipt and fails "crash".</summary>
@@ -62,10 +62,7 @@ public sealed class WebhookTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
     }
 
     private async Task<JsonElement> NextReportAsync(string type)

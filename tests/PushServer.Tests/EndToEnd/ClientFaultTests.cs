@@ -12,7 +12,7 @@ namespace PushServer.Tests.EndToEnd;
 /// </summary>
 public sealed class ClientFaultTests : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
     private readonly List<NodeClient> _stopped = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -24,10 +24,7 @@ public sealed class ClientFaultTests : IAsyncLifetime
             // A stopped process must run again to take its kill.
             Signal(client, "CONT", ignoreFailure: true);
         }
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
     }
 
     private static void Signal(NodeClient client, string signal, bool ignoreFailure = false)
@@ -86,7 +83,7 @@ public sealed class ClientFaultTests : IAsyncLifetime
             ["PUSHSERVER_EngineIO__PingTimeout"] = "1000",
             ["PUSHSERVER_Rooms__Allowed__0"] = "fault-*",
         });
-        _resources.Insert(0, server);
+        _resources.AddDisposedLast(server);
         using var push = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(30) };
         var baseline = await CountsAsync(push);
 

@@ -7,7 +7,7 @@ namespace PushServer.Tests.EndToEnd;
 /// <summary>Two executables started with <c>--redis</c> against one real redis-server.</summary>
 public sealed class ClusterTests : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
     private RedisServer _redis = null!;
 
     public async Task InitializeAsync()
@@ -17,17 +17,14 @@ public sealed class ClusterTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
         await _redis.DisposeAsync();
     }
 
     private async Task<ServerProcess> StartNodeAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
         var server = await ServerProcess.StartAsync(["--redis", _redis.Url], environment);
-        _resources.Insert(0, server);
+        _resources.AddDisposedLast(server);
         using var http = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(30) };
         // Ready only once the node is subscribed to Redis.
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -124,7 +121,7 @@ public sealed class ClusterTests : IAsyncLifetime
         var nodeA = await StartNodeAsync();
         var nodeB = await StartNodeAsync();
         var haproxy = await HaproxyProcess.StartAsync(nodeA.SocketIOPort, nodeB.SocketIOPort);
-        _resources.Insert(0, haproxy);
+        _resources.AddDisposedLast(haproxy);
         // withCredentials makes the Node client keep and send the sticky cookie, as browsers do.
         var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(haproxy.Url)
         {
@@ -172,7 +169,7 @@ public sealed class ClusterTests : IAsyncLifetime
     {
         await _redis.StopAsync();
         var node = await ServerProcess.StartAsync(["--redis", _redis.Url]);
-        _resources.Insert(0, node);
+        _resources.AddDisposedLast(node);
         using var push = new HttpClient { BaseAddress = node.PushUri, Timeout = TimeSpan.FromSeconds(30) };
         Assert.False((await push.GetAsync("health/ready")).IsSuccessStatusCode);
         Assert.True((await push.GetAsync("health/live")).IsSuccessStatusCode);

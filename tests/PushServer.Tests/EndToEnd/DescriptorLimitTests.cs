@@ -18,7 +18,7 @@ public sealed partial class DescriptorLimitTests(ITestOutputHelper output) : IAs
 
     private const int FloodConnections = 1200;
 
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
     private readonly List<Socket> _flood = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -26,10 +26,7 @@ public sealed partial class DescriptorLimitTests(ITestOutputHelper output) : IAs
     public async Task DisposeAsync()
     {
         CloseFlood();
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
     }
 
     [Fact]

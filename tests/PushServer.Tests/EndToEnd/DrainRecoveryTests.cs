@@ -17,7 +17,7 @@ public sealed class DrainRecoveryTests : IAsyncLifetime
     private const int MaxPushes = 200;
     private const int PushesAfterExit = 10;
 
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
     private RedisServer _redis = null!;
     private int _nextCommandId;
 
@@ -25,10 +25,7 @@ public sealed class DrainRecoveryTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
         await _redis.DisposeAsync();
     }
 

@@ -8,23 +8,20 @@ namespace PushServer.Tests.EndToEnd;
 /// <summary>The real executable as a child process, with real socket.io clients (4.x and 2.x) from Node.</summary>
 public sealed class ExecutableTests : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
         // Clients first, then the server: nothing is left running whatever the test did.
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
     }
 
     private async Task<ServerProcess> StartServerAsync(string[]? args = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var server = await ServerProcess.StartAsync(args, environment);
-        _resources.Insert(0, server);
+        _resources.AddDisposedLast(server);
         return server;
     }
 

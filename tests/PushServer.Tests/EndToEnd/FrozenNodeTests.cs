@@ -20,7 +20,7 @@ public sealed class FrozenNodeTests : IAsyncLifetime
 {
     private static readonly TimeSpan ClusterQueryTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
     private RedisServer _redis = null!;
 
     /// <summary>Each adapter with each kind of frozen node.</summary>
@@ -39,10 +39,7 @@ public sealed class FrozenNodeTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
         await _redis.DisposeAsync();
     }
 
