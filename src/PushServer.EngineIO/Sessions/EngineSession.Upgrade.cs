@@ -13,8 +13,23 @@ internal sealed partial class EngineSession
     // probe transport once that runs. Null when none is.
     private object? _upgradeAttempt;
 
-    /// <summary>True between the client's <c>2probe</c> and the end of the upgrade: polls are answered with noop.</summary>
+    /// <summary>
+    /// How long after the client's <c>2probe</c> polls are released with noop, as engine.io's upgrade check does every
+    /// 100 ms. Not at once: in engine.io one thread reads the probe socket in order, so a GET the client sends after its
+    /// <c>5</c> always finds the upgrade done and gets 400. Here the probe's reader and the GET run on different threads,
+    /// and a GET can overtake the <c>2probe</c> and <c>5</c> already on the wire; held this long, it sees the upgrade
+    /// complete and is refused as it would have been. A client that follows the protocol waits for this noop before it
+    /// sends <c>5</c>, exactly as with engine.io.
+    /// </summary>
+    internal static readonly TimeSpan UpgradePollRelease = TimeSpan.FromMilliseconds(100);
+
+    private ITimer? _upgradePollReleaseTimer;
+
+    /// <summary>True between the client's <c>2probe</c> and the end of the upgrade.</summary>
     internal bool IsUpgrading { get; private set; }
+
+    /// <summary>True from <see cref="UpgradePollRelease"/> after <c>2probe</c> until the upgrade ends: polls get noop.</summary>
+    internal bool IsUpgradeReleasingPolls { get; private set; }
 
     /// <summary>True once a WebSocket took over; a second upgrade is refused.</summary>
     internal bool IsUpgraded { get; private set; }
@@ -69,12 +84,15 @@ internal sealed partial class EngineSession
             if (ReferenceEquals(_upgradeAttempt, attempt))
             {
                 _upgradeAttempt = null;
-                IsUpgrading = false;
+                EndUpgradingLocked();
             }
         }
     }
 
-    /// <summary>The probing WebSocket got <c>2probe</c>: pause polling by answering polls with noop.</summary>
+    /// <summary>
+    /// The probing WebSocket got <c>2probe</c>: polls are released with noop from <see cref="UpgradePollRelease"/> on,
+    /// so the client can pause polling.
+    /// </summary>
     internal bool BeginUpgrade()
     {
         lock (_sync)
@@ -84,9 +102,32 @@ internal sealed partial class EngineSession
                 return false;
             }
             IsUpgrading = true;
+            _upgradePollReleaseTimer?.Dispose();
+            _upgradePollReleaseTimer = _time.CreateTimer(
+                static s => ((EngineSession)s!).ReleasePollsForUpgrade(), this, UpgradePollRelease, Timeout.InfiniteTimeSpan);
+        }
+        return true;
+    }
+
+    private void ReleasePollsForUpgrade()
+    {
+        lock (_sync)
+        {
+            if (!IsUpgrading)
+            {
+                return;
+            }
+            IsUpgradeReleasingPolls = true;
         }
         _transport.OnQueueSignal();
-        return true;
+    }
+
+    private void EndUpgradingLocked()
+    {
+        IsUpgrading = false;
+        IsUpgradeReleasingPolls = false;
+        _upgradePollReleaseTimer?.Dispose();
+        _upgradePollReleaseTimer = null;
     }
 
     /// <summary>The probing WebSocket got <c>5</c>: it becomes the session's transport.</summary>
@@ -97,13 +138,13 @@ internal sealed partial class EngineSession
         {
             if (_state != SessionState.Open || IsUpgraded)
             {
-                IsUpgrading = false;
+                EndUpgradingLocked();
                 return false;
             }
             old = _transport;
             _transport = webSocket;
             _upgradeAttempt = null;
-            IsUpgrading = false;
+            EndUpgradingLocked();
             IsUpgraded = true;
         }
         old.OnSessionClosed();
@@ -122,7 +163,7 @@ internal sealed partial class EngineSession
         {
             probe = _upgradeAttempt as WebSocketTransport;
             _upgradeAttempt = null;
-            IsUpgrading = false;
+            EndUpgradingLocked();
         }
         probe?.AbandonProbe();
     }

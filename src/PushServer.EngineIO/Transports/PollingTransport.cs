@@ -16,15 +16,6 @@ namespace PushServer.EngineIO.Transports;
 internal sealed partial class PollingTransport : ISessionTransport
 {
     private static readonly byte[] OkBody = "ok"u8.ToArray();
-
-    /// <summary>
-    /// How long a GET that arrives during an upgrade waits for it to settle. In engine.io one thread reads the probe
-    /// socket's bytes in order, so a GET sent after <c>5</c> always finds the upgrade done and gets 400; here the probe's
-    /// reader and the GET run on different threads, and the GET can overtake a <c>5</c> already on the wire. A client
-    /// that follows the protocol sends no GET during an upgrade but the one in flight when <c>3probe</c> reached it,
-    /// which engine.io's upgrade check also answers only every 100 ms.
-    /// </summary>
-    internal static readonly TimeSpan UpgradeSettleTime = TimeSpan.FromMilliseconds(100);
     private readonly Lock _sync = new();
     private readonly EngineSession _session;
     private readonly string? _jsonpIndex;
@@ -48,8 +39,8 @@ internal sealed partial class PollingTransport : ISessionTransport
         {
             _queued?.TrySetResult();
         }
-        // A poll released by an upgrade answers noop: WakePoll says so, where a packet only means "look again".
-        if (_session.IsUpgrading)
+        // A poll released during an upgrade answers noop: WakePoll says so, where a packet only means "look again".
+        if (_session.IsUpgradeReleasingPolls)
         {
             WakePoll();
         }
@@ -139,8 +130,6 @@ internal sealed partial class PollingTransport : ISessionTransport
     private async Task<PollAnswer> WaitForPacketsAsync(HttpContext context, CancellationToken wakeToken)
     {
         var woken = false;
-        var arrivedDuringUpgrade = _session.IsUpgrading;
-        var settled = false;
         while (true)
         {
             if (!ReferenceEquals(_session.Transport, this))
@@ -172,24 +161,7 @@ internal sealed partial class PollingTransport : ISessionTransport
             {
                 return new(packets, false);
             }
-            if (arrivedDuringUpgrade && !settled && !woken && _session.IsUpgrading)
-            {
-                try
-                {
-                    await queued.Task.WaitAsync(UpgradeSettleTime, _session.Time, wakeToken).ConfigureAwait(false);
-                }
-                catch (TimeoutException)
-                {
-                    settled = true;
-                }
-                catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-                {
-                    // The upgrade completed (the next turn refuses this GET) or the session closed.
-                    woken = true;
-                }
-                continue;
-            }
-            if (_session.IsUpgrading || woken)
+            if (woken || _session.IsUpgradeReleasingPolls)
             {
                 // Releases the client's poll so it can pause polling and finish the upgrade.
                 return new([EnginePacket.Noop], false);
@@ -200,7 +172,8 @@ internal sealed partial class PollingTransport : ISessionTransport
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
             {
-                // A wake-up from an upgrade or a close, not a disconnect: look at the state once more.
+                // A wake-up from an upgrade (released, or done: the next turn refuses this GET) or a close, not a
+                // disconnect: look at the state once more.
                 woken = true;
             }
         }

@@ -4,10 +4,10 @@ using System.Net.WebSockets;
 namespace PushServer.EngineIO.Tests.Wire;
 
 /// <summary>
-/// A GET that reaches the server between the client's <c>2probe</c> and its <c>5</c>. In engine.io one thread reads
-/// the probe socket's bytes in order, so a GET the client sent after <c>5</c> always finds the upgrade done (400). Here
-/// the GET may overtake a <c>5</c> that is already on the wire; it waits up to 100 ms for the upgrade to settle, as
-/// engine.io's own upgrade check answers such a poll only every 100 ms.
+/// Polls during an upgrade. In engine.io one thread reads the probe socket's bytes in order, so a GET the client sent
+/// after <c>5</c> always finds the upgrade done (400). Here the GET may overtake a <c>2probe</c> and <c>5</c> already on
+/// the wire; polls are released with noop only 100 ms after <c>2probe</c>, as engine.io's own upgrade check does, so such
+/// a GET sees the upgrade complete and is refused as it would have been.
 /// </summary>
 public sealed class PollDuringUpgradeTests
 {
@@ -27,6 +27,25 @@ public sealed class PollDuringUpgradeTests
         var (status, body, _) = await poll.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("{\"code\":3,\"message\":\"Bad request\"}", body);
+        await RawWebSocket.SendTextAsync(ws, "4after upgrade");
+        Assert.Equal("after upgrade", (await host.Handler.WaitForAsync<TextReceived>()).Text);
+    }
+
+    [Fact]
+    public async Task A_poll_held_before_the_probe_is_refused_when_2probe_and_5_follow_at_once()
+    {
+        await using var host = await EngineTestHost.StartAsync();
+        var sid = await host.OpenPollingAsync();
+        var poll = host.GetAsync($"EIO=4&transport=polling&sid={sid}");
+        await PollingTests.WaitUntilPollIsHeld(host, sid);
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+
+        await RawWebSocket.SendTextAsync(ws, "2probe");
+        await RawWebSocket.SendTextAsync(ws, "5");
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await poll.WaitAsync(TimeSpan.FromSeconds(10))).Status);
+        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(ws));
         await RawWebSocket.SendTextAsync(ws, "4after upgrade");
         Assert.Equal("after upgrade", (await host.Handler.WaitForAsync<TextReceived>()).Text);
     }

@@ -20,7 +20,10 @@ public class UpgradeAndWebSocketTests
         await RawWebSocket.SendTextAsync(ws, "2probe");
         Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(ws));
 
-        // The waiting poll is released with a noop so the client can pause polling.
+        // The waiting poll is released with a noop so the client can pause polling: 100 ms after the probe, as
+        // engine.io's upgrade check does.
+        Assert.False(poll.IsCompleted);
+        host.Time.Advance(Sessions.EngineSession.UpgradePollRelease);
         Assert.Equal(eio == 4 ? "6" : "1:6", (await poll.WaitAsync(TimeSpan.FromSeconds(10))).Body);
 
         await RawWebSocket.SendTextAsync(ws, "5");
