@@ -53,7 +53,7 @@ public sealed class ConnectionLevelUpgradeTests : IAsyncLifetime
     {
         var sid = await _server.OpenPollingAsync();
         var url = _server.Url("EIO=4&transport=polling&sid=" + sid);
-        var heldPoll = _server.Http.GetStringAsync(url);
+        var heldPoll = _server.Http.GetAsync(url);
         // The poll must be held by the server before the upgrade completes, or it would come too late and be refused.
         await Eventually.TrueAsync(() => _server.InFlightRequests == 1, () => $"{_server.InFlightRequests} HTTP requests open");
         using var probe = new ClientWebSocket();
@@ -61,7 +61,9 @@ public sealed class ConnectionLevelUpgradeTests : IAsyncLifetime
         await Frames.SendTextAsync(probe, "2probe");
         Assert.Equal("3probe", await Frames.ReceiveTextAsync(probe));
         await Frames.SendTextAsync(probe, "5");
-        Assert.Equal("6", await heldPoll); // the held poll ends with a noop once the upgrade completes
+        // A client that sends 5 before its poll was released is refused that poll, as any poll after the upgrade.
+        using var refused = await heldPoll;
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
 
         await Frames.SendTextAsync(probe, "40");
         Assert.StartsWith("40{", await Frames.ReceiveUntilAsync(probe, f => f.StartsWith("40", StringComparison.Ordinal)));
