@@ -10,7 +10,7 @@ namespace PushServer.PushApi;
 internal static class PushApiEndpoints
 {
     /// <summary>
-    /// <c>/</c> (phpsocket.io's <c>?msg=</c> and web-msg-sender's form), <c>/api/emit</c>, <c>/api/stats</c>,
+    /// <c>/</c> (phpsocket.io's <c>?msg=</c> and web-msg-sender's form; a browser gets the <see cref="StatusPage"/>), <c>/api/emit</c>, <c>/api/stats</c>,
     /// <c>/api/namespaces/{ns}/rooms|sockets</c> and <c>/api/sockets/join|leave|disconnect</c>.
     /// </summary>
     public static IEndpointConventionBuilder MapPushApi(this IEndpointRouteBuilder endpoints)
@@ -48,6 +48,10 @@ internal static class PushApiEndpoints
         // Mapped for every method so a wrong one gets a JSON 405 rather than routing's empty one.
         group.Map(pattern, context =>
         {
+            if (pattern == "/" && StatusPage.IsBrowserVisit(context))
+            {
+                return StatusPage.WriteAsync(context);
+            }
             if (!methods.Contains(context.Request.Method, StringComparer.OrdinalIgnoreCase))
             {
                 context.Response.Headers.Allow = string.Join(", ", methods);
