@@ -220,7 +220,7 @@ public sealed partial class RedisAdapter
                     w.WriteString("requestId", requestId);
                     w.WriteString("uid", Uid);
                     w.WritePropertyName("data");
-                    SocketIOPacketEncoder.WriteValue(w, answer, Namespace.Server.SerializerOptions);
+                    SocketIOValueWriter.WriteValue(w, answer, Namespace.Server.SerializerOptions);
                 }));
             };
         }
@@ -294,27 +294,7 @@ public sealed partial class RedisAdapter
     }
 
     /// <summary>A remote client's acknowledgement (one value) as the arguments a local one arrives with.</summary>
-    private SocketIOArgs ToArgs(object? value)
-    {
-        var options = Namespace.Server.SerializerOptions;
-        var attachments = new List<ReadOnlyMemory<byte>>();
-        var previous = AttachmentScope.Writing;
-        AttachmentScope.Writing = attachments;
-        var buffer = new ArrayBufferWriter<byte>(64);
-        try
-        {
-            using var writer = new Utf8JsonWriter(buffer);
-            writer.WriteStartArray();
-            SocketIOPacketEncoder.WriteValue(writer, value, options);
-            writer.WriteEndArray();
-        }
-        finally
-        {
-            AttachmentScope.Writing = previous;
-        }
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return new SocketIOArgs(document.RootElement.Clone(), 0, attachments, options);
-    }
+    private SocketIOArgs ToArgs(object? value) => SocketIOArgs.FromValues([value], Namespace.Server.SerializerOptions);
 
     private static BroadcastOptions ReadOptions(JsonElement request)
     {

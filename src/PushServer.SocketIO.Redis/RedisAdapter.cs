@@ -270,7 +270,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         writer.WriteStringValue(eventName);
         foreach (var arg in args)
         {
-            PushServer.SocketIO.Protocol.SocketIOPacketEncoder.WriteValue(writer, arg, Namespace.Server.SerializerOptions);
+            PushServer.SocketIO.Protocol.SocketIOValueWriter.WriteValue(writer, arg, Namespace.Server.SerializerOptions);
         }
         writer.WriteEndArray();
     }
