@@ -197,15 +197,10 @@ public sealed class MixedClusterTests : IAsyncLifetime
     public async Task A_session_the_Node_node_persisted_is_recovered_on_PushServer_with_the_missed_events()
     {
         await StartAsync(AdapterKind.Streams);
-        var (client, id) = await ClientAsync(_nodeUrl);
-        await client.EmitWithAckAsync("join", "news");
         var (watcher, _) = await ClientAsync(_dotnet.Url);
         await watcher.EmitWithAckAsync("join", "news");
-        await _dotnet.Io.Sockets.To("news").EmitAsync("room-message", ["m1"]);
-        await WaitForAsync(client, "room-message", "m1");
-
-        await client.DropTransportAsync();
-        await client.WaitForEventAsync("disconnect");
+        var (client, id) = await ClientAsync(_nodeUrl);
+        await JoinNewsThenLoseTransportAsync(client, () => _dotnet.Io.Sockets.To("news").EmitAsync("room-message", ["m1"]).AsTask());
         var disconnected = await _node.WaitForEventAsync("disconnected", e => e.GetProperty("id").GetString() == id);
         Assert.Equal("transport close", disconnected.GetProperty("reason").GetString());
         await _node.RunAsync("emit", new { rooms = new[] { "news" }, name = "room-message", args = new[] { "m2" } });
@@ -230,12 +225,7 @@ public sealed class MixedClusterTests : IAsyncLifetime
     {
         await StartAsync(AdapterKind.Streams);
         var (client, id) = await ClientAsync(_dotnet.Url);
-        await client.EmitWithAckAsync("join", "news");
-        await _dotnet.Io.Sockets.To("news").EmitAsync("room-message", ["m1"]);
-        await WaitForAsync(client, "room-message", "m1");
-
-        await client.DropTransportAsync();
-        await client.WaitForEventAsync("disconnect");
+        await JoinNewsThenLoseTransportAsync(client, () => _dotnet.Io.Sockets.To("news").EmitAsync("room-message", ["m1"]).AsTask());
         await ((StreamsNode)_dotnet).WaitForPersistedDisconnectAsync(id);
         await _dotnet.Io.Sockets.To("news").EmitAsync("room-message", ["m2"]);
 
