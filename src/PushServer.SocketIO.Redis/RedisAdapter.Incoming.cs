@@ -123,19 +123,7 @@ public sealed partial class RedisAdapter
                 break;
 
             case RedisRequestType.RemoteFetch when requestId is not null:
-                var sockets = CollectSockets(ReadOptions(request));
-                var serializer = Namespace.Server.SerializerOptions;
-                PublishResponse(uid, w =>
-                {
-                    w.WriteString("requestId", requestId);
-                    w.WriteString("uid", Uid);
-                    w.WriteStartArray("sockets");
-                    foreach (var socket in sockets)
-                    {
-                        RemoteSocketJson.Write(w, socket, serializer);
-                    }
-                    w.WriteEndArray();
-                });
+                OnRemoteFetchSockets(uid, requestId, ReadOptions(request));
                 break;
 
             case RedisRequestType.ServerSideEmit:
@@ -153,13 +141,13 @@ public sealed partial class RedisAdapter
             switch (type)
             {
                 case RedisRequestType.RemoteJoin:
-                    base.AddSockets(options, rooms);
+                    OnRemoteSocketsJoin(options, rooms);
                     break;
                 case RedisRequestType.RemoteLeave:
-                    base.DelSockets(options, rooms);
+                    OnRemoteSocketsLeave(options, rooms);
                     break;
                 default:
-                    base.DisconnectSockets(options, request.TryGetProperty("close", out var close) && close.ValueKind == JsonValueKind.True);
+                    OnRemoteDisconnectSockets(options, request.TryGetProperty("close", out var close) && close.ValueKind == JsonValueKind.True);
                     break;
             }
             return;
@@ -202,29 +190,7 @@ public sealed partial class RedisAdapter
         {
             args[i] = data[i + 1].Clone();
         }
-        Action<object?>? ack = null;
-        if (requestId is not null)
-        {
-            var called = 0;
-            ack = answer =>
-            {
-                // One answer per node, as the Node adapter's callback allows.
-                if (Interlocked.Exchange(ref called, 1) != 0)
-                {
-                    return;
-                }
-                // Answers go to the shared response channel whatever PublishOnSpecificResponseChannel says, as in the Node adapter.
-                PublishTo(_responseChannel, RedisMessageCodec.WriteJson(w =>
-                {
-                    w.WriteNumber("type", (int)RedisRequestType.ServerSideEmit);
-                    w.WriteString("requestId", requestId);
-                    w.WriteString("uid", Uid);
-                    w.WritePropertyName("data");
-                    SocketIOPacketEncoder.WriteValue(w, answer, Namespace.Server.SerializerOptions);
-                }));
-            };
-        }
-        Namespace.DispatchServerSideEmit(eventName, args, ack);
+        OnRemoteServerSideEmit(uid, requestId, eventName, args);
     }
 
     /// <summary>A BROADCAST request (MessagePack): deliver with acks and report the client count and each ack.</summary>
@@ -236,24 +202,56 @@ public sealed partial class RedisAdapter
             return;
         }
         var uid = request.GetValueOrDefault("uid") as string;
-        if (uid == Uid || _ackRequests.ContainsKey(requestId)
+        if (uid == Uid || IsPendingBroadcastWithAck(requestId)
             || !RedisMessageCodec.TryReadBroadcast(uid, request.GetValueOrDefault("packet"), request.GetValueOrDefault("opts"), out var broadcast)
             || broadcast!.Namespace != Namespace.Name)
         {
             return;
         }
-        var options = broadcast.Options with { Flags = broadcast.Options.Flags with { Local = true } };
-        base.BroadcastWithAck(
-            new BroadcastPacket(Namespace.Name, broadcast.EventName, broadcast.Args),
-            options,
-            clientCount => PublishResponse(uid, w =>
-            {
-                w.WriteNumber("type", (int)RedisRequestType.BroadcastClientCount);
-                w.WriteString("requestId", requestId);
-                w.WriteNumber("clientCount", clientCount);
-            }),
-            ack => PublishTo(ResponseChannelFor(uid), RedisMessageCodec.EncodeBroadcastAck(requestId, ack)));
+        OnRemoteBroadcastWithAck(uid, requestId, new BroadcastPacket(Namespace.Name, broadcast.EventName, broadcast.Args), broadcast.Options);
     }
+
+    /// <inheritdoc />
+    protected override void PublishBroadcastClientCount(string? requesterUid, string requestId, int clientCount) =>
+        PublishResponse(requesterUid, w =>
+        {
+            w.WriteNumber("type", (int)RedisRequestType.BroadcastClientCount);
+            w.WriteString("requestId", requestId);
+            w.WriteNumber("clientCount", clientCount);
+        });
+
+    /// <inheritdoc />
+    protected override void PublishBroadcastAck(string? requesterUid, string requestId, SocketIOArgs ack) =>
+        PublishTo(ResponseChannelFor(requesterUid), RedisMessageCodec.EncodeBroadcastAck(requestId, ack));
+
+    /// <inheritdoc />
+    protected override void PublishFetchSocketsAnswer(string? requesterUid, string requestId, IReadOnlyList<SocketIOSocket> sockets)
+    {
+        var serializer = Namespace.Server.SerializerOptions;
+        PublishResponse(requesterUid, w =>
+        {
+            w.WriteString("requestId", requestId);
+            w.WriteString("uid", Uid);
+            w.WriteStartArray("sockets");
+            foreach (var socket in sockets)
+            {
+                RemoteSocketJson.Write(w, socket, serializer);
+            }
+            w.WriteEndArray();
+        });
+    }
+
+    /// <inheritdoc />
+    protected override void PublishServerSideEmitAnswer(string? requesterUid, string requestId, object? answer) =>
+        // Answers go to the shared response channel whatever PublishOnSpecificResponseChannel says, as in the Node adapter.
+        PublishTo(_responseChannel, RedisMessageCodec.WriteJson(w =>
+        {
+            w.WriteNumber("type", (int)RedisRequestType.ServerSideEmit);
+            w.WriteString("requestId", requestId);
+            w.WriteString("uid", Uid);
+            w.WritePropertyName("data");
+            SocketIOValueWriter.WriteValue(w, answer, Namespace.Server.SerializerOptions);
+        }));
 
     private void OnResponse(byte[] message)
     {
@@ -266,19 +264,20 @@ public sealed partial class RedisAdapter
                 return;
             }
             var requestId = id.GetString()!;
-            if (_ackRequests.TryGetValue(requestId, out var ackRequest))
+            if (IsPendingBroadcastWithAck(requestId))
             {
                 if (response.TryGetProperty("type", out var t) && t.TryGetInt32(out var type) && type == (int)RedisRequestType.BroadcastClientCount
                     && response.TryGetProperty("clientCount", out var count) && count.TryGetInt32(out var clientCount))
                 {
-                    ackRequest.ClientCountCallback(clientCount);
+                    OnRemoteBroadcastClientCount(requestId, clientCount);
                 }
                 return;
             }
-            if (_requests.TryGetValue(requestId, out var request))
+            if (IsPendingQuery(requestId))
             {
                 var uid = response.TryGetProperty("uid", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
-                request.Add(response, uid);
+                // Kept past this message's document: cloned.
+                OnQueryAnswer(requestId, uid, response.Clone());
             }
             return;
         }
@@ -286,35 +285,14 @@ public sealed partial class RedisAdapter
         // MessagePack responses are the acks of a broadcast: {type: 9, requestId, packet}.
         if (RedisMessageCodec.Decode(message) is Dictionary<string, object?> ack
             && ack.GetValueOrDefault("requestId") is string ackRequestId
-            && ack.GetValueOrDefault("type") is long ackType && ackType == (long)RedisRequestType.BroadcastAck
-            && _ackRequests.TryGetValue(ackRequestId, out var pending))
+            && ack.GetValueOrDefault("type") is long ackType && ackType == (long)RedisRequestType.BroadcastAck)
         {
-            pending.Ack(ToArgs(ack.GetValueOrDefault("packet")));
+            OnRemoteBroadcastAck(ackRequestId, () => ToArgs(ack.GetValueOrDefault("packet")));
         }
     }
 
     /// <summary>A remote client's acknowledgement (one value) as the arguments a local one arrives with.</summary>
-    private SocketIOArgs ToArgs(object? value)
-    {
-        var options = Namespace.Server.SerializerOptions;
-        var attachments = new List<ReadOnlyMemory<byte>>();
-        var previous = AttachmentScope.Writing;
-        AttachmentScope.Writing = attachments;
-        var buffer = new ArrayBufferWriter<byte>(64);
-        try
-        {
-            using var writer = new Utf8JsonWriter(buffer);
-            writer.WriteStartArray();
-            SocketIOPacketEncoder.WriteValue(writer, value, options);
-            writer.WriteEndArray();
-        }
-        finally
-        {
-            AttachmentScope.Writing = previous;
-        }
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return new SocketIOArgs(document.RootElement.Clone(), 0, attachments, options);
-    }
+    private SocketIOArgs ToArgs(object? value) => SocketIOArgs.FromValues([value], Namespace.Server.SerializerOptions);
 
     private static BroadcastOptions ReadOptions(JsonElement request)
     {

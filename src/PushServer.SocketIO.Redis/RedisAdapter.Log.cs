@@ -14,14 +14,6 @@ public sealed partial class RedisAdapter
             Message = "Could not publish for namespace {Namespace}; delivered on this node only")]
         public static partial void PublishFailed(ILogger logger, string @namespace, Exception exception);
 
-        [LoggerMessage(EventId = RedisEventIds.RequestFailed, Level = LogLevel.Debug,
-            Message = "A cluster request of namespace {Namespace} failed; answering with this node's part")]
-        public static partial void RequestFailed(ILogger logger, string @namespace, Exception exception);
-
-        [LoggerMessage(EventId = RedisEventIds.ClusterQueryIncomplete, Level = LogLevel.Information,
-            Message = "{Request} of namespace {Namespace}: {Answered} of {Expected} other nodes answered in time")]
-        public static partial void ClusterQueryIncomplete(ILogger logger, string request, string @namespace, int answered, int expected);
-
         [LoggerMessage(EventId = RedisEventIds.SubscribeFailed, Level = LogLevel.Debug,
             Message = "Could not subscribe the channels of namespace {Namespace}; retrying when Redis is back")]
         public static partial void SubscribeFailed(ILogger logger, string @namespace, Exception exception);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PushServer.SocketIO.Adapters;
+using PushServer.SocketIO.Redis.Cluster;
 using PushServer.SocketIO.Redis.Protocol;
 using StackExchange.Redis;
 
@@ -8,123 +9,77 @@ namespace PushServer.SocketIO.Redis;
 public sealed partial class RedisAdapter
 {
     /// <inheritdoc />
-    public override async Task<ClusterResult<IReadOnlyList<RemoteSocket>>> FetchSocketsFromClusterAsync(
-        BroadcastOptions options, CancellationToken cancellationToken)
-    {
-        var sockets = FetchLocalSockets(options);
-        if (options.Flags.Local)
-        {
-            return ClusterResult<IReadOnlyList<RemoteSocket>>.Local(sockets);
-        }
-        var outcome = await AskClusterAsync(RedisRequestType.RemoteFetch, w => RedisMessageCodec.WriteJsonOptions(w, options),
-            options.Flags.Timeout, cancellationToken).ConfigureAwait(false);
-        foreach (var response in outcome.Responses)
-        {
-            if (response.TryGetProperty("sockets", out var list) && list.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in list.EnumerateArray())
-                {
-                    if (RemoteSocketJson.TryRead(this, item, out var socket))
-                    {
-                        sockets.Add(socket);
-                    }
-                }
-            }
-        }
-        return outcome.ToResult<IReadOnlyList<RemoteSocket>>(sockets);
-    }
-
-    /// <inheritdoc />
     public override async Task<ClusterResult<IReadOnlySet<string>>> AllRoomsFromClusterAsync(CancellationToken cancellationToken)
     {
         var rooms = LocalRooms();
-        var outcome = await AskClusterAsync(RedisRequestType.AllRooms, null, null, cancellationToken).ConfigureAwait(false);
-        foreach (var response in outcome.Responses)
+        var outcome = await AskClusterAsync(requestId => new AllRoomsQuery(requestId), null, cancellationToken).ConfigureAwait(false);
+        foreach (var answer in outcome.Answers)
         {
-            rooms.UnionWith(RedisMessageCodec.ToSet(response.TryGetProperty("rooms", out var list) ? list : default));
+            rooms.UnionWith(RedisMessageCodec.ToSet(answer is JsonElement response && response.TryGetProperty("rooms", out var list) ? list : default));
         }
         return outcome.ToResult<IReadOnlySet<string>>(rooms);
     }
 
     /// <inheritdoc />
-    public override async Task<ClusterResult<IReadOnlyList<JsonElement>>> ServerSideEmitWithAckAsync(
-        string eventName, IReadOnlyList<object?> args, CancellationToken cancellationToken)
-    {
-        var outcome = await AskClusterAsync(RedisRequestType.ServerSideEmit, w => WriteEventData(w, eventName, args), null, cancellationToken)
-            .ConfigureAwait(false);
-        var answers = new List<JsonElement>(outcome.Responses.Count);
-        foreach (var response in outcome.Responses)
-        {
-            answers.Add(response.TryGetProperty("data", out var data) ? data : default);
-        }
-        return outcome.ToResult<IReadOnlyList<JsonElement>>(answers);
-    }
-
-    /// <summary>
-    /// Publishes a request to every other node and waits, at most <paramref name="timeout"/> (the request timeout when
-    /// null), for one answer each. The number of nodes is Redis's count of subscribers to the request channel
-    /// (<c>PUBSUB NUMSUB</c>), this node included.
-    /// </summary>
-    private async Task<QueryOutcome> AskClusterAsync(
-        RedisRequestType type, Action<Utf8JsonWriter>? body, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The number of nodes is Redis's count of subscribers to the request channel (<c>PUBSUB NUMSUB</c>), this node
+    /// included; the nodes are counted, not named.
+    /// </remarks>
+    protected override async ValueTask<ClusterAudience?> GetAudienceAsync()
     {
         if (!TryGetConnected(out var redis))
         {
-            return QueryOutcome.Unreachable;
+            return null;
         }
-        int expected;
         try
         {
-            expected = await CountSubscribersAsync(redis).ConfigureAwait(false) - 1;
+            return new ClusterAudience(await CountSubscribersAsync(redis).ConfigureAwait(false) - 1);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Log.RequestFailed(_logger, Namespace.Name, ex);
-            return QueryOutcome.Unreachable;
+            LogQueryFailed(ex);
+            return null;
         }
-        if (expected <= 0)
-        {
-            return QueryOutcome.Alone;
-        }
-
-        var requestId = NewId();
-        var request = new ClusterRequest(type, expected);
-        _requests[requestId] = request;
-        try
-        {
-            var message = RedisMessageCodec.WriteJson(w =>
-            {
-                WriteRequestHeader(w, type, requestId);
-                body?.Invoke(w);
-            });
-            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(_requestChannel), message).ConfigureAwait(false);
-            try
-            {
-                await request.Completed.WaitAsync(timeout ?? _options.RequestsTimeout, Namespace.Server.TimeProvider, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // Only control flow: the answers so far are the result, and the missing nodes are named below.
-            }
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            Log.RequestFailed(_logger, Namespace.Name, ex);
-        }
-        finally
-        {
-            _requests.TryRemove(requestId, out _);
-        }
-
-        var (responses, responders, anonymous) = request.Snapshot();
-        IReadOnlyList<string> missing = [];
-        if (responses.Count < expected)
-        {
-            Log.ClusterQueryIncomplete(_logger, type.ToString(), Namespace.Name, responses.Count, expected);
-            missing = anonymous == 0 ? await FindSilentNodesAsync(redis, responders).ConfigureAwait(false) : [];
-        }
-        return new QueryOutcome(responses, expected, true, missing);
     }
+
+    /// <inheritdoc />
+    protected override async Task PublishQueryAsync(ClusterQuery query)
+    {
+        var (type, body) = query switch
+        {
+            FetchSocketsQuery fetch => (RedisRequestType.RemoteFetch, (Action<Utf8JsonWriter>?)(w => RedisMessageCodec.WriteJsonOptions(w, fetch.Options))),
+            ServerSideEmitQuery emit => (RedisRequestType.ServerSideEmit, w => WriteEventData(w, emit.EventName, emit.Args)),
+            AllRoomsQuery => (RedisRequestType.AllRooms, null),
+            _ => throw new NotSupportedException(query.Name),
+        };
+        var message = RedisMessageCodec.WriteJson(w =>
+        {
+            WriteRequestHeader(w, type, query.RequestId);
+            body?.Invoke(w);
+        });
+        // Asked only while connected (CanPublish); a connection lost since fails the publish, as a Redis error.
+        var redis = _connection.Multiplexer ?? throw new RedisException("Redis is not connected");
+        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(_requestChannel), message).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override IEnumerable<RemoteSocket> ReadFetchedSockets(object? answer)
+    {
+        if (answer is JsonElement response && response.TryGetProperty("sockets", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in list.EnumerateArray())
+            {
+                if (RemoteSocketJson.TryRead(this, item, out var socket))
+                {
+                    yield return socket;
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override JsonElement ReadServerSideEmitAnswer(object? answer) =>
+        answer is JsonElement response && response.TryGetProperty("data", out var data) ? data : default;
 
     private async Task<int> NodeCountAsync(CancellationToken cancellationToken)
     {
@@ -138,7 +93,7 @@ public sealed partial class RedisAdapter
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Log.RequestFailed(_logger, Namespace.Name, ex);
+            LogQueryFailed(ex);
             return 1;
         }
     }
@@ -152,11 +107,15 @@ public sealed partial class RedisAdapter
 
     /// <summary>
     /// Names the nodes that did not answer: every node subscribes to its own response channel
-    /// (<c>socket.io-response#/#uid#</c>), so <c>PUBSUB CHANNELS</c> lists them all. Only used when every answer
+    /// (<c>socket.io-response#/#uid#</c>), so <c>PUBSUB CHANNELS</c> lists them all. Only asked when every answer
     /// carried its node's id (Node nodes do not send one), so a node that answered is never named.
     /// </summary>
-    private async Task<IReadOnlyList<string>> FindSilentNodesAsync(IConnectionMultiplexer redis, HashSet<string> responders)
+    protected override async ValueTask<IReadOnlyList<string>> FindSilentNodesAsync(IReadOnlySet<string> responders)
     {
+        if (!TryGetConnected(out var redis))
+        {
+            return [];
+        }
         try
         {
             var result = await redis.GetDatabase().ExecuteAsync("PUBSUB", "CHANNELS", _responseChannel + "*").ConfigureAwait(false);
@@ -179,17 +138,14 @@ public sealed partial class RedisAdapter
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Log.RequestFailed(_logger, Namespace.Name, ex);
+            LogQueryFailed(ex);
             return [];
         }
     }
 
-    private sealed record QueryOutcome(List<JsonElement> Responses, int Expected, bool Reachable, IReadOnlyList<string> Missing)
+    /// <summary>@socket.io/redis-adapter's ALL_ROOMS, which socket.io-adapter's cluster messages do not have.</summary>
+    private sealed record AllRoomsQuery(string RequestId) : ClusterQuery(RequestId)
     {
-        public static QueryOutcome Unreachable => new([], 0, false, []);
-
-        public static QueryOutcome Alone => new([], 0, true, []);
-
-        public ClusterResult<T> ToResult<T>(T value) => new(value, Expected, Math.Min(Responses.Count, Expected), Reachable, Missing);
+        public override string Name => "AllRooms";
     }
 }

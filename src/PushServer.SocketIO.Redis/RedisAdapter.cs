@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using PushServer.SocketIO.Adapters;
+using PushServer.SocketIO.Redis.Cluster;
 using PushServer.SocketIO.Redis.Protocol;
 using StackExchange.Redis;
 
@@ -14,7 +15,7 @@ namespace PushServer.SocketIO.Redis;
 /// the in-memory adapter's; every operation not flagged <c>Local</c> is also published for the other nodes. Without
 /// Redis the node serves its own clients and says so in each result.
 /// </summary>
-public sealed partial class RedisAdapter : InMemoryAdapter
+public sealed partial class RedisAdapter : ClusterAdapter
 {
     private const string UidAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -25,8 +26,6 @@ public sealed partial class RedisAdapter : InMemoryAdapter
     private readonly string _requestChannel;
     private readonly string _responseChannel;
     private readonly string _specificResponseChannel;
-    private readonly ConcurrentDictionary<string, ClusterRequest> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, AckRequest> _ackRequests = new(StringComparer.Ordinal);
     private readonly List<ChannelMessageQueue> _queues = [];
     private readonly SemaphoreSlim _subscribeLock = new(1, 1);
     private readonly TaskCompletionSource _subscribedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -35,21 +34,17 @@ public sealed partial class RedisAdapter : InMemoryAdapter
 
     /// <summary>Creates the adapter of <paramref name="nsp"/>; normally done by <see cref="RedisAdapterFactory"/>.</summary>
     public RedisAdapter(SocketIONamespace nsp, RedisAdapterConnection connection, ILogger<RedisAdapter> logger)
-        : base(nsp)
+        : base(nsp, NewId(), logger)
     {
         _connection = connection;
         _options = connection.Options;
         _logger = logger;
-        Uid = NewId();
         var prefix = _options.KeyPrefix;
         _channel = prefix + "#" + nsp.Name + "#";
         _requestChannel = prefix + "-request#" + nsp.Name + "#";
         _responseChannel = prefix + "-response#" + nsp.Name + "#";
         _specificResponseChannel = _responseChannel + Uid + "#";
     }
-
-    /// <summary>This node's id in the cluster (6 random characters, as the Node adapter's <c>uid</c>).</summary>
-    public string Uid { get; }
 
     /// <summary>True while Redis is reachable and this namespace's channels are subscribed.</summary>
     public bool IsConnected => _subscribed && _connection.IsConnected;
@@ -104,76 +99,53 @@ public sealed partial class RedisAdapter : InMemoryAdapter
     }
 
     /// <inheritdoc />
-    public override void BroadcastWithAck(
-        BroadcastPacket packet, BroadcastOptions options, Action<int> clientCountCallback, Action<SocketIOArgs> ack)
-    {
-        if (!options.Flags.Local && TryGetConnected(out var redis))
-        {
-            var requestId = NewId();
-            _ackRequests[requestId] = new AckRequest(clientCountCallback, ack);
-            // As in the Node adapter, nothing tells when every remote ack is in: the entry goes when the broadcast's own
-            // timeout (or the request timeout) has passed.
-            var lifetime = options.Flags.Timeout ?? _options.RequestsTimeout;
-            _ = Task.Delay(lifetime, Namespace.Server.TimeProvider)
-                .ContinueWith(_ => _ackRequests.TryRemove(requestId, out AckRequest? _), TaskScheduler.Default);
-            var message = RedisMessageCodec.EncodeBroadcastRequest(Uid, requestId, packet, options, Namespace.Server.SerializerOptions);
-            Publish(redis, _requestChannel, message);
-        }
-        base.BroadcastWithAck(packet, options, clientCountCallback, ack);
-    }
-
-    /// <inheritdoc />
     public override Task<int> ServerCountAsync(CancellationToken cancellationToken) => NodeCountAsync(cancellationToken);
 
     /// <inheritdoc />
-    public override void AddSockets(BroadcastOptions options, IReadOnlyCollection<string> rooms)
-    {
-        // Applied here at once (the Node adapter waits for its own request to come back, which never happens without
-        // Redis); this node then ignores its own request.
-        base.AddSockets(options, rooms);
-        if (!options.Flags.Local)
-        {
-            PublishRequest(w =>
-            {
-                WriteRequestHeader(w, RedisRequestType.RemoteJoin, null);
-                RedisMessageCodec.WriteJsonOptions(w, options);
-                RedisMessageCodec.WriteJsonArray(w, "rooms", rooms);
-            });
-        }
-    }
+    protected override bool CanPublish => TryGetConnected(out _);
 
     /// <inheritdoc />
-    public override void DelSockets(BroadcastOptions options, IReadOnlyCollection<string> rooms)
-    {
-        base.DelSockets(options, rooms);
-        if (!options.Flags.Local)
-        {
-            PublishRequest(w =>
-            {
-                WriteRequestHeader(w, RedisRequestType.RemoteLeave, null);
-                RedisMessageCodec.WriteJsonOptions(w, options);
-                RedisMessageCodec.WriteJsonArray(w, "rooms", rooms);
-            });
-        }
-    }
+    protected override TimeSpan RequestsTimeout => _options.RequestsTimeout;
 
     /// <inheritdoc />
-    public override void DisconnectSockets(BroadcastOptions options, bool close)
-    {
-        if (!options.Flags.Local)
-        {
-            PublishRequest(w =>
-            {
-                WriteRequestHeader(w, RedisRequestType.RemoteDisconnect, null);
-                RedisMessageCodec.WriteJsonOptions(w, options);
-                w.WriteBoolean("close", close);
-            });
-        }
-        base.DisconnectSockets(options, close);
-    }
+    protected override TimeProvider Time => Namespace.Server.TimeProvider;
 
     /// <inheritdoc />
-    public override void ServerSideEmit(string eventName, IReadOnlyList<object?> args) =>
+    protected override string NewRequestId() => NewId();
+
+    /// <inheritdoc />
+    protected override void PublishBroadcastWithAck(string requestId, BroadcastPacket packet, BroadcastOptions options) =>
+        PublishTo(_requestChannel, RedisMessageCodec.EncodeBroadcastRequest(Uid, requestId, packet, options, Namespace.Server.SerializerOptions));
+
+    /// <inheritdoc />
+    protected override void PublishSocketsJoin(BroadcastOptions options, IReadOnlyCollection<string> rooms) =>
+        PublishRequest(w =>
+        {
+            WriteRequestHeader(w, RedisRequestType.RemoteJoin, null);
+            RedisMessageCodec.WriteJsonOptions(w, options);
+            RedisMessageCodec.WriteJsonArray(w, "rooms", rooms);
+        });
+
+    /// <inheritdoc />
+    protected override void PublishSocketsLeave(BroadcastOptions options, IReadOnlyCollection<string> rooms) =>
+        PublishRequest(w =>
+        {
+            WriteRequestHeader(w, RedisRequestType.RemoteLeave, null);
+            RedisMessageCodec.WriteJsonOptions(w, options);
+            RedisMessageCodec.WriteJsonArray(w, "rooms", rooms);
+        });
+
+    /// <inheritdoc />
+    protected override void PublishDisconnectSockets(BroadcastOptions options, bool close) =>
+        PublishRequest(w =>
+        {
+            WriteRequestHeader(w, RedisRequestType.RemoteDisconnect, null);
+            RedisMessageCodec.WriteJsonOptions(w, options);
+            w.WriteBoolean("close", close);
+        });
+
+    /// <inheritdoc />
+    protected override void PublishServerSideEmit(string eventName, IReadOnlyList<object?> args) =>
         PublishRequest(w =>
         {
             WriteRequestHeader(w, RedisRequestType.ServerSideEmit, null);
@@ -270,7 +242,7 @@ public sealed partial class RedisAdapter : InMemoryAdapter
         writer.WriteStringValue(eventName);
         foreach (var arg in args)
         {
-            PushServer.SocketIO.Protocol.SocketIOPacketEncoder.WriteValue(writer, arg, Namespace.Server.SerializerOptions);
+            PushServer.SocketIO.Protocol.SocketIOValueWriter.WriteValue(writer, arg, Namespace.Server.SerializerOptions);
         }
         writer.WriteEndArray();
     }
@@ -326,6 +298,4 @@ public sealed partial class RedisAdapter : InMemoryAdapter
             _subscribeLock.Release();
         }
     }
-
-    private sealed record AckRequest(Action<int> ClientCountCallback, Action<SocketIOArgs> Ack);
 }

@@ -43,38 +43,34 @@ public sealed partial class RedisStreamsAdapter
                 DeliverBroadcast(id, message);
                 break;
             case ClusterMessageType.SocketsJoin:
-                base.AddSockets(ReadOptions(data), PlainValues.ToSet(data?.GetValueOrDefault("rooms")));
+                OnRemoteSocketsJoin(ReadOptions(data), PlainValues.ToSet(data?.GetValueOrDefault("rooms")));
                 break;
             case ClusterMessageType.SocketsLeave:
-                base.DelSockets(ReadOptions(data), PlainValues.ToSet(data?.GetValueOrDefault("rooms")));
+                OnRemoteSocketsLeave(ReadOptions(data), PlainValues.ToSet(data?.GetValueOrDefault("rooms")));
                 break;
             case ClusterMessageType.DisconnectSockets:
-                base.DisconnectSockets(ReadOptions(data), data?.GetValueOrDefault("close") is true);
+                OnRemoteDisconnectSockets(ReadOptions(data), data?.GetValueOrDefault("close") is true);
                 break;
             case ClusterMessageType.FetchSockets when message.RequestId is { } requestId:
-                var sockets = CollectSockets(ReadOptions(data));
-                Publish(ClusterMessageType.FetchSocketsResponse, new MessageData().Add("requestId", requestId).Add("sockets", new LocalSockets(sockets)));
+                OnRemoteFetchSockets(message.Uid, requestId, ReadOptions(data));
                 break;
             case ClusterMessageType.ServerSideEmit:
-                OnServerSideEmit(message.RequestId, data);
+                OnServerSideEmit(message.Uid, message.RequestId, data);
                 break;
             case ClusterMessageType.BroadcastClientCount when message.RequestId is { } requestId:
-                if (_ackRequests.TryGetValue(requestId, out var counted) && data?.GetValueOrDefault("clientCount") is long count)
+                if (data?.GetValueOrDefault("clientCount") is long count)
                 {
-                    counted.ClientCountCallback((int)count);
+                    OnRemoteBroadcastClientCount(requestId, (int)count);
                 }
                 break;
             case ClusterMessageType.BroadcastAck when message.RequestId is { } requestId:
-                if (_ackRequests.TryGetValue(requestId, out var acked))
-                {
-                    acked.Ack(PlainValues.ToArgs(data?.GetValueOrDefault("packet"), Json));
-                }
+                OnRemoteBroadcastAck(requestId, () => PlainValues.ToArgs(data?.GetValueOrDefault("packet"), Json));
                 break;
             case ClusterMessageType.FetchSocketsResponse:
             case ClusterMessageType.ServerSideEmitResponse:
-                if (message.RequestId is { } answered && _requests.TryGetValue(answered, out var request))
+                if (message.RequestId is { } answered)
                 {
-                    request.Add(message.Uid, data);
+                    OnQueryAnswer(answered, message.Uid, data);
                 }
                 break;
         }
@@ -103,38 +99,17 @@ public sealed partial class RedisStreamsAdapter
         {
             return;
         }
-        var options = broadcast!.Options with { Flags = broadcast.Options.Flags with { Local = true } };
-        base.BroadcastWithAck(
-            new BroadcastPacket(Namespace.Name, broadcast.EventName, broadcast.Args),
-            options,
-            clientCount => Publish(ClusterMessageType.BroadcastClientCount,
-                new MessageData().Add("requestId", requestId).Add("clientCount", (long)clientCount)),
-            ack => Publish(ClusterMessageType.BroadcastAck, new MessageData().Add("requestId", requestId)
-                .Add("packet", ack.Count == 0 ? null : new AckValue(ack[0], ack.Attachments))));
+        OnRemoteBroadcastWithAck(uid, requestId, new BroadcastPacket(Namespace.Name, broadcast!.EventName, broadcast.Args), broadcast.Options);
     }
 
-    private void OnServerSideEmit(string? requestId, Dictionary<string, object?>? data)
+    private void OnServerSideEmit(string uid, string? requestId, Dictionary<string, object?>? data)
     {
         if (data?.GetValueOrDefault("packet") is not List<object?> { Count: > 0 } packet)
         {
             return;
         }
         var eventName = Convert.ToString(packet[0], CultureInfo.InvariantCulture) ?? "";
-        var args = packet.GetRange(1, packet.Count - 1).ToArray();
-        Action<object?>? ack = null;
-        if (requestId is not null)
-        {
-            var called = 0;
-            ack = answer =>
-            {
-                // One answer per node, as socket.io-adapter's callback allows.
-                if (Interlocked.Exchange(ref called, 1) == 0)
-                {
-                    Publish(ClusterMessageType.ServerSideEmitResponse, new MessageData().Add("requestId", requestId).Add("packet", answer));
-                }
-            };
-        }
-        Namespace.DispatchServerSideEmit(eventName, args, ack);
+        OnRemoteServerSideEmit(uid, requestId, eventName, packet.GetRange(1, packet.Count - 1).ToArray());
     }
 
     private static BroadcastOptions ReadOptions(Dictionary<string, object?>? data)
@@ -173,9 +148,6 @@ public sealed partial class RedisStreamsAdapter
         {
             Log.NodeGone(_logger, uid, Namespace.Name);
         }
-        foreach (var request in _requests.Values)
-        {
-            request.Forget(uid);
-        }
+        OnRemoteNodeGone(uid);
     }
 }

@@ -21,9 +21,5 @@ public sealed partial class RedisStreamsAdapter
         [LoggerMessage(EventId = RedisEventIds.StreamNodeGone, Level = LogLevel.Debug,
             Message = "Node {Uid} left the cluster of namespace {Namespace}")]
         public static partial void NodeGone(ILogger logger, string uid, string @namespace);
-
-        [LoggerMessage(EventId = RedisEventIds.ClusterQueryIncomplete, Level = LogLevel.Information,
-            Message = "{Request} of namespace {Namespace}: {Answered} of {Expected} other nodes answered in time")]
-        public static partial void ClusterQueryIncomplete(ILogger logger, string request, string @namespace, int answered, int expected);
     }
 }

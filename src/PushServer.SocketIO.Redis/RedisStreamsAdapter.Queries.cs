@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PushServer.SocketIO.Adapters;
+using PushServer.SocketIO.Redis.Cluster;
 using PushServer.SocketIO.Redis.Protocol;
 using PushServer.SocketIO.Redis.Streams;
 
@@ -7,34 +8,6 @@ namespace PushServer.SocketIO.Redis;
 
 public sealed partial class RedisStreamsAdapter
 {
-    /// <inheritdoc />
-    public override async Task<ClusterResult<IReadOnlyList<RemoteSocket>>> FetchSocketsFromClusterAsync(
-        BroadcastOptions options, CancellationToken cancellationToken)
-    {
-        var sockets = FetchLocalSockets(options);
-        if (options.Flags.Local)
-        {
-            return ClusterResult<IReadOnlyList<RemoteSocket>>.Local(sockets);
-        }
-        var outcome = await AskClusterAsync(ClusterMessageType.FetchSockets,
-            requestId => new MessageData().Add("opts", OptionsData(options)).Add("requestId", requestId), options.Flags.Timeout, cancellationToken)
-            .ConfigureAwait(false);
-        foreach (var answer in outcome.Answers)
-        {
-            if (answer?.GetValueOrDefault("sockets") is List<object?> list)
-            {
-                foreach (var item in list)
-                {
-                    if (RemoteSocketJson.TryRead(this, PlainValues.ToJsonElement(item, Json), out var socket))
-                    {
-                        sockets.Add(socket);
-                    }
-                }
-            }
-        }
-        return outcome.ToResult<IReadOnlyList<RemoteSocket>>(sockets);
-    }
-
     /// <inheritdoc />
     /// <remarks>
     /// The cluster adapter protocol has no room listing, so the other nodes' rooms are those of their sockets, asked
@@ -53,74 +26,63 @@ public sealed partial class RedisStreamsAdapter
     }
 
     /// <inheritdoc />
-    public override async Task<ClusterResult<IReadOnlyList<JsonElement>>> ServerSideEmitWithAckAsync(
-        string eventName, IReadOnlyList<object?> args, CancellationToken cancellationToken)
+    protected override ValueTask<ClusterAudience?> GetAudienceAsync()
     {
-        var outcome = await AskClusterAsync(ClusterMessageType.ServerSideEmit,
-            requestId => new MessageData().Add("requestId", requestId).Add("packet", new EventArguments(eventName, args)), null, cancellationToken)
-            .ConfigureAwait(false);
-        var answers = new List<JsonElement>(outcome.Answers.Count);
-        foreach (var answer in outcome.Answers)
-        {
-            answers.Add(PlainValues.ToJsonElement(answer?.GetValueOrDefault("packet"), Json));
-        }
-        return outcome.ToResult<IReadOnlyList<JsonElement>>(answers);
-    }
-
-    /// <summary>
-    /// Writes a request for every node alive now and waits, at most <paramref name="timeout"/> (the request timeout when
-    /// null), for each to answer. Nodes that stop (ADAPTER_CLOSE, heartbeat timeout) meanwhile are not waited for.
-    /// </summary>
-    private async Task<QueryOutcome> AskClusterAsync(
-        ClusterMessageType type, Func<string, MessageData> data, TimeSpan? timeout, CancellationToken cancellationToken)
-    {
-        if (!_cluster.IsReady)
-        {
-            return QueryOutcome.Unreachable;
-        }
+        // Every node alive now: nodes that stop (ADAPTER_CLOSE, heartbeat timeout) meanwhile are not waited for.
         var nodes = LiveNodes();
-        if (nodes.Count == 0)
-        {
-            return QueryOutcome.Alone;
-        }
-        var requestId = NewRequestId();
-        var request = new StreamClusterRequest(nodes);
-        _requests[requestId] = request;
-        try
-        {
-            var fields = StreamMessageCodec.Encode(Uid, Namespace.Name, type, data(requestId), Json);
-            await _cluster.AppendAsync(fields).ConfigureAwait(false);
-            try
-            {
-                await request.Completed.WaitAsync(timeout ?? _cluster.ConnectionOptions.RequestsTimeout, _cluster.Time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // Only control flow: the answers so far are the result, and the silent nodes are named.
-            }
-        }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
-        {
-            Log.AppendFailed(_logger, Namespace.Name, ex);
-        }
-        finally
-        {
-            _requests.TryRemove(requestId, out _);
-        }
-        var (answers, missing) = request.Snapshot();
-        if (missing.Count > 0)
-        {
-            Log.ClusterQueryIncomplete(_logger, type.ToString(), Namespace.Name, answers.Count, request.Expected);
-        }
-        return new QueryOutcome(answers, request.Expected, true, missing);
+        return ValueTask.FromResult<ClusterAudience?>(new ClusterAudience(nodes.Count, nodes));
     }
 
-    private sealed record QueryOutcome(List<Dictionary<string, object?>?> Answers, int Expected, bool Reachable, IReadOnlyList<string> Missing)
+    /// <inheritdoc />
+    protected override Task PublishQueryAsync(ClusterQuery query)
     {
-        public static QueryOutcome Unreachable => new([], 0, false, []);
-
-        public static QueryOutcome Alone => new([], 0, true, []);
-
-        public ClusterResult<T> ToResult<T>(T value) => new(value, Expected, Math.Min(Answers.Count, Expected), Reachable, Missing);
+        var (type, data) = query switch
+        {
+            FetchSocketsQuery fetch => (ClusterMessageType.FetchSockets,
+                new MessageData().Add("opts", OptionsData(fetch.Options)).Add("requestId", fetch.RequestId)),
+            ServerSideEmitQuery emit => (ClusterMessageType.ServerSideEmit,
+                new MessageData().Add("requestId", emit.RequestId).Add("packet", new EventArguments(emit.EventName, emit.Args))),
+            _ => throw new NotSupportedException(query.Name),
+        };
+        return _cluster.AppendAsync(StreamMessageCodec.Encode(Uid, Namespace.Name, type, data, Json));
     }
+
+    /// <inheritdoc />
+    protected override void LogQueryFailed(Exception exception) => Log.AppendFailed(_logger, Namespace.Name, exception);
+
+    /// <inheritdoc />
+    protected override IEnumerable<RemoteSocket> ReadFetchedSockets(object? answer)
+    {
+        if ((answer as Dictionary<string, object?>)?.GetValueOrDefault("sockets") is List<object?> list)
+        {
+            foreach (var item in list)
+            {
+                if (RemoteSocketJson.TryRead(this, PlainValues.ToJsonElement(item, Json), out var socket))
+                {
+                    yield return socket;
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override JsonElement ReadServerSideEmitAnswer(object? answer) =>
+        PlainValues.ToJsonElement((answer as Dictionary<string, object?>)?.GetValueOrDefault("packet"), Json);
+
+    /// <inheritdoc />
+    protected override void PublishBroadcastClientCount(string? requesterUid, string requestId, int clientCount) =>
+        Publish(ClusterMessageType.BroadcastClientCount, new MessageData().Add("requestId", requestId).Add("clientCount", (long)clientCount));
+
+    /// <inheritdoc />
+    protected override void PublishBroadcastAck(string? requesterUid, string requestId, SocketIOArgs ack) =>
+        Publish(ClusterMessageType.BroadcastAck, new MessageData().Add("requestId", requestId)
+            .Add("packet", ack.Count == 0 ? null : new AckValue(ack[0], ack.Attachments)));
+
+    /// <inheritdoc />
+    protected override void PublishFetchSocketsAnswer(string? requesterUid, string requestId, IReadOnlyList<SocketIOSocket> sockets) =>
+        Publish(ClusterMessageType.FetchSocketsResponse, new MessageData().Add("requestId", requestId).Add("sockets", new LocalSockets(sockets)));
+
+    /// <inheritdoc />
+    protected override void PublishServerSideEmitAnswer(string? requesterUid, string requestId, object? answer) =>
+        Publish(ClusterMessageType.ServerSideEmitResponse, new MessageData().Add("requestId", requestId).Add("packet", answer));
 }

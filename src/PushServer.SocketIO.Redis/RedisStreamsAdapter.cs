@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using PushServer.SocketIO.Adapters;
+using PushServer.SocketIO.Redis.Cluster;
 using PushServer.SocketIO.Redis.Streams;
 using StackExchange.Redis;
 
@@ -20,30 +21,24 @@ namespace PushServer.SocketIO.Redis;
 /// client, which is what lets a restore hand over each missed event exactly once (see
 /// <see cref="RestoreSessionAsync"/>). The cost is a read's latency on this node's own broadcasts.
 /// </remarks>
-public sealed partial class RedisStreamsAdapter : InMemoryAdapter
+public sealed partial class RedisStreamsAdapter : ClusterAdapter
 {
     private const string EmitterUid = "emitter";
 
     private readonly RedisStreamsCluster _cluster;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, long> _nodes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, StreamClusterRequest> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, AckRequest> _ackRequests = new(StringComparer.Ordinal);
     private ITimer? _heartbeat;
     private int _closed;
 
     /// <summary>Creates the adapter of <paramref name="nsp"/>; normally done by <see cref="RedisStreamsAdapterFactory"/>.</summary>
     public RedisStreamsAdapter(SocketIONamespace nsp, RedisStreamsCluster cluster, ILogger<RedisStreamsAdapter> logger)
-        : base(nsp, keepRecoveryLog: false)
+        // socket.io-adapter's cluster uid: 8 random bytes in hex.
+        : base(nsp, NewHexId(), logger, keepRecoveryLog: false)
     {
         _cluster = cluster;
         _logger = logger;
-        // socket.io-adapter's cluster uid: 8 random bytes in hex.
-        Uid = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
     }
-
-    /// <summary>This node's id in the cluster.</summary>
-    public string Uid { get; }
 
     /// <summary>True while Redis is reachable and the stream reader is running.</summary>
     public bool IsConnected => _cluster.IsReady;
@@ -128,54 +123,35 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
     }
 
     /// <inheritdoc />
-    public override void BroadcastWithAck(
-        BroadcastPacket packet, BroadcastOptions options, Action<int> clientCountCallback, Action<SocketIOArgs> ack)
-    {
-        if (!options.Flags.Local && _cluster.IsReady)
-        {
-            var requestId = NewRequestId();
-            _ackRequests[requestId] = new AckRequest(clientCountCallback, ack);
-            // As in socket.io-adapter, nothing tells when every remote ack is in: the entry goes after the broadcast's
-            // own timeout (or the request timeout).
-            var lifetime = options.Flags.Timeout ?? _cluster.ConnectionOptions.RequestsTimeout;
-            _ = Task.Delay(lifetime, _cluster.Time).ContinueWith(_ => _ackRequests.TryRemove(requestId, out AckRequest? _), TaskScheduler.Default);
-            Publish(ClusterMessageType.Broadcast, BroadcastData(packet, options, requestId));
-        }
-        base.BroadcastWithAck(packet, options, clientCountCallback, ack);
-    }
+    protected override bool CanPublish => _cluster.IsReady;
 
     /// <inheritdoc />
-    public override void AddSockets(BroadcastOptions options, IReadOnlyCollection<string> rooms)
-    {
-        base.AddSockets(options, rooms);
-        if (!options.Flags.Local)
-        {
-            Publish(ClusterMessageType.SocketsJoin, new MessageData().Add("opts", OptionsData(options)).Add("rooms", rooms));
-        }
-    }
+    protected override TimeSpan RequestsTimeout => _cluster.ConnectionOptions.RequestsTimeout;
 
     /// <inheritdoc />
-    public override void DelSockets(BroadcastOptions options, IReadOnlyCollection<string> rooms)
-    {
-        base.DelSockets(options, rooms);
-        if (!options.Flags.Local)
-        {
-            Publish(ClusterMessageType.SocketsLeave, new MessageData().Add("opts", OptionsData(options)).Add("rooms", rooms));
-        }
-    }
+    protected override TimeProvider Time => _cluster.Time;
 
     /// <inheritdoc />
-    public override void DisconnectSockets(BroadcastOptions options, bool close)
-    {
-        if (!options.Flags.Local)
-        {
-            Publish(ClusterMessageType.DisconnectSockets, new MessageData().Add("opts", OptionsData(options)).Add("close", close));
-        }
-        base.DisconnectSockets(options, close);
-    }
+    protected override string NewRequestId() => NewHexId();
 
     /// <inheritdoc />
-    public override void ServerSideEmit(string eventName, IReadOnlyList<object?> args) =>
+    protected override void PublishBroadcastWithAck(string requestId, BroadcastPacket packet, BroadcastOptions options) =>
+        Publish(ClusterMessageType.Broadcast, BroadcastData(packet, options, requestId));
+
+    /// <inheritdoc />
+    protected override void PublishSocketsJoin(BroadcastOptions options, IReadOnlyCollection<string> rooms) =>
+        Publish(ClusterMessageType.SocketsJoin, new MessageData().Add("opts", OptionsData(options)).Add("rooms", rooms));
+
+    /// <inheritdoc />
+    protected override void PublishSocketsLeave(BroadcastOptions options, IReadOnlyCollection<string> rooms) =>
+        Publish(ClusterMessageType.SocketsLeave, new MessageData().Add("opts", OptionsData(options)).Add("rooms", rooms));
+
+    /// <inheritdoc />
+    protected override void PublishDisconnectSockets(BroadcastOptions options, bool close) =>
+        Publish(ClusterMessageType.DisconnectSockets, new MessageData().Add("opts", OptionsData(options)).Add("close", close));
+
+    /// <inheritdoc />
+    protected override void PublishServerSideEmit(string eventName, IReadOnlyList<object?> args) =>
         Publish(ClusterMessageType.ServerSideEmit, new MessageData().Add("packet", new EventArguments(eventName, args)));
 
     /// <inheritdoc />
@@ -203,7 +179,7 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
     /// <summary>socket.io-adapter's rule for what gets an offset: plain events, neither volatile nor waiting for acks.</summary>
     private static bool IsStored(BroadcastPacket packet, BroadcastOptions options) => packet.AckId < 0 && !options.Flags.Volatile;
 
-    private static string NewRequestId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+    private static string NewHexId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
     internal static MessageData BroadcastData(BroadcastPacket packet, BroadcastOptions options, string? requestId)
     {
@@ -265,6 +241,4 @@ public sealed partial class RedisStreamsAdapter : InMemoryAdapter
             Log.AppendFailed(_logger, Namespace.Name, ex);
         }
     }
-
-    private sealed record AckRequest(Action<int> ClientCountCallback, Action<SocketIOArgs> Ack);
 }

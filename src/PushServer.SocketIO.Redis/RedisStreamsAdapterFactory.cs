@@ -3,20 +3,11 @@ using PushServer.SocketIO.Adapters;
 
 namespace PushServer.SocketIO.Redis;
 
-/// <summary>Creates a <see cref="RedisStreamsAdapter"/> per namespace, all sharing the node's <see cref="RedisStreamsCluster"/>.</summary>
-public sealed class RedisStreamsAdapterFactory : ISocketIOAdapterFactory
+/// <summary>Creates a <see cref="RedisStreamsAdapter"/> per namespace, all sharing the node's <see cref="RedisStreamsCluster"/>; made by DI.</summary>
+/// <param name="cluster">The node's stream reader and writer.</param>
+/// <param name="loggerFactory">Makes each adapter's logger.</param>
+public sealed class RedisStreamsAdapterFactory(RedisStreamsCluster cluster, ILoggerFactory loggerFactory) : ISocketIOAdapterFactory
 {
-    private readonly RedisStreamsCluster _cluster;
-    private readonly ILoggerFactory _loggerFactory;
-
-    /// <summary>Creates the factory; normally done by DI.</summary>
-    public RedisStreamsAdapterFactory(RedisStreamsCluster cluster, ILoggerFactory loggerFactory)
-    {
-        _cluster = cluster;
-        _loggerFactory = loggerFactory;
-    }
-
     /// <inheritdoc />
-    public SocketIOAdapter Create(SocketIONamespace nsp) =>
-        new RedisStreamsAdapter(nsp, _cluster, _loggerFactory.CreateLogger<RedisStreamsAdapter>());
+    public SocketIOAdapter Create(SocketIONamespace nsp) => new RedisStreamsAdapter(nsp, cluster, loggerFactory.CreateLogger<RedisStreamsAdapter>());
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PushServer.Testing;
 
 namespace PushServer.SocketIO.Redis.Tests;
@@ -8,7 +9,7 @@ namespace PushServer.SocketIO.Redis.Tests;
 /// A PushServer node: Kestrel on 127.0.0.1:0 with AddSocketIO and the Redis adapter. Its clients may emit
 /// <c>join</c> room (acked <c>"joined"</c>) and <c>leave</c> room; server-side <c>ping</c> is answered <c>"pong from dotnet"</c>.
 /// </summary>
-internal sealed class PushServerNode : IAsyncDisposable
+internal sealed class PushServerNode : IClusterTestNode
 {
     private readonly KestrelTestServer _server;
 
@@ -21,6 +22,11 @@ internal sealed class PushServerNode : IAsyncDisposable
     public RedisAdapterConnection Connection => _server.Services.GetRequiredService<RedisAdapterConnection>();
 
     public IServiceProvider Services => _server.Services;
+
+    public bool IsClusterConnected => Adapter.IsConnected;
+
+    public Task<HealthReport> CheckReadinessAsync() =>
+        _server.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Tags.Contains(RedisAdapterHealthCheck.Tag));
 
     public string Url => _server.BaseAddress.GetLeftPart(UriPartial.Authority);
 

@@ -58,23 +58,13 @@ internal static class MsgPackValues
         // Anything else is serialized as Socket.IO would send it, binary members collected as attachments, and the
         // resulting JSON (placeholders resolved back to their bytes) is written as MessagePack.
         var attachments = new List<ReadOnlyMemory<byte>>();
-        var previous = AttachmentScope.Writing;
-        AttachmentScope.Writing = attachments;
-        JsonDocument document;
-        try
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (SocketIOValueWriter.CollectAttachments(attachments))
+        using (var json = new Utf8JsonWriter(buffer))
         {
-            var buffer = new ArrayBufferWriter<byte>(256);
-            using (var json = new Utf8JsonWriter(buffer))
-            {
-                SocketIOPacketEncoder.WriteValue(json, value, options);
-            }
-            document = JsonDocument.Parse(buffer.WrittenMemory);
+            SocketIOValueWriter.WriteValue(json, value, options);
         }
-        finally
-        {
-            AttachmentScope.Writing = previous;
-        }
-        using (document)
+        using (var document = JsonDocument.Parse(buffer.WrittenMemory))
         {
             WriteJson(ref writer, document.RootElement, attachments);
         }

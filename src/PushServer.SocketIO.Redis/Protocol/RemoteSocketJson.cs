@@ -38,7 +38,7 @@ internal static class RemoteSocketJson
         writer.WriteEndObject();
         RedisMessageCodec.WriteJsonArray(writer, "rooms", socket.Rooms);
         writer.WritePropertyName("data");
-        PushServer.SocketIO.Protocol.SocketIOPacketEncoder.WriteValue(writer, socket.Data, options);
+        PushServer.SocketIO.Protocol.SocketIOValueWriter.WriteValue(writer, socket.Data, options);
         writer.WriteEndObject();
     }
 

@@ -56,42 +56,17 @@ internal static class PlainValues
     public static JsonElement ToJsonElement(object? value, JsonSerializerOptions options)
     {
         var buffer = new ArrayBufferWriter<byte>(64);
-        var previous = AttachmentScope.Writing;
-        AttachmentScope.Writing = null;
-        try
+        using (SocketIOValueWriter.CollectAttachments(null))
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            using var writer = new Utf8JsonWriter(buffer);
-            SocketIOPacketEncoder.WriteValue(writer, value, options);
-        }
-        finally
-        {
-            AttachmentScope.Writing = previous;
+            SocketIOValueWriter.WriteValue(writer, value, options);
         }
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
         return document.RootElement.Clone();
     }
 
     /// <summary>A remote client's acknowledgement (one value) as the arguments a local one arrives with, bytes as attachments.</summary>
-    public static SocketIOArgs ToArgs(object? value, JsonSerializerOptions options)
-    {
-        var attachments = new List<ReadOnlyMemory<byte>>();
-        var previous = AttachmentScope.Writing;
-        AttachmentScope.Writing = attachments;
-        var buffer = new ArrayBufferWriter<byte>(64);
-        try
-        {
-            using var writer = new Utf8JsonWriter(buffer);
-            writer.WriteStartArray();
-            SocketIOPacketEncoder.WriteValue(writer, value, options);
-            writer.WriteEndArray();
-        }
-        finally
-        {
-            AttachmentScope.Writing = previous;
-        }
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return new SocketIOArgs(document.RootElement.Clone(), 0, attachments, options);
-    }
+    public static SocketIOArgs ToArgs(object? value, JsonSerializerOptions options) => SocketIOArgs.FromValues([value], options);
 
     /// <summary>A list of room names (numbers as Node prints them).</summary>
     public static HashSet<string> ToSet(object? value) => Protocol.RedisMessageCodec.ToSet(value);

@@ -38,16 +38,10 @@ internal static class StreamMessageCodec
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         var attachments = new List<ReadOnlyMemory<byte>>();
-        var previous = AttachmentScope.Writing;
-        AttachmentScope.Writing = attachments;
-        try
+        using (SocketIOValueWriter.CollectAttachments(attachments))
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            using var writer = new Utf8JsonWriter(buffer);
             WriteJson(writer, data, json);
-        }
-        finally
-        {
-            AttachmentScope.Writing = previous;
         }
         if (attachments.Count == 0 || !MayContainBinary(type))
         {
@@ -132,21 +126,19 @@ internal static class StreamMessageCodec
                 writer.WriteStringValue(e.EventName);
                 foreach (var arg in e.Args)
                 {
-                    SocketIOPacketEncoder.WriteValue(writer, arg, json);
+                    SocketIOValueWriter.WriteValue(writer, arg, json);
                 }
                 writer.WriteEndArray();
                 return;
             case AckValue ack:
                 // Its placeholders stand for attachments: counted so the message goes as MessagePack with the bytes.
-                AttachmentScope.Writing?.AddRange(ack.Attachments);
+                SocketIOValueWriter.CurrentAttachments?.AddRange(ack.Attachments);
                 ack.Value.WriteTo(writer);
                 return;
             case LocalSockets sockets:
             {
                 // A socket's data is written as JSON whatever it holds (bytes as base64), so this never turns binary.
-                var previous = AttachmentScope.Writing;
-                AttachmentScope.Writing = null;
-                try
+                using (SocketIOValueWriter.CollectAttachments(null))
                 {
                     writer.WriteStartArray();
                     foreach (var socket in sockets.Sockets)
@@ -154,10 +146,6 @@ internal static class StreamMessageCodec
                         RemoteSocketJson.Write(writer, socket, json);
                     }
                     writer.WriteEndArray();
-                }
-                finally
-                {
-                    AttachmentScope.Writing = previous;
                 }
                 return;
             }
@@ -170,7 +158,7 @@ internal static class StreamMessageCodec
                 writer.WriteEndArray();
                 return;
             default:
-                SocketIOPacketEncoder.WriteValue(writer, value, json);
+                SocketIOValueWriter.WriteValue(writer, value, json);
                 return;
         }
     }

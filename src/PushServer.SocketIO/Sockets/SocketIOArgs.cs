@@ -25,6 +25,31 @@ public sealed class SocketIOArgs : IReadOnlyList<JsonElement>
         Count = array.ValueKind == JsonValueKind.Array ? Math.Max(0, array.GetArrayLength() - start) : 0;
     }
 
+    /// <summary>
+    /// Arguments made from values, as a client sending them would deliver them: each value written as Socket.IO sends
+    /// it, binary values becoming attachments. This is how an adapter hands a remote client's acknowledgement to the
+    /// callback of a broadcast made on this node.
+    /// </summary>
+    public static SocketIOArgs FromValues(IReadOnlyList<object?> values, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(options);
+        var attachments = new List<ReadOnlyMemory<byte>>();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        using (SocketIOValueWriter.CollectAttachments(attachments))
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values)
+            {
+                SocketIOPacketEncoder.WriteValue(writer, value, options);
+            }
+            writer.WriteEndArray();
+        }
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return new SocketIOArgs(document.RootElement.Clone(), 0, attachments, options);
+    }
+
     /// <summary>No arguments.</summary>
     public static SocketIOArgs Empty { get; } = new(default, 0, [], JsonSerializerOptions.Default);
 

@@ -79,12 +79,7 @@ public sealed class StreamsClusterTests : IAsyncLifetime
         var a = await NodeAsync();
         var b = await NodeAsync();
         var (client, id) = await ClientAsync(a.Url);
-        await client.EmitWithAckAsync("join", "news");
-        await b.Io.Sockets.To("news").EmitAsync("room-message", ["m1"]);
-        await WaitForAsync(client, "room-message", "m1");
-
-        await client.DropTransportAsync();
-        await client.WaitForEventAsync("disconnect");
+        await JoinNewsThenLoseTransportAsync(client, () => b.Io.Sockets.To("news").EmitAsync("room-message", ["m1"]).AsTask());
         Assert.Equal("transport close", await a.WaitForPersistedDisconnectAsync(id));
         await a.Io.Sockets.To("news").EmitAsync("room-message", ["m2"]);
         await b.Io.Sockets.To("other").EmitAsync("room-message", ["not for the client"]);
@@ -108,12 +103,7 @@ public sealed class StreamsClusterTests : IAsyncLifetime
         var a = await StreamsNode.StartAsync(_redis.Url);
         var b = await NodeAsync();
         var (client, id) = await ClientAsync(a.Url);
-        await client.EmitWithAckAsync("join", "news");
-        await b.Io.Sockets.To("news").EmitAsync("room-message", ["m1"]);
-        await WaitForAsync(client, "room-message", "m1");
-
-        await client.DropTransportAsync();
-        await client.WaitForEventAsync("disconnect");
+        await JoinNewsThenLoseTransportAsync(client, () => b.Io.Sockets.To("news").EmitAsync("room-message", ["m1"]).AsTask());
         await a.WaitForPersistedDisconnectAsync(id);
         await a.DisposeAsync();
         await b.Io.Sockets.To("news").EmitAsync("room-message", ["m2"]);

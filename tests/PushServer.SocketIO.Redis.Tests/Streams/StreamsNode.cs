@@ -10,7 +10,7 @@ namespace PushServer.SocketIO.Redis.Tests.Streams;
 /// A PushServer node with the Redis Streams adapter and connection state recovery: Kestrel on 127.0.0.1:0. Its
 /// clients may emit <c>join</c> room (acked <c>"joined"</c>); each disconnect is recorded with its reason.
 /// </summary>
-internal sealed class StreamsNode : IAsyncDisposable
+internal sealed class StreamsNode : IClusterTestNode
 {
     private readonly KestrelTestServer _server;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _disconnects;
@@ -28,6 +28,8 @@ internal sealed class StreamsNode : IAsyncDisposable
     public RedisAdapterConnection Connection => _server.Services.GetRequiredService<RedisAdapterConnection>();
 
     public string Url => _server.BaseAddress.GetLeftPart(UriPartial.Authority);
+
+    public bool IsClusterConnected => Adapter.IsConnected;
 
     /// <summary>The node's readiness checks (tag <c>ready</c>), as <c>/health/ready</c> would run them.</summary>
     public Task<HealthReport> CheckReadinessAsync() =>

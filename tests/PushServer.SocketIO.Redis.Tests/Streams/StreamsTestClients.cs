@@ -26,6 +26,20 @@ internal static class StreamsTestClients
     public static Task<JsonElement> WaitForAsync(NodeClient client, string name, string first) =>
         client.WaitForEventAsync("event", e => e.GetProperty("name").GetString() == name && e.GetProperty("args")[0].GetString() == first);
 
+    /// <summary>
+    /// Joins <paramref name="client"/> to room <c>news</c>, waits for the <c>room-message</c> <c>m1</c> that
+    /// <paramref name="emitM1"/> sends there, then drops its transport as a network failure would and waits until the
+    /// client has seen the disconnect: a session left to recover.
+    /// </summary>
+    public static async Task JoinNewsThenLoseTransportAsync(NodeClient client, Func<Task> emitM1)
+    {
+        await client.EmitWithAckAsync("join", "news");
+        await emitM1();
+        await WaitForAsync(client, "room-message", "m1");
+        await client.DropTransportAsync();
+        await client.WaitForEventAsync("disconnect");
+    }
+
     /// <summary>The offset a stored event carries as its last argument.</summary>
     public static string OffsetOf(JsonElement received)
     {
