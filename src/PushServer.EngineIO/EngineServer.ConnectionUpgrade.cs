@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using PushServer.EngineIO.ConnectionLevelWebSockets;
 using PushServer.EngineIO.Handshakes;
 using PushServer.EngineIO.Hosting;
 using PushServer.EngineIO.Protocol;

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using PushServer.EngineIO.ConnectionLevelWebSockets;
 using PushServer.EngineIO.Protocol;
 using PushServer.EngineIO.Sessions;
 

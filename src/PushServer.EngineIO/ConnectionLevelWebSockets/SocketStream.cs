@@ -1,12 +1,12 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using PushServer.EngineIO.Protocol;
+using PushServer.EngineIO.Transports;
 
-namespace PushServer.EngineIO.Transports;
+namespace PushServer.EngineIO.ConnectionLevelWebSockets;
 
 /// <summary>
 /// The stream a WebSocket taken straight off an accepted socket reads and writes (see
-/// <see cref="Hosting.UpgradeSniffingListener"/>): the socket itself, no pipes in between, and no receive buffer of its
+/// <see cref="UpgradeSniffingListener"/>): the socket itself, no pipes in between, and no receive buffer of its
 /// own, so an idle connection holds only the socket. Disposing it after the WebSocket was aborted resets the
 /// connection (and so ends a pending read or a stuck write at once); after a clean close the listener shuts the
 /// connection down gracefully once the session is over, so the close frame is not cut off.

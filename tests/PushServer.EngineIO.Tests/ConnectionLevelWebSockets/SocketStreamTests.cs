@@ -2,9 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
+using PushServer.EngineIO.ConnectionLevelWebSockets;
 using PushServer.EngineIO.Transports;
 
-namespace PushServer.EngineIO.Tests.Transports;
+namespace PushServer.EngineIO.Tests.ConnectionLevelWebSockets;
 
 /// <summary>
 /// The stream under a WebSocket taken off the socket, over a real loopback connection: the transport's prebuilt data

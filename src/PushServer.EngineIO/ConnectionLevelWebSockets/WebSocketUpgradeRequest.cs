@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using PushServer.EngineIO.Handshakes;
 
-namespace PushServer.EngineIO.Handshakes;
+namespace PushServer.EngineIO.ConnectionLevelWebSockets;
 
 /// <summary>
 /// An HTTP/1.1 WebSocket upgrade request read straight off a connection, before Kestrel's HTTP layer sees it. Only
