@@ -53,8 +53,8 @@ public sealed class SocketStreamTests : IAsyncLifetime
         var nextWrite = _stream.WriteDataFrameAsync(EnginePacket.Text("next").WebSocketFrame(EngineProtocolVersion.V4));
 
         using var client = WebSocket.CreateFromStream(new NetworkStream(_client), new WebSocketCreationOptions { IsServer = false });
-        var first = await RawWebSocket.ReceiveAsync(client, TimeSpan.FromSeconds(30));
-        var second = await RawWebSocket.ReceiveAsync(client, TimeSpan.FromSeconds(30));
+        var first = await Frames.ReceiveAsync(client, TimeSpan.FromSeconds(30));
+        var second = await Frames.ReceiveAsync(client, TimeSpan.FromSeconds(30));
         await bigWrite.AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         await pongWrite.AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         await nextWrite.AsTask().WaitAsync(TimeSpan.FromSeconds(30));
