@@ -85,7 +85,7 @@ internal sealed partial class EngineSession
             }
             IsUpgrading = true;
         }
-        _transport.OnQueueSignal(SendMode.QueueToThreadPool);
+        _transport.OnQueueSignal();
         return true;
     }
 

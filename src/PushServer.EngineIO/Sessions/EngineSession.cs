@@ -202,7 +202,7 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
         CloseUpgradeAttempt();
         NotifyClosed(reason);
         _queue.Complete();
-        _transport.OnQueueSignal(SendMode.QueueToThreadPool);
+        _transport.OnQueueSignal();
         _transport.OnSessionClosed();
     }
 
@@ -236,7 +236,7 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
         CloseUpgradeAttempt();
         NotifyClosed(reason);
         _queue.Complete();
-        _transport.OnQueueSignal(SendMode.QueueToThreadPool);
+        _transport.OnQueueSignal();
         _transport.OnSessionClosed();
         DisposeTimers();
     }
