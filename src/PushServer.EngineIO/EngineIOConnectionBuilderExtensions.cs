@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using PushServer.EngineIO.Hosting;
+using PushServer.EngineIO.ConnectionLevelWebSockets;
 
 namespace PushServer.EngineIO;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PushServer.EngineIO.ConnectionLevelWebSockets;
 
 namespace PushServer.EngineIO;
 
@@ -26,7 +27,7 @@ public sealed class EngineIOConnectionLimits
     private int _open;
     private long _refused;
     private long _timedOut;
-    private Hosting.ListenerTally _timeoutsToLog;
+    private ListenerTally _timeoutsToLog;
 
     /// <summary>
     /// Most connections open at once; one accepted past it is closed at once (reset, without reading from it), so a

@@ -1,4 +1,5 @@
 using System.Text;
+using PushServer.EngineIO.ConnectionLevelWebSockets;
 using PushServer.EngineIO.Protocol;
 
 namespace PushServer.EngineIO;

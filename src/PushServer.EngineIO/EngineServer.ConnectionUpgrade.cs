@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.WebSockets;
+using PushServer.EngineIO.ConnectionLevelWebSockets;
 using PushServer.EngineIO.Handshakes;
 using PushServer.EngineIO.Hosting;
-using PushServer.EngineIO.Protocol;
 using PushServer.EngineIO.Sessions;
 using PushServer.EngineIO.Transports;
 

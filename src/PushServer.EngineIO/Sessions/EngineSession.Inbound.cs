@@ -221,16 +221,8 @@ internal sealed partial class EngineSession
         }
         else
         {
-            // Written on the timer's thread: see WebSocketTransport.t_writeOnCallingThread.
-            WebSocketTransport.t_writeOnCallingThread = true;
-            try
-            {
-                Send(EnginePacket.Ping);
-            }
-            finally
-            {
-                WebSocketTransport.t_writeOnCallingThread = false;
-            }
+            // Written on the timer's thread: see SendMode.WriteOnCallingThread.
+            Send(EnginePacket.Ping, SendMode.WriteOnCallingThread);
         }
     }
 }

@@ -105,7 +105,10 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
         EngineLog.SessionOpened(_logger, Id, (int)Protocol, transport.Name);
     }
 
-    public bool Send(EnginePacket packet)
+    public bool Send(EnginePacket packet) => Send(packet, SendMode.QueueToThreadPool);
+
+    /// <summary>Queues <paramref name="packet"/>; the transport writes it where <paramref name="mode"/> says.</summary>
+    internal bool Send(EnginePacket packet, SendMode mode)
     {
         ArgumentNullException.ThrowIfNull(packet);
         if (_state != SessionState.Open)
@@ -129,7 +132,7 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
             Interlocked.Add(ref _queuedBytes, -packet.Size);
             return false;
         }
-        _transport.OnQueueSignal();
+        _transport.OnQueueSignal(mode);
         return true;
     }
 

@@ -33,7 +33,8 @@ internal sealed partial class PollingTransport : ISessionTransport
 
     public bool IsWritableNow => Volatile.Read(ref _pollWake) is not null;
 
-    public void OnQueueSignal()
+    /// <summary>The poll answers on its own request's thread, whatever <paramref name="mode"/> asks.</summary>
+    public void OnQueueSignal(SendMode mode)
     {
         lock (_sync)
         {

@@ -76,8 +76,8 @@ public class WebSocketFrameTests
         wire.Write([0x88, 0x02, 0x03, 0xE8]); // close, 1000
         wire.Position = 0;
         using var client = WebSocket.CreateFromStream(new ReadOnlyDuplex(wire), new WebSocketCreationOptions { IsServer = false });
-        var message = await RawWebSocket.ReceiveAsync(client);
-        var after = await RawWebSocket.ReceiveAsync(client);
+        var message = await Frames.ReceiveAsync(client);
+        var after = await Frames.ReceiveAsync(client);
         Assert.Equal(WebSocketMessageType.Close, after.Type);
         return message;
     }

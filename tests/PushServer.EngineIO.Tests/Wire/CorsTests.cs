@@ -71,7 +71,7 @@ public class CorsTests
         using var allowed = new ClientWebSocket();
         allowed.Options.SetRequestHeader("Origin", "http://app.example");
         await allowed.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
-        Assert.StartsWith("0{", await RawWebSocket.ReceiveTextAsync(allowed));
+        Assert.StartsWith("0{", await Frames.ReceiveTextAsync(allowed));
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public class CorsTests
         using var allowed = new ClientWebSocket();
         allowed.Options.SetRequestHeader("Origin", "https://127.0.0.1:1");
         await allowed.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
-        Assert.StartsWith("0{", await RawWebSocket.ReceiveTextAsync(allowed));
+        Assert.StartsWith("0{", await Frames.ReceiveTextAsync(allowed));
     }
 
     [Fact]

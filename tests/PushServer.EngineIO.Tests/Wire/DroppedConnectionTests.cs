@@ -26,7 +26,7 @@ public class DroppedConnectionTests
         await using var host = await EngineTestHost.StartAsync();
         var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
-        await RawWebSocket.ReceiveTextAsync(ws);
+        await Frames.ReceiveTextAsync(ws);
         var sid = (await host.Handler.WaitForAsync<Opened>()).Session.Id;
 
         ws.Abort();

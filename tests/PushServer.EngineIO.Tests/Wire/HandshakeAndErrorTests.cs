@@ -54,7 +54,7 @@ public class HandshakeAndErrorTests
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
 
-        var open = await RawWebSocket.ReceiveTextAsync(ws);
+        var open = await Frames.ReceiveTextAsync(ws);
 
         Assert.StartsWith("0{\"sid\":\"", open);
         using var json = JsonDocument.Parse(open[1..]);

@@ -30,17 +30,17 @@ public class HeartbeatTests
         await using var host = await EngineTestHost.StartAsync();
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
-        await RawWebSocket.ReceiveTextAsync(ws);
+        await Frames.ReceiveTextAsync(ws);
         var session = (await host.Handler.WaitForAsync<Opened>()).Session;
 
         host.Time.Advance(host.Options.PingInterval);
-        Assert.Equal("2", await RawWebSocket.ReceiveTextAsync(ws));
+        Assert.Equal("2", await Frames.ReceiveTextAsync(ws));
         host.Time.Advance(host.Options.PingTimeout);
 
         Assert.Equal(EngineCloseReason.PingTimeout, (await host.Handler.WaitForAsync<Closed>()).Reason);
         Assert.False(session.IsOpen);
         // A clean close frame, not a reset.
-        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(ws)).Type);
+        Assert.Equal(WebSocketMessageType.Close, (await Frames.ReceiveAsync(ws)).Type);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, ws.CloseStatus);
     }
 
@@ -153,9 +153,9 @@ public class HeartbeatTests
         await using var host = await EngineTestHost.StartAsync();
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri($"EIO={eio}&transport=websocket"), CancellationToken.None);
-        await RawWebSocket.ReceiveTextAsync(ws);
+        await Frames.ReceiveTextAsync(ws);
 
-        await RawWebSocket.SendTextAsync(ws, packet);
+        await Frames.SendTextAsync(ws, packet);
 
         Assert.Equal(EngineCloseReason.TransportError, (await host.Handler.WaitForAsync<Closed>()).Reason);
     }

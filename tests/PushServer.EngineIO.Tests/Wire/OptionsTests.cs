@@ -21,7 +21,7 @@ public class OptionsTests
             var negotiated = ws.HttpResponseHeaders!.TryGetValue("Sec-WebSocket-Extensions", out var values)
                 && values.Any(v => v.Contains("permessage-deflate", StringComparison.Ordinal));
             Assert.Equal(enabled, negotiated);
-            Assert.StartsWith("0{", await RawWebSocket.ReceiveTextAsync(ws));
+            Assert.StartsWith("0{", await Frames.ReceiveTextAsync(ws));
         }
     }
 

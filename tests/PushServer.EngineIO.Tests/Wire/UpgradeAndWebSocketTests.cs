@@ -17,8 +17,8 @@ public class UpgradeAndWebSocketTests
 
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri($"EIO={eio}&transport=websocket&sid={sid}"), CancellationToken.None);
-        await RawWebSocket.SendTextAsync(ws, "2probe");
-        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(ws));
+        await Frames.SendTextAsync(ws, "2probe");
+        Assert.Equal("3probe", await Frames.ReceiveTextAsync(ws));
 
         // The waiting poll is released with a noop so the client can pause polling: 100 ms after the probe, as
         // engine.io's upgrade check does.
@@ -26,14 +26,14 @@ public class UpgradeAndWebSocketTests
         host.Time.Advance(Sessions.EngineSession.UpgradePollRelease);
         Assert.Equal(eio == 4 ? "6" : "1:6", (await poll.WaitAsync(TimeSpan.FromSeconds(10))).Body);
 
-        await RawWebSocket.SendTextAsync(ws, "5");
-        await RawWebSocket.SendTextAsync(ws, "4after upgrade");
+        await Frames.SendTextAsync(ws, "5");
+        await Frames.SendTextAsync(ws, "4after upgrade");
         Assert.Equal("after upgrade", (await host.Handler.WaitForAsync<TextReceived>()).Text);
         var session = host.Handler.Sessions[sid];
         Assert.Equal("websocket", session.TransportName);
 
         session.Send(EnginePacket.Text("down the socket"));
-        Assert.Equal("4down the socket", await RawWebSocket.ReceiveTextAsync(ws));
+        Assert.Equal("4down the socket", await Frames.ReceiveTextAsync(ws));
 
         var (status, body, _) = await host.GetAsync($"EIO={eio}&transport=polling&sid={sid}");
         Assert.Equal(HttpStatusCode.BadRequest, status);
@@ -47,13 +47,13 @@ public class UpgradeAndWebSocketTests
         var sid = await host.OpenPollingAsync();
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
-        await RawWebSocket.SendTextAsync(ws, "2probe");
-        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(ws));
+        await Frames.SendTextAsync(ws, "2probe");
+        Assert.Equal("3probe", await Frames.ReceiveTextAsync(ws));
 
         host.Handler.Sessions[sid].Send(EnginePacket.Text("queued"));
-        await RawWebSocket.SendTextAsync(ws, "5");
+        await Frames.SendTextAsync(ws, "5");
 
-        Assert.Equal("4queued", await RawWebSocket.ReceiveTextAsync(ws));
+        Assert.Equal("4queued", await Frames.ReceiveTextAsync(ws));
     }
 
     [Fact]
@@ -63,12 +63,12 @@ public class UpgradeAndWebSocketTests
         var sid = await host.OpenPollingAsync();
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
-        await RawWebSocket.SendTextAsync(ws, "2probe");
-        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(ws));
+        await Frames.SendTextAsync(ws, "2probe");
+        Assert.Equal("3probe", await Frames.ReceiveTextAsync(ws));
 
         host.Time.Advance(host.Options.UpgradeTimeout + TimeSpan.FromMilliseconds(1));
 
-        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(ws)).Type);
+        Assert.Equal(WebSocketMessageType.Close, (await Frames.ReceiveAsync(ws)).Type);
         var session = host.Handler.Sessions[sid];
         Assert.True(session.IsOpen);
         Assert.Equal("polling", session.TransportName);
@@ -83,16 +83,16 @@ public class UpgradeAndWebSocketTests
         var sid = await host.OpenPollingAsync();
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
-        await RawWebSocket.SendTextAsync(ws, "2probe");
-        await RawWebSocket.ReceiveTextAsync(ws);
-        await RawWebSocket.SendTextAsync(ws, "5");
-        await RawWebSocket.SendTextAsync(ws, "4x");
+        await Frames.SendTextAsync(ws, "2probe");
+        await Frames.ReceiveTextAsync(ws);
+        await Frames.SendTextAsync(ws, "5");
+        await Frames.SendTextAsync(ws, "4x");
         await host.Handler.WaitForAsync<TextReceived>();
 
         host.Time.Advance(host.Options.UpgradeTimeout + TimeSpan.FromMilliseconds(1));
         host.Handler.Sessions[sid].Send(EnginePacket.Text("still open"));
 
-        Assert.Equal("4still open", await RawWebSocket.ReceiveTextAsync(ws));
+        Assert.Equal("4still open", await Frames.ReceiveTextAsync(ws));
         Assert.True(host.Handler.Sessions[sid].IsOpen);
     }
 
@@ -103,16 +103,16 @@ public class UpgradeAndWebSocketTests
         var sid = await host.OpenPollingAsync();
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
-        await RawWebSocket.SendTextAsync(ws, "2probe");
-        await RawWebSocket.ReceiveTextAsync(ws);
-        await RawWebSocket.SendTextAsync(ws, "5");
-        await RawWebSocket.SendTextAsync(ws, "4x");
+        await Frames.SendTextAsync(ws, "2probe");
+        await Frames.ReceiveTextAsync(ws);
+        await Frames.SendTextAsync(ws, "5");
+        await Frames.SendTextAsync(ws, "4x");
         await host.Handler.WaitForAsync<TextReceived>();
 
         using var second = new ClientWebSocket();
         await second.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
 
-        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(second)).Type);
+        Assert.Equal(WebSocketMessageType.Close, (await Frames.ReceiveAsync(second)).Type);
         Assert.True(host.Handler.Sessions[sid].IsOpen);
     }
 
@@ -129,11 +129,11 @@ public class UpgradeAndWebSocketTests
         await second.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
 
         // Virtual time stands still, so only an immediate close gets here (not the upgrade timeout).
-        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(second)).Type);
-        await RawWebSocket.SendTextAsync(first, "2probe");
-        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(first));
-        await RawWebSocket.SendTextAsync(first, "5");
-        await RawWebSocket.SendTextAsync(first, "4upgraded");
+        Assert.Equal(WebSocketMessageType.Close, (await Frames.ReceiveAsync(second)).Type);
+        await Frames.SendTextAsync(first, "2probe");
+        Assert.Equal("3probe", await Frames.ReceiveTextAsync(first));
+        await Frames.SendTextAsync(first, "5");
+        await Frames.SendTextAsync(first, "4upgraded");
         Assert.Equal("upgraded", (await host.Handler.WaitForAsync<TextReceived>()).Text);
         Assert.Equal("websocket", host.Handler.Sessions[sid].TransportName);
     }
@@ -146,14 +146,14 @@ public class UpgradeAndWebSocketTests
         using (var failed = new ClientWebSocket())
         {
             await failed.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
-            await RawWebSocket.SendTextAsync(failed, "4not a probe");
-            Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(failed)).Type);
+            await Frames.SendTextAsync(failed, "4not a probe");
+            Assert.Equal(WebSocketMessageType.Close, (await Frames.ReceiveAsync(failed)).Type);
         }
 
         using var next = new ClientWebSocket();
         await next.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
-        await RawWebSocket.SendTextAsync(next, "2probe");
-        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(next));
+        await Frames.SendTextAsync(next, "2probe");
+        Assert.Equal("3probe", await Frames.ReceiveTextAsync(next));
     }
 
     [Theory]
@@ -168,15 +168,15 @@ public class UpgradeAndWebSocketTests
         await probe.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
         if (probed)
         {
-            await RawWebSocket.SendTextAsync(probe, "2probe");
-            Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(probe));
+            await Frames.SendTextAsync(probe, "2probe");
+            Assert.Equal("3probe", await Frames.ReceiveTextAsync(probe));
         }
 
         host.Time.Advance(host.Options.PingInterval);
         host.Time.Advance(host.Options.PingTimeout);
 
         Assert.Equal(EngineCloseReason.PingTimeout, (await host.Handler.WaitForAsync<Closed>()).Reason);
-        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(probe)).Type);
+        Assert.Equal(WebSocketMessageType.Close, (await Frames.ReceiveAsync(probe)).Type);
     }
 
     [Fact]
@@ -186,12 +186,12 @@ public class UpgradeAndWebSocketTests
         var sid = await host.OpenPollingAsync();
         using var probe = new ClientWebSocket();
         await probe.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
-        await RawWebSocket.SendTextAsync(probe, "2probe");
-        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(probe));
+        await Frames.SendTextAsync(probe, "2probe");
+        Assert.Equal("3probe", await Frames.ReceiveTextAsync(probe));
 
         host.Handler.Sessions[sid].Close();
 
-        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(probe)).Type);
+        Assert.Equal(WebSocketMessageType.Close, (await Frames.ReceiveAsync(probe)).Type);
         // Polling resumes to deliver the close packet.
         Assert.Equal("1", (await host.GetAsync($"EIO=4&transport=polling&sid={sid}")).Body);
     }
@@ -203,13 +203,13 @@ public class UpgradeAndWebSocketTests
         host.Handler.Echo = true;
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
-        await RawWebSocket.ReceiveTextAsync(ws);
+        await Frames.ReceiveTextAsync(ws);
 
-        await RawWebSocket.SendTextAsync(ws, "4hello");
-        Assert.Equal("4hello", await RawWebSocket.ReceiveTextAsync(ws));
+        await Frames.SendTextAsync(ws, "4hello");
+        Assert.Equal("4hello", await Frames.ReceiveTextAsync(ws));
 
-        await RawWebSocket.SendBinaryAsync(ws, [1, 2, 3]);
-        var (type, data) = await RawWebSocket.ReceiveAsync(ws);
+        await Frames.SendBinaryAsync(ws, [1, 2, 3]);
+        var (type, data) = await Frames.ReceiveAsync(ws);
         Assert.Equal(WebSocketMessageType.Binary, type);
         Assert.Equal(new byte[] { 1, 2, 3 }, data);
     }
@@ -221,12 +221,12 @@ public class UpgradeAndWebSocketTests
         host.Handler.Echo = true;
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri("EIO=3&transport=websocket"), CancellationToken.None);
-        await RawWebSocket.ReceiveTextAsync(ws);
+        await Frames.ReceiveTextAsync(ws);
 
-        await RawWebSocket.SendBinaryAsync(ws, [4, 1, 2, 3]);
+        await Frames.SendBinaryAsync(ws, [4, 1, 2, 3]);
 
         Assert.Equal(new byte[] { 1, 2, 3 }, (await host.Handler.WaitForAsync<BinaryReceived>()).Data);
-        Assert.Equal(new byte[] { 4, 1, 2, 3 }, (await RawWebSocket.ReceiveAsync(ws)).Data);
+        Assert.Equal(new byte[] { 4, 1, 2, 3 }, (await Frames.ReceiveAsync(ws)).Data);
     }
 
     [Fact]
@@ -235,12 +235,12 @@ public class UpgradeAndWebSocketTests
         await using var host = await EngineTestHost.StartAsync();
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri("EIO=3&transport=websocket&b64=1"), CancellationToken.None);
-        await RawWebSocket.ReceiveTextAsync(ws);
+        await Frames.ReceiveTextAsync(ws);
         var session = (await host.Handler.WaitForAsync<Opened>()).Session;
 
         session.Send(EnginePacket.Binary([1, 2, 3]));
 
-        Assert.Equal("b4AQID", await RawWebSocket.ReceiveTextAsync(ws));
+        Assert.Equal("b4AQID", await Frames.ReceiveTextAsync(ws));
     }
 
     [Fact]
@@ -249,11 +249,11 @@ public class UpgradeAndWebSocketTests
         await using var host = await EngineTestHost.StartAsync(o => o.MaxHttpBufferSize = 50);
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
-        await RawWebSocket.ReceiveTextAsync(ws);
+        await Frames.ReceiveTextAsync(ws);
 
-        await RawWebSocket.SendTextAsync(ws, "4" + new string('x', 100));
+        await Frames.SendTextAsync(ws, "4" + new string('x', 100));
 
-        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(ws)).Type);
+        Assert.Equal(WebSocketMessageType.Close, (await Frames.ReceiveAsync(ws)).Type);
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, ws.CloseStatus);
         Assert.Equal(EngineCloseReason.TransportError, (await host.Handler.WaitForAsync<Closed>()).Reason);
     }
@@ -264,12 +264,12 @@ public class UpgradeAndWebSocketTests
         await using var host = await EngineTestHost.StartAsync();
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
-        await RawWebSocket.ReceiveTextAsync(ws);
+        await Frames.ReceiveTextAsync(ws);
 
-        await RawWebSocket.SendTextAsync(ws, "9oops");
+        await Frames.SendTextAsync(ws, "9oops");
 
         Assert.Equal(EngineCloseReason.ParseError, (await host.Handler.WaitForAsync<Closed>()).Reason);
-        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(ws)).Type);
+        Assert.Equal(WebSocketMessageType.Close, (await Frames.ReceiveAsync(ws)).Type);
     }
 
     [Fact]
@@ -278,7 +278,7 @@ public class UpgradeAndWebSocketTests
         await using var host = await EngineTestHost.StartAsync();
         var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
-        await RawWebSocket.ReceiveTextAsync(ws);
+        await Frames.ReceiveTextAsync(ws);
         var sid = (await host.Handler.WaitForAsync<Opened>()).Session.Id;
 
         await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
@@ -294,14 +294,14 @@ public class UpgradeAndWebSocketTests
         await using var host = await EngineTestHost.StartAsync();
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
-        await RawWebSocket.ReceiveTextAsync(ws);
+        await Frames.ReceiveTextAsync(ws);
         var session = (await host.Handler.WaitForAsync<Opened>()).Session;
 
         session.Send(EnginePacket.Text("last words"));
         session.Close();
 
-        Assert.Equal("4last words", await RawWebSocket.ReceiveTextAsync(ws));
-        Assert.Equal(WebSocketMessageType.Close, (await RawWebSocket.ReceiveAsync(ws)).Type);
+        Assert.Equal("4last words", await Frames.ReceiveTextAsync(ws));
+        Assert.Equal(WebSocketMessageType.Close, (await Frames.ReceiveAsync(ws)).Type);
         Assert.Equal(EngineCloseReason.ForcedClose, (await host.Handler.WaitForAsync<Closed>()).Reason);
     }
 }

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 
-namespace PushServer.EngineIO.Transports;
+namespace PushServer.EngineIO.ConnectionLevelWebSockets;
 
 /// <summary>
 /// What the streams a WebSocket accepted at the connection level runs over have in common: asynchronous reads and

@@ -2,9 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
+using PushServer.EngineIO.ConnectionLevelWebSockets;
 using PushServer.EngineIO.Transports;
 
-namespace PushServer.EngineIO.Tests.Transports;
+namespace PushServer.EngineIO.Tests.ConnectionLevelWebSockets;
 
 /// <summary>
 /// The stream under a WebSocket taken off the socket, over a real loopback connection: the transport's prebuilt data
@@ -52,8 +53,8 @@ public sealed class SocketStreamTests : IAsyncLifetime
         var nextWrite = _stream.WriteDataFrameAsync(EnginePacket.Text("next").WebSocketFrame(EngineProtocolVersion.V4));
 
         using var client = WebSocket.CreateFromStream(new NetworkStream(_client), new WebSocketCreationOptions { IsServer = false });
-        var first = await RawWebSocket.ReceiveAsync(client, TimeSpan.FromSeconds(30));
-        var second = await RawWebSocket.ReceiveAsync(client, TimeSpan.FromSeconds(30));
+        var first = await Frames.ReceiveAsync(client, TimeSpan.FromSeconds(30));
+        var second = await Frames.ReceiveAsync(client, TimeSpan.FromSeconds(30));
         await bigWrite.AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         await pongWrite.AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         await nextWrite.AsTask().WaitAsync(TimeSpan.FromSeconds(30));

@@ -1,4 +1,4 @@
-namespace PushServer.EngineIO.Protocol;
+namespace PushServer.EngineIO.ConnectionLevelWebSockets;
 
 /// <summary>
 /// The header of a server's WebSocket frame (RFC 6455 5.2): final, unmasked, one opcode, and the payload length in

@@ -1,4 +1,4 @@
-namespace PushServer.EngineIO.Hosting;
+namespace PushServer.EngineIO.ConnectionLevelWebSockets;
 
 /// <summary>
 /// Counts events of one kind at a listener (connections refused, accepts failed) so that a flood of them is logged now

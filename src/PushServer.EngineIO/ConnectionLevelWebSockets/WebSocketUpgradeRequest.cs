@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace PushServer.EngineIO.Handshakes;
+namespace PushServer.EngineIO.ConnectionLevelWebSockets;
 
 /// <summary>
 /// An HTTP/1.1 WebSocket upgrade request read straight off a connection, before Kestrel's HTTP layer sees it. Only
@@ -37,7 +37,7 @@ internal sealed class WebSocketUpgradeRequest
     public ReadOnlySpan<char> Path => _queryStart < 0 ? Target : Target.AsSpan(0, _queryStart);
 
     /// <summary>The query's values, read from <see cref="Target"/> itself (no copy of the query is kept).</summary>
-    public QueryValues QueryValues() => _queryStart < 0 ? new QueryValues("") : new QueryValues(Target, _queryStart);
+    public Handshakes.QueryValues QueryValues() => _queryStart < 0 ? new Handshakes.QueryValues("") : new Handshakes.QueryValues(Target, _queryStart);
 
     /// <summary>Header names lower-cased and values, alternating; repeated names joined with <c>", "</c>.</summary>
     public string[] HeaderPairs { get; }
@@ -108,27 +108,22 @@ internal sealed class WebSocketUpgradeRequest
             {
                 return false;
             }
-            switch (name)
+            if (name is "content-length" or "transfer-encoding")
             {
-                case "content-length" or "transfer-encoding":
-                    return false; // a GET with a body is Kestrel's to judge
-                case "sec-websocket-key" when key is null:
-                    key = value;
-                    break;
-                case "sec-websocket-version" when version is null:
-                    version = value;
-                    break;
-                case "upgrade" when upgrade is null:
-                    upgrade = value;
-                    break;
-                case "connection" when connection is null:
-                    connection = value;
-                    break;
-                case "host" when host is null:
-                    host = value;
-                    break;
-                case "sec-websocket-key" or "sec-websocket-version" or "upgrade" or "connection" or "host":
-                    return false; // repeated: Kestrel decides what that means
+                return false; // a GET with a body is Kestrel's to judge
+            }
+            var seenOnce = name switch
+            {
+                "sec-websocket-key" => TakeFirst(ref key, value),
+                "sec-websocket-version" => TakeFirst(ref version, value),
+                "upgrade" => TakeFirst(ref upgrade, value),
+                "connection" => TakeFirst(ref connection, value),
+                "host" => TakeFirst(ref host, value),
+                _ => true,
+            };
+            if (!seenOnce)
+            {
+                return false; // repeated: Kestrel decides what that means
             }
             AddOrJoin(pairs, name, value);
         }
@@ -166,7 +161,7 @@ internal sealed class WebSocketUpgradeRequest
         {
             return false; // escapes and dot segments are normalised by Kestrel: let it
         }
-        target = RecentStrings.Shared.Ascii(raw);
+        target = Handshakes.RecentStrings.Shared.Ascii(raw);
         queryStart = question;
         return true;
     }
@@ -195,10 +190,10 @@ internal sealed class WebSocketUpgradeRequest
                 return false;
             }
         }
-        name = HeaderSnapshot.LowerCaseName(rawName);
+        name = Handshakes.HeaderSnapshot.LowerCaseName(rawName);
         // The key differs on every request: copied, so that it does not push shared text out of RecentStrings.
         value = rawValue.IsEmpty ? ""
-            : CommonValue(rawValue) ?? (name == "sec-websocket-key" ? Encoding.ASCII.GetString(rawValue) : RecentStrings.Shared.Ascii(rawValue));
+            : CommonValue(rawValue) ?? (name == "sec-websocket-key" ? Encoding.ASCII.GetString(rawValue) : Handshakes.RecentStrings.Shared.Ascii(rawValue));
         return true;
     }
 
@@ -221,6 +216,17 @@ internal sealed class WebSocketUpgradeRequest
             }
         }
         return null;
+    }
+
+    /// <summary>Keeps the first value of a header that must come once; false when it came before.</summary>
+    private static bool TakeFirst(ref string? slot, string value)
+    {
+        if (slot is not null)
+        {
+            return false;
+        }
+        slot = value;
+        return true;
     }
 
     private static void AddOrJoin(List<string> pairs, string name, string value)

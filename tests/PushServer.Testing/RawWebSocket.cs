@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Xunit;
 
-namespace PushServer.AdversarialTests;
+namespace PushServer.Testing;
 
 /// <summary>
 /// A WebSocket client written frame by frame over a raw TCP socket, for what <c>ClientWebSocket</c> will not do:

@@ -3,7 +3,7 @@ using System.IO.Pipelines;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Connections;
 
-namespace PushServer.EngineIO.Transports;
+namespace PushServer.EngineIO.ConnectionLevelWebSockets;
 
 /// <summary>
 /// The stream a WebSocket accepted at the connection level reads and writes: the connection's own pipes, with no

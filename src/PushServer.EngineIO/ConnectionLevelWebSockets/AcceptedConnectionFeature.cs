@@ -1,4 +1,4 @@
-namespace PushServer.EngineIO.Hosting;
+namespace PushServer.EngineIO.ConnectionLevelWebSockets;
 
 /// <summary>
 /// Set by <see cref="UpgradeSniffingListener"/> on the connections it hands to Kestrel: when it accepted them (a

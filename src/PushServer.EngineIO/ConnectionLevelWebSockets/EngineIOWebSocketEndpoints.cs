@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace PushServer.EngineIO.Hosting;
+namespace PushServer.EngineIO.ConnectionLevelWebSockets;
 
 /// <summary>
 /// The Kestrel endpoints that accept Engine.IO WebSockets, each with its acceptor: filled by

@@ -1,9 +1,10 @@
 using System.Buffers;
 using System.Text;
+using PushServer.EngineIO.ConnectionLevelWebSockets;
 using PushServer.EngineIO.Handshakes;
 using Xunit;
 
-namespace PushServer.EngineIO.Tests.Handshakes;
+namespace PushServer.EngineIO.Tests.ConnectionLevelWebSockets;
 
 public class WebSocketUpgradeRequestTests
 {

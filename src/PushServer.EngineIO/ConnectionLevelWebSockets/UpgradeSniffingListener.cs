@@ -6,11 +6,9 @@ using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
-using PushServer.EngineIO.Handshakes;
 using PushServer.EngineIO.Sessions;
-using PushServer.EngineIO.Transports;
 
-namespace PushServer.EngineIO.Hosting;
+namespace PushServer.EngineIO.ConnectionLevelWebSockets;
 
 /// <summary>
 /// A Kestrel listener that looks at each new connection's first bytes before Kestrel builds anything for it. A plain

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace PushServer.EngineIO.Hosting;
+namespace PushServer.EngineIO.ConnectionLevelWebSockets;
 
 /// <summary>
 /// Kestrel's socket transport, except on the endpoints whose connections accept Engine.IO WebSockets

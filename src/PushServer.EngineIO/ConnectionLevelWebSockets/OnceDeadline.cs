@@ -1,6 +1,6 @@
 using PushServer.EngineIO.Sessions;
 
-namespace PushServer.EngineIO.Hosting;
+namespace PushServer.EngineIO.ConnectionLevelWebSockets;
 
 /// <summary>
 /// A connection's deadline before it is served (nothing sent yet, or no whole request head yet): firing acts on
