@@ -22,12 +22,12 @@ public sealed class PollDuringUpgradeTests
 
         var poll = host.GetAsync($"EIO={eio}&transport=polling&sid={sid}");
         await PollingTests.WaitUntilPollIsHeld(host, sid);
-        await RawWebSocket.SendTextAsync(ws, "5");
+        await Frames.SendTextAsync(ws, "5");
 
         var (status, body, _) = await poll.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("{\"code\":3,\"message\":\"Bad request\"}", body);
-        await RawWebSocket.SendTextAsync(ws, "4after upgrade");
+        await Frames.SendTextAsync(ws, "4after upgrade");
         Assert.Equal("after upgrade", (await host.Handler.WaitForAsync<TextReceived>()).Text);
     }
 
@@ -41,12 +41,12 @@ public sealed class PollDuringUpgradeTests
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
 
-        await RawWebSocket.SendTextAsync(ws, "2probe");
-        await RawWebSocket.SendTextAsync(ws, "5");
+        await Frames.SendTextAsync(ws, "2probe");
+        await Frames.SendTextAsync(ws, "5");
 
         Assert.Equal(HttpStatusCode.BadRequest, (await poll.WaitAsync(TimeSpan.FromSeconds(10))).Status);
-        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(ws));
-        await RawWebSocket.SendTextAsync(ws, "4after upgrade");
+        Assert.Equal("3probe", await Frames.ReceiveTextAsync(ws));
+        await Frames.SendTextAsync(ws, "4after upgrade");
         Assert.Equal("after upgrade", (await host.Handler.WaitForAsync<TextReceived>()).Text);
     }
 
@@ -86,8 +86,8 @@ public sealed class PollDuringUpgradeTests
     {
         var ws = new ClientWebSocket();
         await ws.ConnectAsync(host.WebSocketUri($"EIO={eio}&transport=websocket&sid={sid}"), CancellationToken.None);
-        await RawWebSocket.SendTextAsync(ws, "2probe");
-        Assert.Equal("3probe", await RawWebSocket.ReceiveTextAsync(ws));
+        await Frames.SendTextAsync(ws, "2probe");
+        Assert.Equal("3probe", await Frames.ReceiveTextAsync(ws));
         return ws;
     }
 }
