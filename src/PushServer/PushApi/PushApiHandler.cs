@@ -1,10 +1,9 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PushServer.Configuration;
 using PushServer.Metrics;
+using PushServer.Shared;
 
 namespace PushServer.PushApi;
 
@@ -15,12 +14,6 @@ namespace PushServer.PushApi;
 internal sealed partial class PushApiHandler(
     PushExecutor executor, PushServerMetrics metrics, IOptions<PushApiOptions> options, ILogger<PushApiHandler> logger)
 {
-    /// <summary>Serializer options of every push API answer: camelCase, nulls left out.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     private readonly PushApiOptions _options = options.Value;
 
     /// <summary>Reads with <paramref name="read"/> (null means web-msg-sender's <c>fail</c>), executes and answers.</summary>
@@ -81,7 +74,7 @@ internal sealed partial class PushApiHandler(
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
-        return context.Response.WriteAsJsonAsync(new { error = new { code = PushErrors.WireCode(code), message } }, Json);
+        return context.Response.WriteAsJsonAsync(new { error = new { code = PushErrors.WireCode(code), message } }, HttpJson.Options);
     }
 
     /// <summary>
@@ -126,7 +119,7 @@ internal sealed partial class PushApiHandler(
             PushOperation.Stats => result.Stats!,
             _ => new { sockets = result.Recipients },
         };
-        return context.Response.WriteAsJsonAsync(body, body.GetType(), Json);
+        return context.Response.WriteAsJsonAsync(body, body.GetType(), HttpJson.Options);
     }
 
     private static partial class Log
