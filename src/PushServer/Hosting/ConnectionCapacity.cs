@@ -13,7 +13,7 @@ internal static class ConnectionCapacity
     /// <summary>
     /// Descriptors kept, beyond those open at start-up, for everything that is not a client connection: the push
     /// port's connections (backends), Redis (two or three), webhook requests (at most
-    /// <see cref="Webhooks.WebhookClient.MaxConnections"/>), the assemblies the runtime loads on first use and keeps
+    /// <see cref="Behaviours.Webhooks.WebhookClient.MaxConnections"/>), the assemblies the runtime loads on first use and keeps
     /// open (about 200 descriptors are such files at start-up; a first stack trace or token check adds a few dozen),
     /// /proc reads and pipes. Half the free descriptors when fewer than twice this are free.
     /// </summary>

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
+using PushServer.Behaviours;
 using PushServer.Configuration;
 using PushServer.EngineIO;
 using PushServer.Hosting.Tls;
@@ -165,13 +166,7 @@ internal static partial class PushServerHost
         services.AddSingleton<IHostedService, SystemdReadiness>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerRoleMatcherPolicy>());
         services.AddSingleton<StatsCollector>();
-        services.AddSingleton(sp => new Webhooks.WebhookClient(sp.GetRequiredService<IOptions<WebhookSettings>>().Value));
-        services.AddSingleton(sp => new Webhooks.LifecycleWebhookQueue(
-            sp.GetRequiredService<Webhooks.WebhookClient>(),
-            sp.GetRequiredService<IOptions<WebhookSettings>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<Webhooks.LifecycleWebhookQueue>>()));
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<Webhooks.LifecycleWebhookQueue>());
+        services.AddPushServerBehaviours();
         services.AddSingleton<PushExecutor>();
         services.AddSingleton<PushApiHandler>();
         services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("ready", tags: [ReadinessHealthCheck.Tag]);
@@ -191,28 +186,7 @@ internal static partial class PushServerHost
         {
             socketIO.Of(name);
         }
-        Behaviours.RelayBehaviour.Apply(
-            socketIO,
-            app.Services.GetRequiredService<IOptions<RelaySettings>>().Value,
-            app.Services.GetRequiredService<PushServerMetrics>(),
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer.Relay"));
-        Behaviours.ClientRoomsBehaviour.Apply(socketIO, app.Services.GetRequiredService<IOptions<RoomSettings>>().Value);
-        Behaviours.WebMsgSenderBehaviour.Apply(
-            socketIO,
-            app.Services.GetRequiredService<IOptions<WebMsgSenderSettings>>().Value,
-            app.Services.GetRequiredService<IOptions<PushApiOptions>>().Value);
-        Webhooks.WebhookBehaviour.Apply(
-            socketIO,
-            app.Services.GetRequiredService<IOptions<WebhookSettings>>().Value,
-            app.Services.GetRequiredService<Webhooks.WebhookClient>(),
-            app.Services.GetRequiredService<Webhooks.LifecycleWebhookQueue>(),
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer.Webhooks"));
-        Auth.JwtAuthBehaviour.Apply(
-            socketIO,
-            app.Services.GetRequiredService<IOptions<AuthSettings>>().Value,
-            app.Services.GetRequiredService<IOptions<PushApiOptions>>().Value,
-            app.Services.GetRequiredService<IOptions<SocketIOSettings>>().Value.Namespaces.Append("/"),
-            app.Services.GetRequiredService<TimeProvider>());
+        app.Services.ApplyPushServerBehaviours(socketIO);
         var engine = app.Services.GetRequiredService<EngineServer>();
         app.Services.GetRequiredService<PushServerMetrics>().Observe(
             engine, socketIO, app.Services.GetRequiredService<DrainState>(), listeners, logStats);

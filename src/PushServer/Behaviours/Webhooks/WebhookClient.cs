@@ -4,7 +4,7 @@ using System.Text.Json;
 using PushServer.Configuration;
 using PushServer.Shared;
 
-namespace PushServer.Webhooks;
+namespace PushServer.Behaviours.Webhooks;
 
 /// <summary>POSTs signed JSON bodies to the backend.</summary>
 internal sealed class WebhookClient : IDisposable
