@@ -11,12 +11,12 @@ namespace PushServer.Behaviours;
 /// <c>to=</c> targets), and <c>update_online_count</c> tells every page how many uids and pages are online, in the
 /// same HTML snippet shape web-msg-sender's page puts straight into the document. Counts are this node's.
 /// </summary>
-internal sealed class WebMsgSenderBehaviour(IOptions<WebMsgSenderSettings> settings, IOptions<PushApiOptions> pushApi)
+internal sealed class WebMsgSenderBehaviour(IOptions<WebMsgSenderSettings> settings, IOptions<PushApiSettings> pushApi)
     : IPushServerBehaviour
 {
     private readonly ConcurrentDictionary<string, int> _pagesByUid = new(StringComparer.Ordinal);
     private readonly WebMsgSenderSettings _settings = settings.Value;
-    private readonly PushApiOptions _pushApi = pushApi.Value;
+    private readonly PushApiSettings _pushApi = pushApi.Value;
     private SocketIONamespace? _root;
 
     /// <summary>Installs the login handler when enabled.</summary>

@@ -28,7 +28,7 @@ internal static class ConnectionCapacity
     }
 
     /// <summary>The cap to apply now (0: none) and where it comes from, for the start-up log.</summary>
-    public static (int MaxConnections, string Source) Resolve(ServerOptions options)
+    public static (int MaxConnections, string Source) Resolve(ServerSettings options)
     {
         if (options.MaxConnections > 0)
         {

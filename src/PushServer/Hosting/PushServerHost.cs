@@ -31,7 +31,7 @@ internal static partial class PushServerHost
     public static WebApplication Build(LoadedConfiguration loaded, bool handleSignals = true, Action<IServiceCollection>? configureServices = null)
     {
         var builder = CreateBuilder(loaded);
-        builder.Services.AddPushServerOptions(loaded);
+        builder.Services.AddPushServerSettings(loaded);
         builder.AddPushServerLogging(loaded);
         builder.AddPushServerListeners(loaded);
         builder.Services
@@ -69,7 +69,7 @@ internal static partial class PushServerHost
         {
             Log.NoConnectionCap(logger, listeners.SocketIOLimitsSource);
         }
-        var redis = app.Services.GetRequiredService<IOptions<RedisOptions>>().Value;
+        var redis = app.Services.GetRequiredService<IOptions<RedisSettings>>().Value;
         if (redis.Url.Length > 0)
         {
             Log.RedisAdapter(logger, EffectiveConfiguration.MaskUrl(redis.Url), redis.Adapter);

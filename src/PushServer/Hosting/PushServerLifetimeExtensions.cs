@@ -14,7 +14,7 @@ internal static class PushServerLifetimeExtensions
     /// </summary>
     public static IServiceCollection AddPushServerLifetime(this IServiceCollection services, LoadedConfiguration loaded, bool handleSignals)
     {
-        var shutdown = loaded.Section<ShutdownOptions>(ShutdownOptions.Section);
+        var shutdown = loaded.Section<ShutdownSettings>(ShutdownSettings.Section);
         services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.DrainBudget);
         services.AddSingleton<DrainState>();
         services.AddSingleton(new SignalHandling(handleSignals));

@@ -22,8 +22,8 @@ internal static class PushServerListenerExtensions
     /// <summary>Configures Kestrel's listeners from the <c>Server</c> and <c>PushApi</c> sections.</summary>
     public static WebApplicationBuilder AddPushServerListeners(this WebApplicationBuilder builder, LoadedConfiguration loaded)
     {
-        var server = loaded.Section<ServerOptions>(ServerOptions.Section);
-        var pushApi = loaded.Section<PushApiOptions>(PushApiOptions.Section);
+        var server = loaded.Section<ServerSettings>(ServerSettings.Section);
+        var pushApi = loaded.Section<PushApiSettings>(PushApiSettings.Section);
         var services = builder.Services;
 
         var listeners = new ListenerEndpoints();

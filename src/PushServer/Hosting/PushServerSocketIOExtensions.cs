@@ -20,12 +20,12 @@ internal static class PushServerSocketIOExtensions
     public static IServiceCollection AddPushServerSocketIO(this IServiceCollection services, LoadedConfiguration loaded)
     {
         services.AddSocketIO();
-        var redis = loaded.Section<RedisOptions>(RedisOptions.Section);
+        var redis = loaded.Section<RedisSettings>(RedisSettings.Section);
         if (redis.Url.Length > 0)
         {
             // Rooms and broadcasts go through Redis, wire-compatible with Node's @socket.io/redis-adapter (pub/sub) or
             // @socket.io/redis-streams-adapter (streams); the health check joins /health/ready.
-            if (redis.Adapter == RedisOptions.StreamsAdapter)
+            if (redis.Adapter == RedisSettings.StreamsAdapter)
             {
                 services.AddSocketIORedisStreams(o => o.Configuration = redis.Url, s =>
                 {

@@ -12,12 +12,12 @@ namespace PushServer.PushApi;
 /// <see cref="PushExecutor"/>, answer, log and count. Errors become <c>{"error":{"code","message"}}</c>.
 /// </summary>
 internal sealed partial class PushApiHandler(
-    PushExecutor executor, PushServerMetrics metrics, IOptions<PushApiOptions> options, ILogger<PushApiHandler> logger)
+    PushExecutor executor, PushServerMetrics metrics, IOptions<PushApiSettings> options, ILogger<PushApiHandler> logger)
 {
-    private readonly PushApiOptions _options = options.Value;
+    private readonly PushApiSettings _options = options.Value;
 
     /// <summary>Reads with <paramref name="read"/> (null means web-msg-sender's <c>fail</c>), executes and answers.</summary>
-    public async Task HandleAsync(HttpContext context, string source, Func<HttpContext, PushApiOptions, Task<PushRequest?>> read)
+    public async Task HandleAsync(HttpContext context, string source, Func<HttpContext, PushApiSettings, Task<PushRequest?>> read)
     {
         int? recipients = null;
         try

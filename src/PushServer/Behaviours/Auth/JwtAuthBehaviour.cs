@@ -13,7 +13,7 @@ namespace PushServer.Behaviours.Auth;
 /// user reach it) and its <c>rooms</c> claim pre-joins rooms.
 /// </summary>
 internal sealed class JwtAuthBehaviour(
-    IOptions<AuthSettings> options, IOptions<PushApiOptions> pushApiOptions, IOptions<SocketIOSettings> socketIOOptions, TimeProvider time)
+    IOptions<AuthSettings> options, IOptions<PushApiSettings> pushApiOptions, IOptions<SocketIOSettings> socketIOOptions, TimeProvider time)
     : IPushServerBehaviour
 {
     /// <summary>Installs the check on every served namespace, when a key is configured.</summary>
