@@ -17,7 +17,7 @@ internal static class PushBodyTarget
 {
     private const string Boundary = "fuzzboundary";
 
-    private static readonly PushApiOptions Options = new();
+    private static readonly PushApiSettings Options = new();
 
     public static void Run(byte[] input)
     {

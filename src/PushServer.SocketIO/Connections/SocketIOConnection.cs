@@ -17,9 +17,11 @@ internal sealed partial class SocketIOConnection
 
     private readonly SocketIOServer _server;
     private readonly SocketIOPacketDecoder _decoder;
-    // Locks are taken on private objects (_socketsGate, and the write order on this internal object) rather than
-    // separate Lock instances: uncontended monitors cost nothing per connection.
+    // Locks are taken on private objects rather than separate Lock instances: uncontended monitors cost nothing per
+    // connection. _sendGate keeps a packet's attachments right behind its header when two threads send at once; it is
+    // private so that no code holding a reference to the connection can take it and stall every send.
     private readonly object _socketsGate = new();
+    private readonly object _sendGate = new();
     private NamespaceSockets _sockets;
     private LazyCancellation _closed;
     private ITimer? _connectTimer;
@@ -238,7 +240,7 @@ internal sealed partial class SocketIOConnection
 
     public bool Send(EnginePacket packet)
     {
-        lock (this)
+        lock (_sendGate)
         {
             return Session.Send(packet);
         }
@@ -246,7 +248,7 @@ internal sealed partial class SocketIOConnection
 
     public bool Send(EncodedPacket packet, bool isVolatile)
     {
-        lock (this)
+        lock (_sendGate)
         {
             if (isVolatile ? !Session.SendVolatile(packet.Text) : !Session.Send(packet.Text))
             {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PushServer.Configuration;
 using PushServer.SocketIO;
 
@@ -7,14 +8,17 @@ namespace PushServer.Behaviours;
 /// Lets clients join and leave rooms by emitting the configured events, for allowed room names only, and answers
 /// through the client's ack: <c>{"ok":true,"room":"news"}</c> or <c>{"ok":false,"room":…,"error":…}</c>.
 /// </summary>
-internal static class ClientRoomsBehaviour
+internal sealed class ClientRoomsBehaviour(IOptions<RoomSettings> options) : IPushServerBehaviour
 {
     // Longer names are refused outright: they can only be a mistake or an attempt to grow server memory.
     private const int MaxRoomNameLength = 256;
 
+    private readonly RoomSettings _settings = options.Value;
+
     /// <summary>Registers the join and leave handlers when any room is allowed.</summary>
-    public static void Apply(SocketIOServer io, RoomSettings settings)
+    public void Apply(SocketIOServer io)
     {
+        var settings = _settings;
         if (settings.Allowed.Count == 0)
         {
             return;

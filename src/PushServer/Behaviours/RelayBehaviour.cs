@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PushServer.Configuration;
 using PushServer.Metrics;
 using PushServer.SocketIO;
@@ -12,20 +13,24 @@ namespace PushServer.Behaviours;
 /// value, for a rule that only answers as for one that relays. An event too large to relay once encoded is refused to
 /// its sender alone (an ack error), and nobody else receives anything.
 /// </summary>
-internal static partial class RelayBehaviour
+internal sealed partial class RelayBehaviour(IOptions<RelaySettings> settings, PushServerMetrics metrics, ILoggerFactory loggers)
+    : IPushServerBehaviour
 {
     /// <summary>What a sender that asked for an ack is told when its event is too large to relay.</summary>
     public const string TooLargeError = "the message is too large to relay";
 
+    private readonly RelaySettings _settings = settings.Value;
+    private readonly ILogger _logger = loggers.CreateLogger("PushServer.Relay");
+
     /// <summary>Registers every rule that is not switched off.</summary>
-    public static void Apply(SocketIOServer io, RelaySettings settings, PushServerMetrics metrics, ILogger logger)
+    public void Apply(SocketIOServer io)
     {
-        foreach (var group in settings.Rules.Where(r => r.Value.To != RelayTarget.None).GroupBy(r => r.Value.Namespace))
+        foreach (var group in _settings.Rules.Where(r => r.Value.To != RelayTarget.None).GroupBy(r => r.Value.Namespace))
         {
             // One handler per rule, shared by every socket (the event carries its socket): a socket then costs only
             // its entry in the handler table, not closures of its own.
             var handlers = group
-                .Select(r => (EventName: r.Key, Handler: Handler(r.Key, r.Value, metrics, logger)))
+                .Select(r => (EventName: r.Key, Handler: Handler(r.Key, r.Value, metrics, _logger)))
                 .ToList();
             io.Of(group.Key).OnConnection(socket =>
             {

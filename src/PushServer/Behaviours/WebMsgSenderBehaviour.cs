@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using PushServer.Configuration;
 using PushServer.SocketIO;
 
@@ -10,30 +11,26 @@ namespace PushServer.Behaviours;
 /// <c>to=</c> targets), and <c>update_online_count</c> tells every page how many uids and pages are online, in the
 /// same HTML snippet shape web-msg-sender's page puts straight into the document. Counts are this node's.
 /// </summary>
-internal sealed class WebMsgSenderBehaviour
+internal sealed class WebMsgSenderBehaviour(IOptions<WebMsgSenderSettings> settings, IOptions<PushApiSettings> pushApi)
+    : IPushServerBehaviour
 {
     private readonly ConcurrentDictionary<string, int> _pagesByUid = new(StringComparer.Ordinal);
-    private readonly SocketIONamespace _root;
-    private readonly WebMsgSenderSettings _settings;
-
-    private WebMsgSenderBehaviour(SocketIONamespace root, WebMsgSenderSettings settings)
-    {
-        _root = root;
-        _settings = settings;
-    }
+    private readonly WebMsgSenderSettings _settings = settings.Value;
+    private readonly PushApiSettings _pushApi = pushApi.Value;
+    private SocketIONamespace? _root;
 
     /// <summary>Installs the login handler when enabled.</summary>
-    public static void Apply(SocketIOServer io, WebMsgSenderSettings settings, PushApiOptions pushApi)
+    public void Apply(SocketIOServer io)
     {
-        if (!settings.Login)
+        if (!_settings.Login)
         {
             return;
         }
-        var behaviour = new WebMsgSenderBehaviour(io.Of("/"), settings);
-        io.Of("/").OnConnection(socket => socket.On(settings.LoginEvent, e => behaviour.OnLogin(socket, e, pushApi)));
+        _root = io.Of("/");
+        _root.OnConnection(socket => socket.On(_settings.LoginEvent, e => OnLogin(socket, e)));
     }
 
-    private void OnLogin(SocketIOSocket socket, SocketIOEvent e, PushApiOptions pushApi)
+    private void OnLogin(SocketIOSocket socket, SocketIOEvent e)
     {
         var uid = e.Args.Count > 0 ? UidOf(e.Args[0]) : null;
         if (uid is null || uid.Length is 0 or > 128 || socket.Data is LoggedIn)
@@ -42,7 +39,7 @@ internal sealed class WebMsgSenderBehaviour
             return;
         }
         socket.Data = new LoggedIn(uid);
-        socket.Join(pushApi.UserRoom(uid));
+        socket.Join(_pushApi.UserRoom(uid));
         _pagesByUid.AddOrUpdate(uid, 1, (_, n) => n + 1);
         socket.OnDisconnect(_ =>
         {
@@ -64,7 +61,7 @@ internal sealed class WebMsgSenderBehaviour
 
     private void BroadcastOnlineCount()
     {
-        if (!_settings.OnlineCount)
+        if (!_settings.OnlineCount || _root is null)
         {
             return;
         }

@@ -28,7 +28,7 @@ internal static class BindFailure
     }
 
     /// <summary>The line for <paramref name="failure"/>, without the <c>pushserver: </c> prefix.</summary>
-    public static string Describe(Exception failure, ServerOptions server, PushApiOptions push)
+    public static string Describe(Exception failure, ServerSettings server, PushApiSettings push)
     {
         var reason = Reason(failure);
         Listener[] listeners =

@@ -53,13 +53,13 @@ internal sealed class ClientFlags
         if (url is null || token is null)
         {
             var loaded = PushServerConfiguration.Load(parse.GetValue(Config), ConfigurationOverrides.None);
-            var options = loaded.Configuration.GetSection(PushApiOptions.Section).Get<PushApiOptions>() ?? new PushApiOptions();
+            var options = loaded.Configuration.GetSection(PushApiSettings.Section).Get<PushApiSettings>() ?? new PushApiSettings();
             BindAddress.TryParse(options.Bind, out var bind);
             url ??= $"{(options.Tls ? "https" : "http")}://{bind.LocalHostForUrl()}:{options.Port}/";
             token ??= options.Token;
             if (options.Tls)
             {
-                serverCertificateFile = loaded.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>()?.Tls.CertificateFile;
+                serverCertificateFile = loaded.Configuration.GetSection(ServerSettings.Section).Get<ServerSettings>()?.Tls.CertificateFile;
             }
         }
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))

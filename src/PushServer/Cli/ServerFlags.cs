@@ -80,7 +80,7 @@ internal sealed class ServerFlags
         Redis.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<string?>();
-            if (value is not null && !RedisOptionsValidator.IsRedisUrl(value))
+            if (value is not null && !RedisSettingsValidator.IsRedisUrl(value))
             {
                 result.AddError($"--redis must be a redis:// or rediss:// URL with a host (got \"{value}\").");
             }

@@ -51,8 +51,8 @@ internal static class StartCommand
         {
             var message = BindFailure.Describe(
                 ex,
-                app.Services.GetRequiredService<IOptions<ServerOptions>>().Value,
-                app.Services.GetRequiredService<IOptions<PushApiOptions>>().Value);
+                app.Services.GetRequiredService<IOptions<ServerSettings>>().Value,
+                app.Services.GetRequiredService<IOptions<PushApiSettings>>().Value);
             await error.WriteLineAsync("pushserver: " + message).ConfigureAwait(false);
             return (int)ExitCode.AddressInUse;
         }

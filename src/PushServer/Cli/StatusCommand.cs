@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net.Http.Json;
 using PushServer.PushApi;
+using PushServer.Shared;
 
 namespace PushServer.Cli;
 
@@ -29,7 +30,7 @@ internal static class StatusCommand
                 await output.WriteLineAsync(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
                 return (int)ExitCode.Ok;
             }
-            var stats = await response.Content.ReadFromJsonAsync<ServerStats>(PushApiHandler.Json, cancellationToken).ConfigureAwait(false);
+            var stats = await response.Content.ReadFromJsonAsync<ServerStats>(HttpJson.Options, cancellationToken).ConfigureAwait(false);
             await output.WriteAsync(Render(stats!)).ConfigureAwait(false);
             return (int)ExitCode.Ok;
         }));

@@ -33,7 +33,7 @@ internal sealed class AuthSettingsValidator : IValidateOptions<AuthSettings>
                     // Read the key now, so a wrong file is a configuration error, not a failure while the host builds.
                     try
                     {
-                        _ = PushServer.Auth.TokenValidator.CreateKey(options);
+                        _ = PushServer.Behaviours.Auth.TokenValidator.CreateKey(options);
                     }
                     catch (Exception ex) when (ex is ArgumentException or CryptographicException or IOException or UnauthorizedAccessException)
                     {

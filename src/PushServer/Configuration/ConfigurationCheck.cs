@@ -14,13 +14,13 @@ internal static class ConfigurationCheck
 {
     private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
     {
-        [ServerOptions.Section] = typeof(ServerOptions),
-        [PushApiOptions.Section] = typeof(PushApiOptions),
+        [ServerSettings.Section] = typeof(ServerSettings),
+        [PushApiSettings.Section] = typeof(PushApiSettings),
         [EngineIOSettings.Section] = typeof(EngineIOSettings),
         [SocketIOSettings.Section] = typeof(SocketIOSettings),
         [LoggingSettings.Section] = typeof(LoggingSettings),
-        [ShutdownOptions.Section] = typeof(ShutdownOptions),
-        [RedisOptions.Section] = typeof(RedisOptions),
+        [ShutdownSettings.Section] = typeof(ShutdownSettings),
+        [RedisSettings.Section] = typeof(RedisSettings),
         [RelaySettings.Section] = typeof(RelaySettings),
         [RoomSettings.Section] = typeof(RoomSettings),
         [AuthSettings.Section] = typeof(AuthSettings),
@@ -44,14 +44,14 @@ internal static class ConfigurationCheck
             }
         }
 
-        var services = new ServiceCollection().AddPushServerOptions(loaded).BuildServiceProvider();
-        Resolve<ServerOptions>(services, errors);
-        Resolve<PushApiOptions>(services, errors);
+        var services = new ServiceCollection().AddPushServerSettings(loaded).BuildServiceProvider();
+        Resolve<ServerSettings>(services, errors);
+        Resolve<PushApiSettings>(services, errors);
         Resolve<EngineIOSettings>(services, errors);
         Resolve<SocketIOSettings>(services, errors);
         Resolve<LoggingSettings>(services, errors);
-        Resolve<ShutdownOptions>(services, errors);
-        Resolve<RedisOptions>(services, errors);
+        Resolve<ShutdownSettings>(services, errors);
+        Resolve<RedisSettings>(services, errors);
         Resolve<RelaySettings>(services, errors);
         Resolve<RoomSettings>(services, errors);
         Resolve<AuthSettings>(services, errors);

@@ -16,18 +16,18 @@ internal static class EffectiveConfiguration
     /// <summary>Renders <paramref name="loaded"/> after binding; call <see cref="ConfigurationCheck.Run"/> first.</summary>
     public static string Render(LoadedConfiguration loaded)
     {
-        var services = new ServiceCollection().AddPushServerOptions(loaded).BuildServiceProvider();
-        var pushApi = Get<PushApiOptions>(services);
-        var redis = Get<RedisOptions>(services);
+        var services = new ServiceCollection().AddPushServerSettings(loaded).BuildServiceProvider();
+        var pushApi = Get<PushApiSettings>(services);
+        var redis = Get<RedisSettings>(services);
         var root = new JsonObject
         {
-            [ServerOptions.Section] = Node(Get<ServerOptions>(services)),
-            [PushApiOptions.Section] = Node(pushApi),
+            [ServerSettings.Section] = Node(Get<ServerSettings>(services)),
+            [PushApiSettings.Section] = Node(pushApi),
             [EngineIOSettings.Section] = Node(Get<EngineIOSettings>(services)),
             [SocketIOSettings.Section] = Node(Get<SocketIOSettings>(services)),
             [LoggingSettings.Section] = Node(Get<LoggingSettings>(services)),
-            [ShutdownOptions.Section] = Node(Get<ShutdownOptions>(services)),
-            [RedisOptions.Section] = Node(redis),
+            [ShutdownSettings.Section] = Node(Get<ShutdownSettings>(services)),
+            [RedisSettings.Section] = Node(redis),
             [RelaySettings.Section] = Node(Get<RelaySettings>(services)),
             [RoomSettings.Section] = Node(Get<RoomSettings>(services)),
             [AuthSettings.Section] = Node(Get<AuthSettings>(services)),
@@ -44,9 +44,9 @@ internal static class EffectiveConfiguration
         }
         if (pushApi.Token.Length > 0)
         {
-            root[PushApiOptions.Section]!["Token"] = Mask;
+            root[PushApiSettings.Section]!["Token"] = Mask;
         }
-        root[RedisOptions.Section]!["Url"] = MaskUrl(redis.Url);
+        root[RedisSettings.Section]!["Url"] = MaskUrl(redis.Url);
         return root.ToJsonString(Json);
     }
 

@@ -99,4 +99,12 @@ internal static class PushServerConfiguration
 /// <param name="Configuration">The layered configuration.</param>
 /// <param name="File">The configuration file read, or null when none was found.</param>
 /// <param name="Overrides">The command-line overrides, applied again after binding for lists.</param>
-internal sealed record LoadedConfiguration(IConfigurationRoot Configuration, string? File, ConfigurationOverrides Overrides);
+internal sealed record LoadedConfiguration(IConfigurationRoot Configuration, string? File, ConfigurationOverrides Overrides)
+{
+    /// <summary>
+    /// Section <paramref name="name"/> bound now, for what start-up needs before the container exists (listeners,
+    /// logging); services read the same section through <c>IOptions</c>.
+    /// </summary>
+    public T Section<T>(string name)
+        where T : new() => Configuration.GetSection(name).Get<T>() ?? new T();
+}

@@ -2,7 +2,7 @@ namespace PushServer.Configuration;
 
 /// <summary>
 /// TLS on the Socket.IO port (configuration section <c>Server:Tls</c>), and on the push port with
-/// <see cref="PushApiOptions.Tls"/>: a certificate and its private key as PEM files, as Let's Encrypt's certbot writes
+/// <see cref="PushApiSettings.Tls"/>: a certificate and its private key as PEM files, as Let's Encrypt's certbot writes
 /// them (<c>fullchain.pem</c>, <c>privkey.pem</c>). Both empty serves plain HTTP. The files are read again when they
 /// change, so a renewed certificate is served without a restart.
 /// </summary>

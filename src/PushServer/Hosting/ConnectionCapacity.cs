@@ -13,7 +13,7 @@ internal static class ConnectionCapacity
     /// <summary>
     /// Descriptors kept, beyond those open at start-up, for everything that is not a client connection: the push
     /// port's connections (backends), Redis (two or three), webhook requests (at most
-    /// <see cref="Webhooks.WebhookClient.MaxConnections"/>), the assemblies the runtime loads on first use and keeps
+    /// <see cref="Behaviours.Webhooks.WebhookClient.MaxConnections"/>), the assemblies the runtime loads on first use and keeps
     /// open (about 200 descriptors are such files at start-up; a first stack trace or token check adds a few dozen),
     /// /proc reads and pipes. Half the free descriptors when fewer than twice this are free.
     /// </summary>
@@ -28,7 +28,7 @@ internal static class ConnectionCapacity
     }
 
     /// <summary>The cap to apply now (0: none) and where it comes from, for the start-up log.</summary>
-    public static (int MaxConnections, string Source) Resolve(ServerOptions options)
+    public static (int MaxConnections, string Source) Resolve(ServerSettings options)
     {
         if (options.MaxConnections > 0)
         {

@@ -63,7 +63,7 @@ internal static class DemoEndpoints
     private static string Render(string page, HttpContext context)
     {
         var services = context.RequestServices;
-        var push = services.GetRequiredService<IOptions<PushApiOptions>>().Value;
+        var push = services.GetRequiredService<IOptions<PushApiSettings>>().Value;
         var port = services.GetRequiredService<ListenerEndpoints>().PushEndPoint?.Port ?? push.Port;
         var (command, note) = DemoPushExample.For(push, port, context.Request.Host.HasValue ? context.Request.Host.Host : null);
         return page

@@ -19,7 +19,7 @@ internal static class DemoPushExample
     /// <param name="push">The push API's options.</param>
     /// <param name="port">The port the push API listens on (the bound one when configured as 0).</param>
     /// <param name="pageHost">The host name the browser used for this page (the Host header, without its port).</param>
-    public static (string Command, string Note) For(PushApiOptions push, int port, string? pageHost)
+    public static (string Command, string Note) For(PushApiSettings push, int port, string? pageHost)
     {
         BindAddress.TryParse(push.Bind, out var bind);
         string host;

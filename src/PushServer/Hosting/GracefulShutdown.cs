@@ -33,7 +33,7 @@ internal sealed partial class GracefulShutdown : IHostLifetime, IHostedLifecycle
 
     /// <summary>Creates the component; <paramref name="handleSignals"/> is false in tests that host the server in-process.</summary>
     public GracefulShutdown(
-        DrainState drain, EngineServer engine, IHostApplicationLifetime lifetime, IOptions<ShutdownOptions> options,
+        DrainState drain, EngineServer engine, IHostApplicationLifetime lifetime, IOptions<ShutdownSettings> options,
         TimeProvider time, ILogger<GracefulShutdown> logger, SignalHandling handleSignals)
     {
         _drain = drain;

@@ -1,24 +1,12 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Prometheus;
+using PushServer.Behaviours;
 using PushServer.Configuration;
-using PushServer.EngineIO;
 using PushServer.Hosting.Tls;
-using PushServer.Logging;
-using PushServer.Metrics;
 using PushServer.PushApi;
-using PushServer.SocketIO;
-using PushServer.SocketIO.Redis;
-using Serilog;
 
 namespace PushServer.Hosting;
 
@@ -36,202 +24,33 @@ internal static partial class PushServerHost
     /// <param name="loaded">The configuration.</param>
     /// <param name="handleSignals">Whether SIGTERM/SIGINT start a graceful shutdown; false when hosted inside tests.</param>
     /// <param name="configureServices">Test hook to replace services.</param>
+    /// <remarks>
+    /// Each step is an extension method in its own file. The order of the service steps is the order of the hosted
+    /// services they add (the lifetime's before the webhook queue's before the health checks'), so it is kept.
+    /// </remarks>
     public static WebApplication Build(LoadedConfiguration loaded, bool handleSignals = true, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = [],
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        // Only our own layers: defaults, file, PUSHSERVER_ variables, flags.
-        builder.Configuration.Sources.Clear();
-        builder.Configuration.AddConfiguration(loaded.Configuration);
-
-        var services = builder.Services;
-        services.AddPushServerOptions(loaded);
-        var server = Section<ServerOptions>(loaded, ServerOptions.Section);
-        var pushApi = Section<PushApiOptions>(loaded, PushApiOptions.Section);
-        var logging = Section<LoggingSettings>(loaded, LoggingSettings.Section);
-        var shutdown = Section<ShutdownOptions>(loaded, ShutdownOptions.Section);
-
-        builder.Logging.ClearProviders();
-        var logStats = new LogPipelineStats();
-        services.AddSingleton(logStats);
-        // The system clock: the logger exists before the container, and its windows only pace summary lines.
-        services.AddSerilog(SerilogSetup.CreateLogger(logging, TimeProvider.System, logStats), dispose: true);
-
-        var listeners = new ListenerEndpoints();
-        services.AddSingleton(listeners);
-        var headersTimeout = TimeSpan.FromMilliseconds(server.RequestHeadersTimeout);
-        listeners.SocketIOLimits.RequestHeadersTimeout = headersTimeout;
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            // The first request head of a Socket.IO connection is held to this from the accept (by the Engine.IO
-            // listener); later ones on a kept-alive connection, and the push port's, from their first byte by Kestrel.
-            kestrel.Limits.RequestHeadersTimeout = headersTimeout;
-            // Derived here, as the server starts: the descriptors open by now are the runtime's own.
-            (listeners.SocketIOLimits.MaxConnections, listeners.SocketIOLimitsSource) = ConnectionCapacity.Resolve(server);
-            Listen(kestrel, server.Bind, server.Port, ListenerRole.SocketIO, o =>
-            {
-                listeners.SocketIO = o;
-                var services = o.ApplicationServices;
-                if (server.Tls.Enabled)
-                {
-                    // Before the Engine.IO middleware, which then reads the decrypted bytes: accepted WebSockets still
-                    // skip Kestrel's HTTP objects, but run on the TLS connection's pipes, not the bare socket (the
-                    // Engine.IO listener only counts and times these connections and hands each one on).
-                    UseTls(o, headersTimeout);
-                    listeners.SocketIOTls = true;
-                }
-                // The Engine.IO listener caps and times the port's connections either way; with connection-level
-                // WebSockets off it takes no upgrade itself and every one goes through ASP.NET Core's middleware.
-                o.UseEngineIOWebSockets(
-                    SocketIOPath,
-                    () => services.GetRequiredService<EngineServer>(),
-                    server.ConnectionLevelWebSockets ? () => !services.GetRequiredService<DrainState>().IsDraining : static () => false,
-                    listeners.SocketIOLimits);
-            });
-            Listen(kestrel, pushApi.Bind, pushApi.Port, ListenerRole.Push, o =>
-            {
-                listeners.Push = o;
-                // Counted before the TLS handshake, so a refused connection costs no handshake.
-                listeners.PushLimits = new PushConnectionCap(
-                    pushApi.MaxConnections, o.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer.PushApi"));
-                o.Use(listeners.PushLimits.Wrap);
-                if (pushApi.Tls)
-                {
-                    UseTls(o, headersTimeout);
-                    listeners.PushTls = true;
-                }
-            });
-        });
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdown.DrainBudget);
-        if (server.InlineIo)
-        {
-            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
-        }
-        // The Socket.IO listener counts connections on accept and takes accepted WebSockets off the bare socket (see
-        // UseEngineIOWebSockets above).
-        builder.WebHost.UseEngineIOSocketTransport();
-
-        if (server.Tls.Enabled)
-        {
-            services.AddSingleton(sp => new TlsCertificateSource(
-                server.Tls, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TlsCertificateSource>>()));
-        }
-
-        services.AddSocketIO();
-        var redis = Section<RedisOptions>(loaded, RedisOptions.Section);
-        if (redis.Url.Length > 0)
-        {
-            // Rooms and broadcasts go through Redis, wire-compatible with Node's @socket.io/redis-adapter (pub/sub) or
-            // @socket.io/redis-streams-adapter (streams); the health check joins /health/ready.
-            void Connection(RedisAdapterOptions o)
-            {
-                o.Configuration = redis.Url;
-                o.RequestsTimeout = TimeSpan.FromMilliseconds(redis.RequestsTimeout);
-            }
-            if (redis.Adapter == RedisOptions.StreamsAdapter)
-            {
-                services.AddSocketIORedisStreams(Connection, s =>
-                {
-                    s.StreamName = redis.StreamName;
-                    s.MaxLength = redis.StreamMaxLength;
-                });
-            }
-            else
-            {
-                services.AddSocketIORedis(Connection);
-            }
-        }
-        services.AddOptions<SocketIOOptions>().Configure<IOptions<SocketIOSettings>, IOptions<EngineIOSettings>>((o, s, e) =>
-        {
-            s.Value.ApplyTo(o);
-            // One knob for operators: a broadcast may be as large as a client's whole outbound queue, no larger.
-            o.MaxOutboundPacketBytes = e.Value.MaxOutboundQueueBytes;
-        });
-        services.AddSingleton<DrainState>();
-        services.AddSingleton<PushServerMetrics>();
-        services.AddSingleton(sp =>
-        {
-            var engineOptions = new EngineIOOptions();
-            sp.GetRequiredService<IOptions<EngineIOSettings>>().Value.ApplyTo(engineOptions);
-            var io = sp.GetRequiredService<SocketIOServer>();
-            return new EngineServer(
-                new MeteredConnectionHandler(io.ConnectionHandler, sp.GetRequiredService<PushServerMetrics>()),
-                engineOptions,
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILoggerFactory>());
-        });
-        services.AddSingleton(new SignalHandling(handleSignals));
-        services.AddSingleton<GracefulShutdown>();
-        services.AddSingleton<IHostLifetime>(sp => sp.GetRequiredService<GracefulShutdown>());
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<GracefulShutdown>());
-        services.AddSingleton<IHostedService, SystemdReadiness>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerRoleMatcherPolicy>());
-        services.AddSingleton<StatsCollector>();
-        services.AddSingleton(sp => new Webhooks.WebhookClient(sp.GetRequiredService<IOptions<WebhookSettings>>().Value));
-        services.AddSingleton(sp => new Webhooks.LifecycleWebhookQueue(
-            sp.GetRequiredService<Webhooks.WebhookClient>(),
-            sp.GetRequiredService<IOptions<WebhookSettings>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<Webhooks.LifecycleWebhookQueue>>()));
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<Webhooks.LifecycleWebhookQueue>());
-        services.AddSingleton<PushExecutor>();
-        services.AddSingleton<PushApiHandler>();
-        services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("ready", tags: [ReadinessHealthCheck.Tag]);
-        configureServices?.Invoke(services);
+        var builder = CreateBuilder(loaded);
+        builder.Services.AddPushServerSettings(loaded);
+        builder.AddPushServerLogging(loaded);
+        builder.AddPushServerListeners(loaded);
+        builder.Services
+            .AddPushServerSocketIO(loaded)
+            .AddPushServerLifetime(loaded, handleSignals)
+            .AddPushServerBehaviours()
+            .AddPushServerPushApi()
+            .AddPushServerMonitoring();
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
-        // Created now, not at the first stats request, so uptime counts from start-up.
+        // Created now, not at first use: uptime counts from start-up, and the certificate is loaded and watched from
+        // start-up rather than from the first handshake.
         app.Services.GetRequiredService<StatsCollector>();
-        // Loaded and watched from start-up, not from the first handshake.
         app.Services.GetService<TlsCertificateSource>();
-        app.UseMiddleware<ListenerIsolationMiddleware>();
-        app.UseMiddleware<HandshakeDrainMiddleware>();
-        app.UseMiddleware<PushApiGateMiddleware>();
-
-        var socketIO = app.Services.GetRequiredService<SocketIOServer>();
-        foreach (var name in app.Services.GetRequiredService<IOptions<SocketIOSettings>>().Value.Namespaces)
-        {
-            socketIO.Of(name);
-        }
-        Behaviours.RelayBehaviour.Apply(
-            socketIO,
-            app.Services.GetRequiredService<IOptions<RelaySettings>>().Value,
-            app.Services.GetRequiredService<PushServerMetrics>(),
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer.Relay"));
-        Behaviours.ClientRoomsBehaviour.Apply(socketIO, app.Services.GetRequiredService<IOptions<RoomSettings>>().Value);
-        Behaviours.WebMsgSenderBehaviour.Apply(
-            socketIO,
-            app.Services.GetRequiredService<IOptions<WebMsgSenderSettings>>().Value,
-            app.Services.GetRequiredService<IOptions<PushApiOptions>>().Value);
-        Webhooks.WebhookBehaviour.Apply(
-            socketIO,
-            app.Services.GetRequiredService<IOptions<WebhookSettings>>().Value,
-            app.Services.GetRequiredService<Webhooks.WebhookClient>(),
-            app.Services.GetRequiredService<Webhooks.LifecycleWebhookQueue>(),
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer.Webhooks"));
-        Auth.JwtAuthBehaviour.Apply(
-            socketIO,
-            app.Services.GetRequiredService<IOptions<AuthSettings>>().Value,
-            app.Services.GetRequiredService<IOptions<PushApiOptions>>().Value,
-            app.Services.GetRequiredService<IOptions<SocketIOSettings>>().Value.Namespaces.Append("/"),
-            app.Services.GetRequiredService<TimeProvider>());
-        var engine = app.Services.GetRequiredService<EngineServer>();
-        app.Services.GetRequiredService<PushServerMetrics>().Observe(
-            engine, socketIO, app.Services.GetRequiredService<DrainState>(), listeners, logStats);
-
-        var socketIORole = new ListenerRoleMetadata(ListenerRole.SocketIO);
-        var pushRole = new ListenerRoleMetadata(ListenerRole.Push);
-        app.MapEngineIO(SocketIOPath, engine).WithMetadata(socketIORole);
-        app.MapDemo(socketIORole);
-        app.MapPushApi();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithMetadata(pushRole);
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadinessHealthCheck.Tag) })
-            .WithMetadata(pushRole);
-        app.MapMetrics("/metrics", app.Services.GetRequiredService<PushServerMetrics>().Registry).WithMetadata(pushRole);
+        app.UsePushServerMiddleware();
+        app.UsePushServerSocketIO();
+        app.MapPushServerEndpoints();
+        app.MapPushServerMonitoring();
         return app;
     }
 
@@ -250,42 +69,24 @@ internal static partial class PushServerHost
         {
             Log.NoConnectionCap(logger, listeners.SocketIOLimitsSource);
         }
-        var redis = app.Services.GetRequiredService<IOptions<RedisOptions>>().Value;
+        var redis = app.Services.GetRequiredService<IOptions<RedisSettings>>().Value;
         if (redis.Url.Length > 0)
         {
             Log.RedisAdapter(logger, EffectiveConfiguration.MaskUrl(redis.Url), redis.Adapter);
         }
     }
 
-    private static T Section<T>(LoadedConfiguration loaded, string name)
-        where T : new() => loaded.Configuration.GetSection(name).Get<T>() ?? new T();
-
-    private static void Listen(KestrelServerOptions kestrel, string bind, int port, ListenerRole role, Action<ListenOptions> keep)
+    /// <summary>A slim host whose configuration is only ours: defaults, file, <c>PUSHSERVER_</c> variables, flags.</summary>
+    private static WebApplicationBuilder CreateBuilder(LoadedConfiguration loaded)
     {
-        BindAddress.TryParse(bind, out var address);
-        kestrel.Listen(address.ListenAddress, port, options =>
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
-            options.Use(ListenerTag.For(role));
-            keep(options);
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
         });
-    }
-
-    /// <summary>
-    /// TLS on a listener, with the current certificate of <see cref="TlsCertificateSource"/> for each handshake, so a
-    /// reloaded one is used from the next connection on. The handshake is held to the same deadline as a request head.
-    /// </summary>
-    private static void UseTls(ListenOptions listen, TimeSpan handshakeTimeout)
-    {
-        // HTTP/1.1 only, as Node's https server (and so socket.io's): every WebSocket then arrives as an upgrade the
-        // Engine.IO middleware can take, none as an HTTP/2 stream.
-        listen.Protocols = HttpProtocols.Http1;
-        var services = listen.ApplicationServices;
-        TlsCertificateSource? source = null;
-        listen.UseHttps(new TlsHandshakeCallbackOptions
-        {
-            OnConnection = _ => ValueTask.FromResult((source ??= services.GetRequiredService<TlsCertificateSource>()).ServerOptions),
-            HandshakeTimeout = handshakeTimeout,
-        });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(loaded.Configuration);
+        return builder;
     }
 
     private static partial class Log

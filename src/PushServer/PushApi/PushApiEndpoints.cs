@@ -43,7 +43,7 @@ internal static class PushApiEndpoints
 
     private static void Map(
         RouteGroupBuilder group, string pattern, string source, string[] methods,
-        Func<HttpContext, Configuration.PushApiOptions, Task<PushRequest?>> read)
+        Func<HttpContext, Configuration.PushApiSettings, Task<PushRequest?>> read)
     {
         // Mapped for every method so a wrong one gets a JSON 405 rather than routing's empty one.
         group.Map(pattern, context =>

@@ -19,7 +19,7 @@ internal sealed class PushApiGateMiddleware
     private readonly byte[]? _tokenHash;
 
     /// <summary>Creates the gate; the token is kept only as its SHA-256 hash.</summary>
-    public PushApiGateMiddleware(RequestDelegate next, DrainState drain, IOptions<PushApiOptions> options)
+    public PushApiGateMiddleware(RequestDelegate next, DrainState drain, IOptions<PushApiSettings> options)
     {
         _next = next;
         _drain = drain;

@@ -1,10 +1,9 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PushServer.Configuration;
 using PushServer.Metrics;
+using PushServer.Shared;
 
 namespace PushServer.PushApi;
 
@@ -13,18 +12,12 @@ namespace PushServer.PushApi;
 /// <see cref="PushExecutor"/>, answer, log and count. Errors become <c>{"error":{"code","message"}}</c>.
 /// </summary>
 internal sealed partial class PushApiHandler(
-    PushExecutor executor, PushServerMetrics metrics, IOptions<PushApiOptions> options, ILogger<PushApiHandler> logger)
+    PushExecutor executor, PushServerMetrics metrics, IOptions<PushApiSettings> options, ILogger<PushApiHandler> logger)
 {
-    /// <summary>Serializer options of every push API answer: camelCase, nulls left out.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    private readonly PushApiOptions _options = options.Value;
+    private readonly PushApiSettings _options = options.Value;
 
     /// <summary>Reads with <paramref name="read"/> (null means web-msg-sender's <c>fail</c>), executes and answers.</summary>
-    public async Task HandleAsync(HttpContext context, string source, Func<HttpContext, PushApiOptions, Task<PushRequest?>> read)
+    public async Task HandleAsync(HttpContext context, string source, Func<HttpContext, PushApiSettings, Task<PushRequest?>> read)
     {
         int? recipients = null;
         try
@@ -81,7 +74,7 @@ internal sealed partial class PushApiHandler(
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
-        return context.Response.WriteAsJsonAsync(new { error = new { code = PushErrors.WireCode(code), message } }, Json);
+        return context.Response.WriteAsJsonAsync(new { error = new { code = PushErrors.WireCode(code), message } }, HttpJson.Options);
     }
 
     /// <summary>
@@ -126,7 +119,7 @@ internal sealed partial class PushApiHandler(
             PushOperation.Stats => result.Stats!,
             _ => new { sockets = result.Recipients },
         };
-        return context.Response.WriteAsJsonAsync(body, body.GetType(), Json);
+        return context.Response.WriteAsJsonAsync(body, body.GetType(), HttpJson.Options);
     }
 
     private static partial class Log

@@ -13,7 +13,7 @@ internal static partial class PushRequestReader
     /// Reads <c>POST /api/emit</c>: <c>{"event", "args" | "data", "namespace", "rooms", "except", "socketId", "volatile",
     /// "ackTimeoutMs"}</c>.
     /// </summary>
-    public static async Task<PushRequest> ReadEmitAsync(HttpContext context, PushApiOptions options)
+    public static async Task<PushRequest> ReadEmitAsync(HttpContext context, PushApiSettings options)
     {
         using var document = await ReadJsonAsync(context, options).ConfigureAwait(false);
         var root = document.RootElement;
@@ -69,7 +69,7 @@ internal static partial class PushRequestReader
     /// Reads <c>POST /api/sockets/join|leave|disconnect</c>: the selection (<c>namespace</c>, <c>rooms</c>, <c>except</c>,
     /// <c>socketId</c>), plus <c>targetRooms</c> to join or leave, or <c>close</c> for a disconnect.
     /// </summary>
-    public static async Task<PushRequest> ReadSocketsOperationAsync(HttpContext context, PushApiOptions options, PushOperation operation)
+    public static async Task<PushRequest> ReadSocketsOperationAsync(HttpContext context, PushApiSettings options, PushOperation operation)
     {
         using var document = await ReadJsonAsync(context, options).ConfigureAwait(false);
         var root = document.RootElement;
@@ -98,7 +98,7 @@ internal static partial class PushRequestReader
         SocketId = GetString(root, "socketId") is { Length: > 0 } id ? id : null,
     };
 
-    private static async Task<JsonDocument> ReadJsonAsync(HttpContext context, PushApiOptions options)
+    private static async Task<JsonDocument> ReadJsonAsync(HttpContext context, PushApiSettings options)
     {
         if (!HttpMethods.IsPost(context.Request.Method))
         {
@@ -133,7 +133,7 @@ internal static partial class PushRequestReader
         return document;
     }
 
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context, PushApiOptions options)
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context, PushApiSettings options)
     {
         LimitBody(context, options);
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(context.Request.ContentLength ?? 4096, options.MaxBodyBytes) + 1);

@@ -8,7 +8,7 @@ namespace PushServer.PushApi;
 /// <summary>
 /// Turns each request form into a <see cref="PushRequest"/>: phpsocket.io's <c>?msg=</c>, web-msg-sender's
 /// <c>type=publish</c> form (query or POST form, urlencoded or multipart), and the JSON bodies of <c>/api/</c>.
-/// Bodies are read up to <see cref="PushApiOptions.MaxBodyBytes"/>; past it the request fails with 413.
+/// Bodies are read up to <see cref="PushApiSettings.MaxBodyBytes"/>; past it the request fails with 413.
 /// </summary>
 internal static partial class PushRequestReader
 {
@@ -22,7 +22,7 @@ internal static partial class PushRequestReader
     /// Reads a request to <c>/</c>. Returns null for a web-msg-sender form whose <c>type</c> is not <c>publish</c>,
     /// which that server answers with <c>fail</c>.
     /// </summary>
-    public static async Task<PushRequest?> ReadRootAsync(HttpContext context, PushApiOptions options)
+    public static async Task<PushRequest?> ReadRootAsync(HttpContext context, PushApiSettings options)
     {
         var parameters = new Dictionary<string, StringValues>(StringComparer.Ordinal);
         foreach (var (key, value) in context.Request.Query)
@@ -114,7 +114,7 @@ internal static partial class PushRequestReader
         return name.StartsWith('/') ? name : "/" + name;
     }
 
-    private static async Task<IFormCollection> ReadFormAsync(HttpContext context, PushApiOptions options)
+    private static async Task<IFormCollection> ReadFormAsync(HttpContext context, PushApiSettings options)
     {
         LimitBody(context, options);
         var limit = (int)Math.Min(options.MaxBodyBytes, int.MaxValue);
@@ -148,7 +148,7 @@ internal static partial class PushRequestReader
     }
 
     /// <summary>Refuses a declared length over the cap at once, and makes Kestrel stop a chunked body past it.</summary>
-    private static void LimitBody(HttpContext context, PushApiOptions options)
+    private static void LimitBody(HttpContext context, PushApiSettings options)
     {
         if (context.Request.ContentLength > options.MaxBodyBytes)
         {
@@ -160,6 +160,6 @@ internal static partial class PushRequestReader
         }
     }
 
-    private static PushApiException TooLarge(PushApiOptions options) =>
+    private static PushApiException TooLarge(PushApiSettings options) =>
         new(PushErrorCode.PayloadTooLarge, $"The request body is larger than PushApi:MaxBodyBytes ({options.MaxBodyBytes} bytes).");
 }

@@ -168,7 +168,7 @@ public sealed class DemoPageTests : IAsyncLifetime
     [InlineData(null, "SERVER")]
     public void On_a_public_push_port_only_a_real_host_name_from_the_request_goes_into_the_curl_line(string? pageHost, string expected)
     {
-        var push = new PushServer.Configuration.PushApiOptions { Bind = "0.0.0.0", Port = 9191, Token = "t" };
+        var push = new PushServer.Configuration.PushApiSettings { Bind = "0.0.0.0", Port = 9191, Token = "t" };
         var (command, _) = PushServer.Hosting.DemoPushExample.For(push, 9191, pageHost);
         Assert.Contains($"'http://{expected}:9191/?msg=", command);
     }
@@ -176,7 +176,7 @@ public sealed class DemoPageTests : IAsyncLifetime
     [Fact]
     public void A_push_port_served_over_TLS_gets_an_https_curl_line()
     {
-        var push = new PushServer.Configuration.PushApiOptions { Port = 9191, Tls = true };
+        var push = new PushServer.Configuration.PushApiSettings { Port = 9191, Tls = true };
         Assert.Contains("'https://127.0.0.1:9191/?msg=", PushServer.Hosting.DemoPushExample.For(push, 9191, null).Command);
     }
 

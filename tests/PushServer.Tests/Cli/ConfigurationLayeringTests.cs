@@ -6,7 +6,7 @@ namespace PushServer.Tests.Cli;
 
 public sealed class ConfigurationLayeringTests
 {
-    private static int Port(LoadedConfiguration loaded) => loaded.Configuration.GetSection("Server").Get<ServerOptions>()!.Port;
+    private static int Port(LoadedConfiguration loaded) => loaded.Configuration.GetSection("Server").Get<ServerSettings>()!.Port;
 
     [Fact]
     public void Flags_win_over_environment_which_wins_over_the_file_which_wins_over_defaults()
@@ -21,10 +21,10 @@ public sealed class ConfigurationLayeringTests
         Assert.Equal(2000, Port(PushServerConfiguration.Load(file.Path, ConfigurationOverrides.None, environment)));
         var fileOnly = PushServerConfiguration.Load(file.Path, ConfigurationOverrides.None, []);
         Assert.Equal(1000, Port(fileOnly));
-        Assert.Equal(1001, fileOnly.Configuration.GetSection("PushApi").Get<PushApiOptions>()!.Port);
+        Assert.Equal(1001, fileOnly.Configuration.GetSection("PushApi").Get<PushApiSettings>()!.Port);
         using var empty = TempConfig.Write("{}");
-        Assert.Equal(ServerOptions.DefaultPort, new ServerOptions().Port);
-        Assert.Null(PushServerConfiguration.Load(empty.Path, ConfigurationOverrides.None, []).Configuration.GetSection("Server").Get<ServerOptions>());
+        Assert.Equal(ServerSettings.DefaultPort, new ServerSettings().Port);
+        Assert.Null(PushServerConfiguration.Load(empty.Path, ConfigurationOverrides.None, []).Configuration.GetSection("Server").Get<ServerSettings>());
     }
 
     [Fact]

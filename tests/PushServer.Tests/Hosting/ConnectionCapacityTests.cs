@@ -38,8 +38,8 @@ public sealed class ConnectionCapacityTests
     [Fact]
     public void A_configured_cap_wins_over_the_derived_one()
     {
-        Assert.Equal((5, "Server:MaxConnections"), ConnectionCapacity.Resolve(new ServerOptions { MaxConnections = 5 }));
-        var (derived, source) = ConnectionCapacity.Resolve(new ServerOptions());
+        Assert.Equal((5, "Server:MaxConnections"), ConnectionCapacity.Resolve(new ServerSettings { MaxConnections = 5 }));
+        var (derived, source) = ConnectionCapacity.Resolve(new ServerSettings());
         if (OperatingSystem.IsLinux())
         {
             Assert.True(derived > 0, source);

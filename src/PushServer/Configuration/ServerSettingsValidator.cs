@@ -2,11 +2,11 @@ using Microsoft.Extensions.Options;
 
 namespace PushServer.Configuration;
 
-/// <summary>Checks <see cref="ServerOptions"/>; each message names the key.</summary>
-internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
+/// <summary>Checks <see cref="ServerSettings"/>; each message names the key.</summary>
+internal sealed class ServerSettingsValidator : IValidateOptions<ServerSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, ServerOptions options)
+    public ValidateOptionsResult Validate(string? name, ServerSettings options)
     {
         var errors = new List<string>();
         OptionChecks.Port(errors, "Server:Port", options.Port);

@@ -3,14 +3,14 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PushServer.Configuration;
 
-namespace PushServer.Webhooks;
+namespace PushServer.Behaviours.Webhooks;
 
 /// <summary>
 /// Sends lifecycle webhooks (connect, disconnect) in the background, in order, retrying each with doubling delays:
 /// at least once unless the backend stays down for every attempt or the bounded queue overflows (both logged), and
 /// possibly late. Never makes a client wait.
 /// </summary>
-internal sealed partial class LifecycleWebhookQueue(WebhookClient client, WebhookSettings settings, TimeProvider time, ILogger<LifecycleWebhookQueue> logger)
+internal sealed partial class LifecycleWebhookQueue(WebhookClient client, WebhookSettings settings, TimeProvider time, ILogger logger)
     : BackgroundService
 {
     // Bounded so a backend that is down cannot grow memory without limit; 10,000 reports cover a long outage of a busy node.

@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using PushServer.Configuration;
 
-namespace PushServer.Auth;
+namespace PushServer.Behaviours.Auth;
 
 /// <summary>What a checked token says: who, which rooms, until when; or why it was refused.</summary>
 internal sealed record TokenCheck(bool Valid, string? Error, string? Subject, IReadOnlyList<string> Rooms, DateTimeOffset? Expires);

@@ -6,19 +6,27 @@ using Microsoft.Extensions.Options;
 namespace PushServer.Configuration;
 
 /// <summary>Registers every settings section, bound from configuration and validated at start.</summary>
-internal static class PushServerOptionsExtensions
+/// <remarks>
+/// Naming in this folder: a class bound from a section of the configuration is a <c>…Settings</c>
+/// (<see cref="ServerSettings"/> for <c>Server</c>, <see cref="EngineIOSettings"/> for <c>EngineIO</c>), and its
+/// checker a <c>…SettingsValidator</c>. <c>…Options</c> is left to the libraries' own types (<c>EngineIOOptions</c>,
+/// <c>SocketIOOptions</c>, the Redis adapters' options), which settings are copied onto (<c>ApplyTo</c>), so a settings
+/// class and the options it feeds never share a name. What users write is the section name (each class's
+/// <c>Section</c> constant) and the property names, never the class name, so renaming a class changes no key.
+/// </remarks>
+internal static class PushServerSettingsExtensions
 {
     /// <summary>Binds each section, applies the command-line lists and registers the validators.</summary>
-    public static IServiceCollection AddPushServerOptions(this IServiceCollection services, LoadedConfiguration loaded)
+    public static IServiceCollection AddPushServerSettings(this IServiceCollection services, LoadedConfiguration loaded)
     {
         var configuration = loaded.Configuration;
-        Add<ServerOptions, ServerOptionsValidator>(services, configuration, ServerOptions.Section);
-        Add<PushApiOptions, PushApiOptionsValidator>(services, configuration, PushApiOptions.Section);
+        Add<ServerSettings, ServerSettingsValidator>(services, configuration, ServerSettings.Section);
+        Add<PushApiSettings, PushApiSettingsValidator>(services, configuration, PushApiSettings.Section);
         Add<EngineIOSettings, EngineIOSettingsValidator>(services, configuration, EngineIOSettings.Section);
         Add<SocketIOSettings, SocketIOSettingsValidator>(services, configuration, SocketIOSettings.Section);
         Add<LoggingSettings, LoggingSettingsValidator>(services, configuration, LoggingSettings.Section);
-        Add<ShutdownOptions, ShutdownOptionsValidator>(services, configuration, ShutdownOptions.Section);
-        Add<RedisOptions, RedisOptionsValidator>(services, configuration, RedisOptions.Section);
+        Add<ShutdownSettings, ShutdownSettingsValidator>(services, configuration, ShutdownSettings.Section);
+        Add<RedisSettings, RedisSettingsValidator>(services, configuration, RedisSettings.Section);
         Add<RelaySettings, RelaySettingsValidator>(services, configuration, RelaySettings.Section);
         Add<RoomSettings, RoomSettingsValidator>(services, configuration, RoomSettings.Section);
         Add<AuthSettings, AuthSettingsValidator>(services, configuration, AuthSettings.Section);

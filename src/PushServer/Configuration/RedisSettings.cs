@@ -1,7 +1,7 @@
 namespace PushServer.Configuration;
 
 /// <summary>Redis adapter (section <c>Redis</c>): cluster mode when <see cref="Url"/> is set.</summary>
-internal sealed class RedisOptions
+internal sealed class RedisSettings
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Redis";

@@ -1,7 +1,7 @@
 namespace PushServer.Configuration;
 
 /// <summary>Graceful shutdown (section <c>Shutdown</c>).</summary>
-internal sealed class ShutdownOptions
+internal sealed class ShutdownSettings
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Shutdown";

@@ -2,11 +2,11 @@ using Microsoft.Extensions.Options;
 
 namespace PushServer.Configuration;
 
-/// <summary>Checks <see cref="PushApiOptions"/>; each message names the key.</summary>
-internal sealed class PushApiOptionsValidator(IOptions<ServerOptions> server) : IValidateOptions<PushApiOptions>
+/// <summary>Checks <see cref="PushApiSettings"/>; each message names the key.</summary>
+internal sealed class PushApiSettingsValidator(IOptions<ServerSettings> server) : IValidateOptions<PushApiSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, PushApiOptions options)
+    public ValidateOptionsResult Validate(string? name, PushApiSettings options)
     {
         var errors = new List<string>();
         OptionChecks.Port(errors, "PushApi:Port", options.Port);
@@ -43,9 +43,9 @@ internal sealed class PushApiOptionsValidator(IOptions<ServerOptions> server) : 
         }
         // On every address: with a token the push port answers any Host name, so on loopback too the token is all that
         // stands between it and a page re-pointing its domain at 127.0.0.1, which can send guesses by the thousand.
-        if (options.Token.Length is > 0 and < PushApiOptions.MinTokenLength)
+        if (options.Token.Length is > 0 and < PushApiSettings.MinTokenLength)
         {
-            errors.Add($"PushApi:Token must be at least {PushApiOptions.MinTokenLength} characters (got {options.Token.Length}): " +
+            errors.Add($"PushApi:Token must be at least {PushApiSettings.MinTokenLength} characters (got {options.Token.Length}): " +
                 "a short one can be found by trying. Set a longer one with --push-token or PUSHSERVER_PushApi__Token " +
                 "(`openssl rand -hex 16` makes one).");
         }

@@ -1,7 +1,7 @@
 namespace PushServer.Configuration;
 
 /// <summary>The Socket.IO listener (configuration section <c>Server</c>).</summary>
-internal sealed class ServerOptions
+internal sealed class ServerSettings
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "Server";

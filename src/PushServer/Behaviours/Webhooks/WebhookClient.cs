@@ -2,8 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using PushServer.Configuration;
+using PushServer.Shared;
 
-namespace PushServer.Webhooks;
+namespace PushServer.Behaviours.Webhooks;
 
 /// <summary>POSTs signed JSON bodies to the backend.</summary>
 internal sealed class WebhookClient : IDisposable
@@ -31,7 +32,7 @@ internal sealed class WebhookClient : IDisposable
     /// <summary>Sends <paramref name="payload"/>; the answer's body when it is a 2xx, else an exception.</summary>
     public async Task<string> PostAsync(object payload, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(payload, PushApi.PushApiHandler.Json);
+        var body = JsonSerializer.SerializeToUtf8Bytes(payload, HttpJson.Options);
         using var request = new HttpRequestMessage(HttpMethod.Post, _settings.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         if (_key.Length > 0)

@@ -1,9 +1,10 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using PushServer.Configuration;
 using PushServer.SocketIO;
 using PushServer.SocketIO.Protocol;
 
-namespace PushServer.Auth;
+namespace PushServer.Behaviours.Auth;
 
 /// <summary>
 /// Checks each connecting socket's JWT in a namespace middleware: a refused token becomes the client's
@@ -11,17 +12,21 @@ namespace PushServer.Auth;
 /// <c>sub</c> joins the socket to that user's room (the push API's <c>PushApi:UserRoomPattern</c>, so pushes to the
 /// user reach it) and its <c>rooms</c> claim pre-joins rooms.
 /// </summary>
-internal static class JwtAuthBehaviour
+internal sealed class JwtAuthBehaviour(
+    IOptions<AuthSettings> options, IOptions<PushApiSettings> pushApiOptions, IOptions<SocketIOSettings> socketIOOptions, TimeProvider time)
+    : IPushServerBehaviour
 {
     /// <summary>Installs the check on every served namespace, when a key is configured.</summary>
-    public static void Apply(SocketIOServer io, AuthSettings settings, PushApiOptions pushApi, IEnumerable<string> namespaces, TimeProvider time)
+    public void Apply(SocketIOServer io)
     {
+        var settings = options.Value;
         if (!settings.IsConfigured())
         {
             return;
         }
+        var pushApi = pushApiOptions.Value;
         var validator = new TokenValidator(settings, time);
-        foreach (var name in namespaces.Distinct(StringComparer.Ordinal))
+        foreach (var name in socketIOOptions.Value.Namespaces.Append("/").Distinct(StringComparer.Ordinal))
         {
             io.Of(name).Use(async (socket, _) =>
             {

@@ -1,19 +1,28 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PushServer.Configuration;
 using PushServer.SocketIO;
 using PushServer.SocketIO.Adapters;
 
-namespace PushServer.Webhooks;
+namespace PushServer.Behaviours.Webhooks;
 
 /// <summary>
 /// Forwards the configured client events to the backend and acks the client with the backend's JSON answer
 /// (<c>{"error":"webhook_failed"}</c> when the backend fails or is too slow), and queues lifecycle reports.
 /// </summary>
-internal static partial class WebhookBehaviour
+internal sealed partial class WebhookBehaviour(
+    IOptions<WebhookSettings> options, WebhookClient client, LifecycleWebhookQueue lifecycle, ILoggerFactory loggers)
+    : IPushServerBehaviour
 {
-    public static void Apply(SocketIOServer io, WebhookSettings settings, WebhookClient client, LifecycleWebhookQueue lifecycle, ILogger logger)
+    private readonly WebhookSettings _settings = options.Value;
+    private readonly ILogger _logger = loggers.CreateLogger("PushServer.Webhooks");
+
+    /// <summary>Installs the event forwarding and lifecycle reports when a backend URL is configured.</summary>
+    public void Apply(SocketIOServer io)
     {
+        var settings = _settings;
+        var logger = _logger;
         if (settings.Url.Length == 0)
         {
             return;

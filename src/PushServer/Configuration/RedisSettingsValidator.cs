@@ -2,18 +2,18 @@ using Microsoft.Extensions.Options;
 
 namespace PushServer.Configuration;
 
-/// <summary>Checks <see cref="RedisOptions"/>; each message names the key.</summary>
-internal sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
+/// <summary>Checks <see cref="RedisSettings"/>; each message names the key.</summary>
+internal sealed class RedisSettingsValidator : IValidateOptions<RedisSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, RedisOptions options)
+    public ValidateOptionsResult Validate(string? name, RedisSettings options)
     {
         var errors = new List<string>();
         if (options.Url.Length > 0 && !IsRedisUrl(options.Url))
         {
             errors.Add("Redis:Url must be a redis:// or rediss:// URL with a host, such as redis://127.0.0.1:6379.");
         }
-        if (options.Adapter is not (RedisOptions.PubSubAdapter or RedisOptions.StreamsAdapter))
+        if (options.Adapter is not (RedisSettings.PubSubAdapter or RedisSettings.StreamsAdapter))
         {
             errors.Add($"Redis:Adapter must be \"pubsub\" or \"streams\" (got \"{options.Adapter}\").");
         }

@@ -1,7 +1,7 @@
 namespace PushServer.Configuration;
 
 /// <summary>The push API listener (configuration section <c>PushApi</c>).</summary>
-internal sealed class PushApiOptions
+internal sealed class PushApiSettings
 {
     /// <summary>Configuration section name.</summary>
     public const string Section = "PushApi";

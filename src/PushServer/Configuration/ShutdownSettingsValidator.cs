@@ -2,11 +2,11 @@ using Microsoft.Extensions.Options;
 
 namespace PushServer.Configuration;
 
-/// <summary>Checks <see cref="ShutdownOptions"/>; each message names the key.</summary>
-internal sealed class ShutdownOptionsValidator : IValidateOptions<ShutdownOptions>
+/// <summary>Checks <see cref="ShutdownSettings"/>; each message names the key.</summary>
+internal sealed class ShutdownSettingsValidator : IValidateOptions<ShutdownSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, ShutdownOptions options)
+    public ValidateOptionsResult Validate(string? name, ShutdownSettings options)
     {
         var errors = new List<string>();
         if (!(options.DrainSeconds > 0 && options.DrainSeconds <= 3600))
