@@ -33,6 +33,7 @@ internal static class EffectiveConfiguration
             [AuthSettings.Section] = Node(Get<AuthSettings>(services)),
             [WebMsgSenderSettings.Section] = Node(Get<WebMsgSenderSettings>(services)),
             [WebhookSettings.Section] = Node(Get<WebhookSettings>(services)),
+            [AdminUiSettings.Section] = Node(Get<AdminUiSettings>(services)),
         };
         if (root[WebhookSettings.Section]!["Secret"]!.GetValue<string>().Length > 0)
         {

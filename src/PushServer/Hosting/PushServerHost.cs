@@ -220,6 +220,13 @@ internal static partial class PushServerHost
             app.Services.GetRequiredService<IOptions<SocketIOSettings>>().Value.Namespaces.Append("/"),
             app.Services.GetRequiredService<TimeProvider>());
         var engine = app.Services.GetRequiredService<EngineServer>();
+        // Last, so the namespaces above exist and are observed.
+        if (AdminUi.AdminUiInstrumentation.Apply(
+            socketIO, app.Services.GetRequiredService<IOptions<AdminUiSettings>>().Value, engine,
+            app.Services.GetRequiredService<TimeProvider>(), app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer.AdminUi")) is { } adminUi)
+        {
+            app.Lifetime.ApplicationStopping.Register(adminUi.Dispose);
+        }
         app.Services.GetRequiredService<PushServerMetrics>().Observe(
             engine, socketIO, app.Services.GetRequiredService<DrainState>(), listeners, logStats);
 
