@@ -43,6 +43,11 @@ internal static class EffectiveConfiguration
         {
             root[AuthSettings.Section]!["Secret"] = Mask;
         }
+        // A bcrypt hash can be attacked offline: printed no more than the secrets.
+        if (root[AdminUiSettings.Section]!["PasswordHash"]!.GetValue<string>().Length > 0)
+        {
+            root[AdminUiSettings.Section]!["PasswordHash"] = Mask;
+        }
         if (pushApi.Token.Length > 0)
         {
             root[PushApiOptions.Section]!["Token"] = Mask;
