@@ -28,4 +28,5 @@ internal static class PushServerEventIds
     public const int ClientLinesSuppressed = 4040;
     public const int AdminUiEnabled = 4050;
     public const int AdminUiNoAuthentication = 4051;
+    public const int AdminUiStatsFailed = 4052;
 }

@@ -69,7 +69,7 @@ internal static partial class AdminUiInstrumentation
         }
         Log.Enabled(logger, settings.Namespace, settings.ReadOnly, settings.Mode);
         var serverId = settings.ServerId.Length > 0 ? settings.ServerId : Environment.MachineName;
-        return new ServerStatsEmitter(io, adminNamespace, engine, time, serverId, TimeSpan.FromMilliseconds(settings.ServerStatsIntervalMs));
+        return new ServerStatsEmitter(io, adminNamespace, engine, time, serverId, TimeSpan.FromMilliseconds(settings.ServerStatsIntervalMs), logger);
     }
 
     /// <summary>Every socket of every namespace on every node (fetchSockets per namespace, as instrument() does).</summary>
