@@ -40,7 +40,7 @@ public sealed class AdminUiClusterTests : IAsyncLifetime
         _resources.AddDisposedLast(server);
         var node = await NodeClient.StartAsync("redis-node.js", new { redisUrl = _redis.Url, adminUi = "node-node" });
         _resources.Add(node);
-        var nodePort = (await node.WaitForEventAsync("ready")).GetProperty("port").GetInt32();
+        var nodePort = node.Events.First(e => e.GetProperty("event").GetString() == "ready").GetProperty("port").GetInt32();
         await WaitUntilCountedAsync(server.Services.GetRequiredService<SocketIOServer>(), nodes: 2);
         var onDotnet = await ConnectAsync(server.SocketIOPort);
         var onNode = await ConnectAsync(nodePort);
