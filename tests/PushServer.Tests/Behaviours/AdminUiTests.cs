@@ -108,6 +108,30 @@ public sealed class AdminUiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_ui_reconnecting_with_its_session_id_needs_no_password_and_a_made_up_one_is_refused()
+    {
+        var server = await StartAsync();
+        var first = await StartAdminAsync(server);
+        var sessionId = (await first.WaitForServerEventAsync("session")).GetProperty("args")[0].GetString();
+
+        var again = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{server.SocketIOPort}")
+        {
+            Namespace = "/admin",
+            Auth = new { sessionId },
+        });
+        _resources.Add(again);
+        var forged = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{server.SocketIOPort}")
+        {
+            Namespace = "/admin",
+            Auth = new { sessionId = new string('0', 32) },
+        });
+        _resources.Add(forged);
+
+        await again.WaitForServerEventAsync("config");
+        Assert.Equal("invalid credentials", (await forged.WaitForEventAsync("connect_error")).GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task The_ui_sees_sockets_connect_join_rooms_send_events_and_disconnect()
     {
         var server = await StartAsync();
