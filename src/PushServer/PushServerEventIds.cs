@@ -26,4 +26,7 @@ internal static class PushServerEventIds
     public const int LifecycleWebhookQueueFull = 4031;
     public const int LifecycleWebhookGivenUp = 4032;
     public const int ClientLinesSuppressed = 4040;
+    public const int AdminUiEnabled = 4050;
+    public const int AdminUiNoAuthentication = 4051;
+    public const int AdminUiStatsFailed = 4052;
 }

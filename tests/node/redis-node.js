@@ -3,7 +3,8 @@
 // A Node socket.io 4.8 server with @socket.io/redis-adapter 8.x, the reference node of a mixed
 // cluster in the Redis adapter tests, controlled by JSON lines on stdin.
 //
-// Config: redisUrl (required), key (channel prefix, default "socket.io").
+// Config: redisUrl (required), key (channel prefix, default "socket.io"), adminUi (optional: a server id; the node
+// then runs @socket.io/admin-ui's instrument() without authentication under that id).
 // Its clients' events: "join" room (ack "joined"); "question" from the server is theirs to ack.
 // Server-side events it receives are reported; "ping" server-side events are acked with "pong from node".
 //
@@ -98,8 +99,12 @@ async function main() {
     adapter: createAdapter(pub, sub, { key: config.key || "socket.io" }),
     cors: { origin: "*" },
   });
+  if (config.adminUi) {
+    require("@socket.io/admin-ui").instrument(io, { auth: false, serverId: config.adminUi, mode: "development" });
+  }
   io.on("connection", (socket) => {
-    socket.data = { from: "node" };
+    // Added to, not replaced: instrument() keeps its own fields in socket.data.
+    socket.data.from = "node";
     socket.on("join", (room, ack) => {
       socket.join(room);
       if (typeof ack === "function") ack("joined");

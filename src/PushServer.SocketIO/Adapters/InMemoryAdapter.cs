@@ -77,16 +77,32 @@ public class InMemoryAdapter : SocketIOAdapter
     /// </summary>
     public event Action<string, string>? RoomDeleted;
 
+    /// <summary>
+    /// Raised with (room, socket id) each time a local socket enters a room it was not in (socket.io-adapter's
+    /// <c>join-room</c>), after the change and outside the adapter's lock; the socket's own id room included.
+    /// </summary>
+    public event Action<string, string>? RoomJoined;
+
+    /// <summary>
+    /// Raised with (room, socket id) each time a local socket leaves a room it was in, also when it disconnects
+    /// (socket.io-adapter's <c>leave-room</c>).
+    /// </summary>
+    public event Action<string, string>? RoomLeft;
+
     /// <inheritdoc />
     public override void AddAll(string socketId, IEnumerable<string> rooms)
     {
         List<string>? created = null;
+        List<string>? joined = null;
         lock (_lock)
         {
             ref var socketRooms = ref CollectionsMarshal.GetValueRefOrAddDefault(_sids, socketId, out _);
             foreach (var room in rooms)
             {
-                socketRooms.Add(room);
+                if (socketRooms.Add(room) && RoomJoined is not null)
+                {
+                    (joined ??= []).Add(room);
+                }
                 ref var members = ref CollectionsMarshal.GetValueRefOrAddDefault(_rooms, room, out var existed);
                 if (!existed && RoomCreated is not null)
                 {
@@ -96,28 +112,35 @@ public class InMemoryAdapter : SocketIOAdapter
             }
         }
         Raise(RoomCreated, created, socketId);
+        Raise(RoomJoined, joined, socketId);
     }
 
     /// <inheritdoc />
     public override void Del(string socketId, string room)
     {
         List<string>? deleted = null;
+        var left = false;
         lock (_lock)
         {
             ref var socketRooms = ref CollectionsMarshal.GetValueRefOrNullRef(_sids, socketId);
             if (!Unsafe.IsNullRef(ref socketRooms))
             {
-                socketRooms.Remove(room);
+                left = socketRooms.Remove(room);
             }
             RemoveMember(room, socketId, ref deleted);
         }
         Raise(RoomDeleted, deleted, socketId);
+        if (left)
+        {
+            RoomLeft?.Invoke(room, socketId);
+        }
     }
 
     /// <inheritdoc />
     public override void DelAll(string socketId)
     {
         List<string>? deleted = null;
+        List<string>? left = null;
         lock (_lock)
         {
             if (!_sids.Remove(socketId, out var socketRooms))
@@ -127,9 +150,14 @@ public class InMemoryAdapter : SocketIOAdapter
             foreach (var room in socketRooms)
             {
                 RemoveMember(room, socketId, ref deleted);
+                if (RoomLeft is not null)
+                {
+                    (left ??= []).Add(room);
+                }
             }
         }
         Raise(RoomDeleted, deleted, socketId);
+        Raise(RoomLeft, left, socketId);
     }
 
     /// <inheritdoc />

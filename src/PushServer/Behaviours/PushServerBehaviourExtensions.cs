@@ -15,7 +15,7 @@ internal static class PushServerBehaviourExtensions
     /// Registers every behaviour, in the order they are applied. Connection handlers run in that order for each new
     /// socket: relay rules, then the join and leave events, then web-msg-sender's login, then the webhooks (whose
     /// connect report follows the others' handlers). JWT auth is a namespace middleware, so it runs before every
-    /// connection handler wherever it stands; it is last only because it was added last.
+    /// connection handler wherever it stands. The admin UI comes last: it observes what the others installed.
     /// </summary>
     public static IServiceCollection AddPushServerBehaviours(this IServiceCollection services)
     {
@@ -33,6 +33,7 @@ internal static class PushServerBehaviourExtensions
         services.AddSingleton<IPushServerBehaviour, WebMsgSenderBehaviour>();
         services.AddSingleton<IPushServerBehaviour, WebhookBehaviour>();
         services.AddSingleton<IPushServerBehaviour, JwtAuthBehaviour>();
+        services.AddSingleton<IPushServerBehaviour, AdminUi.AdminUiBehaviour>();
         return services;
     }
 

@@ -26,6 +26,7 @@ internal static class ConfigurationCheck
         [AuthSettings.Section] = typeof(AuthSettings),
         [WebMsgSenderSettings.Section] = typeof(WebMsgSenderSettings),
         [WebhookSettings.Section] = typeof(WebhookSettings),
+        [AdminUiSettings.Section] = typeof(AdminUiSettings),
     };
 
     /// <summary>The problems of <paramref name="loaded"/>; empty when it is good to start with.</summary>
@@ -57,6 +58,7 @@ internal static class ConfigurationCheck
         Resolve<AuthSettings>(services, errors);
         Resolve<WebMsgSenderSettings>(services, errors);
         Resolve<WebhookSettings>(services, errors);
+        Resolve<AdminUiSettings>(services, errors);
         return errors.Distinct().ToList();
     }
 

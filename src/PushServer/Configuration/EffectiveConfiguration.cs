@@ -33,6 +33,7 @@ internal static class EffectiveConfiguration
             [AuthSettings.Section] = Node(Get<AuthSettings>(services)),
             [WebMsgSenderSettings.Section] = Node(Get<WebMsgSenderSettings>(services)),
             [WebhookSettings.Section] = Node(Get<WebhookSettings>(services)),
+            [AdminUiSettings.Section] = Node(Get<AdminUiSettings>(services)),
         };
         if (root[WebhookSettings.Section]!["Secret"]!.GetValue<string>().Length > 0)
         {
@@ -41,6 +42,11 @@ internal static class EffectiveConfiguration
         if (root[AuthSettings.Section]!["Secret"]!.GetValue<string>().Length > 0)
         {
             root[AuthSettings.Section]!["Secret"] = Mask;
+        }
+        // A bcrypt hash can be attacked offline: printed no more than the secrets.
+        if (root[AdminUiSettings.Section]!["PasswordHash"]!.GetValue<string>().Length > 0)
+        {
+            root[AdminUiSettings.Section]!["PasswordHash"] = Mask;
         }
         if (pushApi.Token.Length > 0)
         {

@@ -32,6 +32,7 @@ internal static class PushServerSettingsExtensions
         Add<AuthSettings, AuthSettingsValidator>(services, configuration, AuthSettings.Section);
         Add<WebMsgSenderSettings, WebMsgSenderSettingsValidator>(services, configuration, WebMsgSenderSettings.Section);
         Add<WebhookSettings, WebhookSettingsValidator>(services, configuration, WebhookSettings.Section);
+        Add<AdminUiSettings, AdminUiSettingsValidator>(services, configuration, AdminUiSettings.Section);
         services.PostConfigure<EngineIOSettings>(s =>
         {
             if (s.Transports.Count == 0)

@@ -1,0 +1,66 @@
+using PushServer.SocketIO;
+using PushServer.SocketIO.Adapters;
+
+namespace PushServer.AdminUi;
+
+/// <summary>
+/// Development mode's live feed (instrument()'s <c>registerVerboseListeners</c>): socket_connected,
+/// socket_disconnected, room_joined, room_left, and for namespaces other than the admin one event_received and
+/// event_sent, each emitted to the admin namespace with a timestamp.
+/// </summary>
+internal sealed class AdminUiLiveEvents
+{
+    private readonly SocketIONamespace _admin;
+    private readonly TimeProvider _time;
+
+    public AdminUiLiveEvents(SocketIONamespace admin, TimeProvider time)
+    {
+        _admin = admin;
+        _time = time;
+    }
+
+    public void Observe(SocketIONamespace nsp)
+    {
+        var name = nsp.Name;
+        var options = nsp.Server.SerializerOptions;
+        var isAdmin = ReferenceEquals(nsp, _admin);
+        nsp.OnConnection(socket =>
+        {
+            _admin.Emit(AdminUiProtocol.SocketConnected, AdminUiSocketSerializer.Serialize(socket, options), Now());
+            var id = socket.Id;
+            socket.OnDisconnect(reason => _admin.Emit(AdminUiProtocol.SocketDisconnected, name, id, reason, Now()));
+            if (isAdmin)
+            {
+                return;
+            }
+            socket.OnAny(e =>
+            {
+                var args = new object?[e.Args.Count + 1];
+                args[0] = e.Name;
+                for (var i = 0; i < e.Args.Count; i++)
+                {
+                    args[i + 1] = e.Args[i].Clone();
+                }
+                _admin.Emit(AdminUiProtocol.EventReceived, name, id, args, Now());
+            });
+            socket.OnAnyOutgoing((eventName, eventArgs) =>
+            {
+                var args = new object?[eventArgs.Count + 1];
+                args[0] = eventName;
+                for (var i = 0; i < eventArgs.Count; i++)
+                {
+                    args[i + 1] = eventArgs[i];
+                }
+                _admin.Emit(AdminUiProtocol.EventSent, name, id, args, Now());
+            });
+        });
+        // Redis adapters derive from the in-memory one, which raises these for this node's sockets.
+        if (nsp.Adapter is InMemoryAdapter adapter)
+        {
+            adapter.RoomJoined += (room, id) => _admin.Emit(AdminUiProtocol.RoomJoined, name, room, id, Now());
+            adapter.RoomLeft += (room, id) => _admin.Emit(AdminUiProtocol.RoomLeft, name, room, id, Now());
+        }
+    }
+
+    private string Now() => AdminUiProtocol.Timestamp(_time.GetUtcNow());
+}
