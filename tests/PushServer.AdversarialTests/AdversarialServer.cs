@@ -133,6 +133,13 @@ public sealed class AdversarialServer : IAsyncDisposable
             UpgradeTimeout = TimeSpan.FromSeconds(3),
             PollingCloseTimeout = TimeSpan.FromMilliseconds(500),
         };
+        if (time is not null)
+        {
+            // On a virtual clock a coalescing gap holds a deadline armed just after a firing (a connection's head
+            // deadline armed late on a busy machine) until the clock moves again, which a test's last Advance never
+            // does: exact deadlines there. The real clock keeps the default.
+            options.TimerCoalescing = TimeSpan.Zero;
+        }
         engine?.Invoke(options);
         engineServer = new EngineServer(io.ConnectionHandler, options, time ?? TimeProvider.System, app.Services.GetRequiredService<ILoggerFactory>());
         AdversarialServer? self = null;
