@@ -9,27 +9,13 @@ namespace PushServer.Tests.Tls;
 /// </summary>
 public sealed class TlsClientTests : IAsyncLifetime
 {
-    private readonly TestCertificateAuthority _ca = new();
-    private ServerCertificateFiles _certificate = null!;
-    private InProcessServer _server = null!;
+    private TlsTestServer _tls = null!;
 
-    public async Task InitializeAsync()
-    {
-        _certificate = _ca.IssueServerCertificate("server");
-        _server = await InProcessServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["Server:Tls:CertificateFile"] = _certificate.CertificateFile,
-            ["Server:Tls:KeyFile"] = _certificate.KeyFile,
-        });
-    }
+    public async Task InitializeAsync() => _tls = await TlsTestServer.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _ca.Dispose();
-    }
+    public Task DisposeAsync() => _tls.DisposeAsync().AsTask();
 
-    private string HttpsUrl => $"https://127.0.0.1:{_server.SocketIOPort}";
+    private string HttpsUrl => $"https://127.0.0.1:{_tls.Server.SocketIOPort}";
 
     [Theory]
     [InlineData(4, "websocket")]
@@ -42,7 +28,7 @@ public sealed class TlsClientTests : IAsyncLifetime
         {
             Version = version,
             Transports = [transport],
-            Options = new Dictionary<string, object?> { ["ca"] = _ca.CaPem },
+            Options = new Dictionary<string, object?> { ["ca"] = _tls.Ca.CaPem },
         });
 
         var connect = await client.WaitForEventAsync("connect");
@@ -57,14 +43,14 @@ public sealed class TlsClientTests : IAsyncLifetime
     {
         await using var server = await InProcessServer.StartAsync(new Dictionary<string, string?>
         {
-            ["Server:Tls:CertificateFile"] = _certificate.CertificateFile,
-            ["Server:Tls:KeyFile"] = _certificate.KeyFile,
+            ["Server:Tls:CertificateFile"] = _tls.Certificate.CertificateFile,
+            ["Server:Tls:KeyFile"] = _tls.Certificate.KeyFile,
             ["Server:ConnectionLevelWebSockets"] = "false",
         });
         await using var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"https://127.0.0.1:{server.SocketIOPort}")
         {
             Transports = ["websocket"],
-            Options = new Dictionary<string, object?> { ["ca"] = _ca.CaPem },
+            Options = new Dictionary<string, object?> { ["ca"] = _tls.Ca.CaPem },
         });
 
         await client.WaitForEventAsync("connect");
@@ -79,7 +65,7 @@ public sealed class TlsClientTests : IAsyncLifetime
     {
         await using var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(HttpsUrl)
         {
-            Options = new Dictionary<string, object?> { ["ca"] = _ca.CaPem },
+            Options = new Dictionary<string, object?> { ["ca"] = _tls.Ca.CaPem },
         });
 
         await client.WaitForEventAsync("connect");
@@ -103,7 +89,7 @@ public sealed class TlsClientTests : IAsyncLifetime
     [InlineData("polling")]
     public async Task Python_socketio_connects_and_receives_a_push(string transport)
     {
-        await using var client = PythonSocketIOClient.Start(HttpsUrl, _ca.CaFile, transport);
+        await using var client = PythonSocketIOClient.Start(HttpsUrl, _tls.Ca.CaFile, transport);
 
         var connect = await client.WaitForAsync("connect");
         Assert.Equal(transport, connect.GetProperty("transport").GetString());
@@ -125,7 +111,7 @@ public sealed class TlsClientTests : IAsyncLifetime
             url = HttpsUrl,
             query,
             text,
-            args = new[] { "--ignore-certificate-errors-spki-list=" + _certificate.SpkiSha256 },
+            args = new[] { "--ignore-certificate-errors-spki-list=" + _tls.Certificate.SpkiSha256 },
         });
 
         var connected = await browser.WaitForEventAsync("connected", timeout: TimeSpan.FromSeconds(60));
@@ -145,7 +131,7 @@ public sealed class TlsClientTests : IAsyncLifetime
 
     private async Task PushAsync(string message)
     {
-        using var push = _server.PushClient();
+        using var push = _tls.Server.PushClient();
         Assert.Equal("ok", await push.GetStringAsync("?msg=" + Uri.EscapeDataString(message)));
     }
 }

@@ -7,34 +7,19 @@ namespace PushServer.Tests.Tls;
 /// <summary><c>PushApi:Tls</c>: the push port serves https with the Socket.IO port's certificate, and the local verbs follow.</summary>
 public sealed class TlsPushPortTests : IAsyncLifetime
 {
-    private readonly TestCertificateAuthority _ca = new();
-    private ServerCertificateFiles _certificate = null!;
-    private InProcessServer _server = null!;
+    private TlsTestServer _tls = null!;
 
-    public async Task InitializeAsync()
-    {
-        _certificate = _ca.IssueServerCertificate("server");
-        _server = await InProcessServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["Server:Tls:CertificateFile"] = _certificate.CertificateFile,
-            ["Server:Tls:KeyFile"] = _certificate.KeyFile,
-            ["PushApi:Tls"] = "true",
-        });
-    }
+    public async Task InitializeAsync() => _tls = await TlsTestServer.StartAsync(new Dictionary<string, string?> { ["PushApi:Tls"] = "true" });
 
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _ca.Dispose();
-    }
+    public Task DisposeAsync() => _tls.DisposeAsync().AsTask();
 
     [Fact]
     public async Task A_push_over_https_reaches_a_wss_client()
     {
-        await using var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"https://127.0.0.1:{_server.SocketIOPort}")
+        await using var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"https://127.0.0.1:{_tls.Server.SocketIOPort}")
         {
             Transports = ["websocket"],
-            Options = new Dictionary<string, object?> { ["ca"] = _ca.CaPem },
+            Options = new Dictionary<string, object?> { ["ca"] = _tls.Ca.CaPem },
         });
         await client.WaitForEventAsync("connect");
         using var handler = new SocketsHttpHandler
@@ -44,12 +29,12 @@ public sealed class TlsPushPortTests : IAsyncLifetime
                 CertificateChainPolicy = new X509ChainPolicy
                 {
                     TrustMode = X509ChainTrustMode.CustomRootTrust,
-                    CustomTrustStore = { _ca.Certificate },
+                    CustomTrustStore = { _tls.Ca.Certificate },
                     RevocationMode = X509RevocationMode.NoCheck,
                 },
             },
         };
-        using var push = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{_server.PushPort}/") };
+        using var push = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{_tls.Server.PushPort}/") };
 
         Assert.Equal("ok", await push.GetStringAsync("?msg=secure"));
 
@@ -60,7 +45,7 @@ public sealed class TlsPushPortTests : IAsyncLifetime
     [Fact]
     public async Task Plain_http_on_the_push_port_gets_no_answer()
     {
-        using var push = _server.PushClient();
+        using var push = _tls.Server.PushClient();
 
         await Assert.ThrowsAsync<HttpRequestException>(() => push.GetStringAsync("?msg=plain"));
     }
@@ -70,8 +55,8 @@ public sealed class TlsPushPortTests : IAsyncLifetime
     {
         using var config = TempConfig.Write($$"""
             {
-              "Server": { "Tls": { "CertificateFile": "{{_certificate.CertificateFile}}", "KeyFile": "{{_certificate.KeyFile}}" } },
-              "PushApi": { "Port": {{_server.PushPort}}, "Tls": true }
+              "Server": { "Tls": { "CertificateFile": "{{_tls.Certificate.CertificateFile}}", "KeyFile": "{{_tls.Certificate.KeyFile}}" } },
+              "PushApi": { "Port": {{_tls.Server.PushPort}}, "Tls": true }
             }
             """);
 
