@@ -15,7 +15,8 @@ namespace PushServer.InteropTests;
 /// <item><c>echo</c> (with ack): acked with the same arguments, binary staying binary;</item>
 /// <item><c>message</c>: answered by <c>message-back</c> with the same arguments;</item>
 /// <item><c>join</c> room (with ack): joins and acks <c>"joined"</c>; <c>to-room</c> room, text: <c>room-message</c> to that room;</item>
-/// <item><c>ask</c> text [timeoutMs]: the server emits <c>question</c> with an ack (5 s timeout unless given) and reports
+/// <item><c>ask</c> text [timeoutMs]: the server emits <c>question</c> with an ack (30 s timeout unless given: longer than any
+/// test waits, so a slow machine never turns an answer into a timeout) and reports
 /// the client's answer as <c>answer</c>, or <c>answer-timeout</c>;</item>
 /// <item><c>kick</c>: the server disconnects the socket from the namespace.</item>
 /// <item><c>kick-close</c>: the server disconnects the socket and closes its whole connection.</item>
@@ -85,7 +86,7 @@ public sealed class InteropServer : IAsyncDisposable
             {
                 try
                 {
-                    var timeout = e.Args.Count > 1 ? TimeSpan.FromMilliseconds(e.Args[1].GetInt32()) : TimeSpan.FromSeconds(5);
+                    var timeout = e.Args.Count > 1 ? TimeSpan.FromMilliseconds(e.Args[1].GetInt32()) : TimeSpan.FromSeconds(30);
                     var answer = await socket.Timeout(timeout).EmitWithAckAsync("question", [e.Args.GetString(0)]);
                     socket.Emit("answer", answer.ToEmitArguments());
                 }

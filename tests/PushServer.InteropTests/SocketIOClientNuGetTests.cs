@@ -93,6 +93,8 @@ public class SocketIOClientNuGetTests
         client.On("message-back", r => messageBack.Set(r.GetValue<string>(0)));
         client.On("question", r => r.CallbackAsync("forty-two from " + r.GetValue<string>(0)));
         client.On("answer", r => answer.Set(r.GetValue<string>(0)));
+        // Reported as an answer, so a failure says whether the server gave up on the client's ack or nothing came.
+        client.On("answer-timeout", _ => answer.Set("(the server's ack timeout expired)"));
         await ConnectAndWaitAsync(client);
 
         var ack = new Await<string>();
