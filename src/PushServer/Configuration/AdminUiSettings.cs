@@ -49,6 +49,13 @@ internal sealed class AdminUiSettings
     /// <summary>How often this node sends <c>server_stats</c>.</summary>
     public int ServerStatsIntervalMs { get; set; } = DefaultServerStatsIntervalMs;
 
+    /// <summary>
+    /// The Socket.IO server URL the UI served at <c>/admin/</c> on the push port connects to, for a server behind a
+    /// proxy (<c>https://push.example.com</c>). Empty: the host name the browser used for the page, with this node's
+    /// Socket.IO port and scheme (https when Server:Tls is on).
+    /// </summary>
+    public string SocketIOUrl { get; set; } = "";
+
     /// <summary>This node's name in the UI; the host name when empty, as in instrument().</summary>
     public string ServerId { get; set; } = "";
 }

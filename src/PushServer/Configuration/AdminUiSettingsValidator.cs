@@ -40,6 +40,11 @@ internal sealed partial class AdminUiSettingsValidator : IValidateOptions<AdminU
         {
             errors.Add($"AdminUi:Mode must be development or production (got \"{options.Mode}\").");
         }
+        if (options.SocketIOUrl.Length > 0
+            && !(Uri.TryCreate(options.SocketIOUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.Query.Length == 0))
+        {
+            errors.Add($"AdminUi:SocketIOUrl must be empty or an http:// or https:// URL without a query (got \"{options.SocketIOUrl}\").");
+        }
         OptionChecks.Positive(errors, "AdminUi:ServerStatsIntervalMs", options.ServerStatsIntervalMs);
         return OptionChecks.Result(errors);
     }

@@ -10,7 +10,7 @@ internal static class PushServerEndpointExtensions
 {
     /// <summary>
     /// Maps Engine.IO at <see cref="PushServerHost.SocketIOPath"/> and the demo page on the Socket.IO listener, and
-    /// the push API on the push listener.
+    /// the push API and, when enabled, the Admin UI page on the push listener.
     /// </summary>
     public static WebApplication MapPushServerEndpoints(this WebApplication app)
     {
@@ -18,6 +18,7 @@ internal static class PushServerEndpointExtensions
         app.MapEngineIO(PushServerHost.SocketIOPath, app.Services.GetRequiredService<EngineServer>()).WithMetadata(socketIORole);
         app.MapDemo(socketIORole);
         app.MapPushApi();
+        app.MapAdminUiPage(new ListenerRoleMetadata(ListenerRole.Push));
         return app;
     }
 
