@@ -13,13 +13,13 @@ namespace PushServer.AdminUi;
 /// behaviours install exist when it starts observing them. Its stats timer stops with the application.
 /// </summary>
 internal sealed class AdminUiBehaviour(
-    IOptions<AdminUiSettings> settings, EngineServer engine, TimeProvider time, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
+    IOptions<AdminUiSettings> settings, EngineServer engine, AdminUiTraffic traffic, TimeProvider time, ILoggerFactory loggers, IHostApplicationLifetime lifetime)
     : IPushServerBehaviour
 {
     /// <inheritdoc />
     public void Apply(SocketIOServer io)
     {
-        if (AdminUiInstrumentation.Apply(io, settings.Value, engine, time, loggers.CreateLogger("PushServer.AdminUi")) is { } adminUi)
+        if (AdminUiInstrumentation.Apply(io, settings.Value, engine, traffic, time, loggers.CreateLogger("PushServer.AdminUi")) is { } adminUi)
         {
             lifetime.ApplicationStopping.Register(adminUi.Dispose);
         }

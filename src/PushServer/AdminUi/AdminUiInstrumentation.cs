@@ -20,7 +20,8 @@ internal static partial class AdminUiInstrumentation
     /// (dynamic ones) are counted in the stats and listed by all_sockets but send no live changes.
     /// </summary>
     /// <returns>What to dispose at shutdown (the stats timer), or null when disabled.</returns>
-    public static IDisposable? Apply(SocketIOServer io, AdminUiSettings settings, EngineServer engine, TimeProvider time, ILogger logger)
+    public static IDisposable? Apply(
+        SocketIOServer io, AdminUiSettings settings, EngineServer engine, AdminUiTraffic traffic, TimeProvider time, ILogger logger)
     {
         if (!settings.Enabled)
         {
@@ -69,7 +70,7 @@ internal static partial class AdminUiInstrumentation
         }
         Log.Enabled(logger, settings.Namespace, settings.ReadOnly, settings.Mode);
         var serverId = settings.ServerId.Length > 0 ? settings.ServerId : Environment.MachineName;
-        return new ServerStatsEmitter(io, adminNamespace, engine, time, serverId, TimeSpan.FromMilliseconds(settings.ServerStatsIntervalMs), logger);
+        return new ServerStatsEmitter(io, adminNamespace, engine, traffic, time, serverId, TimeSpan.FromMilliseconds(settings.ServerStatsIntervalMs), logger);
     }
 
     /// <summary>Every socket of every namespace on every node (fetchSockets per namespace, as instrument() does).</summary>

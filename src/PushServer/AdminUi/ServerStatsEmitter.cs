@@ -15,6 +15,7 @@ internal sealed partial class ServerStatsEmitter : IDisposable
     private readonly SocketIOServer _io;
     private readonly SocketIONamespace _adminNamespace;
     private readonly EngineServer _engine;
+    private readonly AdminUiTraffic _traffic;
     private readonly TimeProvider _time;
     private readonly string _serverId;
     private readonly long _started;
@@ -22,13 +23,14 @@ internal sealed partial class ServerStatsEmitter : IDisposable
     private readonly ILogger _logger;
 
     public ServerStatsEmitter(
-        SocketIOServer io, SocketIONamespace adminNamespace, EngineServer engine, TimeProvider time, string serverId, TimeSpan interval,
+        SocketIOServer io, SocketIONamespace adminNamespace, EngineServer engine, AdminUiTraffic traffic, TimeProvider time, string serverId, TimeSpan interval,
         ILogger logger)
     {
         _logger = logger;
         _io = io;
         _adminNamespace = adminNamespace;
         _engine = engine;
+        _traffic = traffic;
         _time = time;
         _serverId = serverId;
         _started = time.GetTimestamp();
@@ -67,8 +69,8 @@ internal sealed partial class ServerStatsEmitter : IDisposable
             clientsCount = clients,
             // Sessions that have not (yet) upgraded to WebSocket.
             pollingClientsCount = Math.Max(0, clients - _engine.WebSocketCount),
-            // Per-second packet and byte counts are not collected yet; the UI draws empty charts from an empty list.
-            aggregatedEvents = Array.Empty<object>(),
+            // The dashboard's connection and byte charts.
+            aggregatedEvents = _traffic.TakeAggregatedEvents(_time.GetUtcNow()),
             namespaces,
         });
     }

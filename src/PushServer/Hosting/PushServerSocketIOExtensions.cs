@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PushServer.AdminUi;
 using PushServer.Behaviours;
 using PushServer.Configuration;
 using PushServer.EngineIO;
@@ -50,13 +51,20 @@ internal static class PushServerSocketIOExtensions
             // One knob for operators: a broadcast may be as large as a client's whole outbound queue, no larger.
             o.MaxOutboundPacketBytes = e.Value.MaxOutboundQueueBytes;
         });
+        services.AddSingleton<AdminUiTraffic>();
         services.AddSingleton(sp =>
         {
             var engineOptions = new EngineIOOptions();
             sp.GetRequiredService<IOptions<EngineIOSettings>>().Value.ApplyTo(engineOptions);
             var io = sp.GetRequiredService<SocketIOServer>();
+            IEngineConnectionHandler handler = new MeteredConnectionHandler(io.ConnectionHandler, sp.GetRequiredService<PushServerMetrics>());
+            if (sp.GetRequiredService<IOptions<AdminUiSettings>>().Value.Enabled)
+            {
+                // Only then: the Admin UI's chart counts would otherwise cost every packet for nothing.
+                handler = new AdminUiTrafficHandler(handler, sp.GetRequiredService<AdminUiTraffic>());
+            }
             return new EngineServer(
-                new MeteredConnectionHandler(io.ConnectionHandler, sp.GetRequiredService<PushServerMetrics>()),
+                handler,
                 engineOptions,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>());

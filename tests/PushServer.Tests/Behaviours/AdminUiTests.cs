@@ -97,6 +97,32 @@ public sealed class AdminUiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_server_stats_carry_the_connections_packets_and_bytes_the_dashboard_charts_draw()
+    {
+        var server = await StartAsync(new() { ["AdminUi:ServerStatsIntervalMs"] = "200" });
+        var admin = await StartAdminAsync(server);
+        await admin.WaitForServerEventAsync("config");
+        var (client, _) = await ConnectAsync(server);
+        var text = new string('x', 500);
+
+        await client.EmitAsync("chat message", text);
+
+        // Summed over the stats as they come, as the UI sums them into its charts.
+        var totals = new Dictionary<string, long>();
+        await WaitForAdminEventAsync(admin, "server_stats", args =>
+        {
+            foreach (var e in args[0].GetProperty("aggregatedEvents").EnumerateArray())
+            {
+                var type = e.GetProperty("type").GetString()!;
+                totals[type] = totals.GetValueOrDefault(type) + e.GetProperty("count").GetInt64();
+                Assert.Equal(0, e.GetProperty("timestamp").GetInt64() % 1000);
+            }
+            return totals.GetValueOrDefault("rawConnection") >= 1 && totals.GetValueOrDefault("bytesIn") >= text.Length
+                && totals.GetValueOrDefault("packetsIn") >= 1 && totals.GetValueOrDefault("bytesOut") > 0;
+        });
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_refused_with_invalid_credentials()
     {
         var server = await StartAsync();
