@@ -5,15 +5,13 @@
 // on command. Every request the page makes to a host other than 127.0.0.1, [::1] or localhost is recorded, and so is
 // every failed request or 4xx/5xx answer.
 // Config: url (the page, e.g. http://127.0.0.1:PUSHPORT/admin/), username, password, headers (optional, sent with every
-// request, e.g. the push token), screenshotDir (optional: where the screenshot command writes), width, height.
+// request, e.g. the push token), width, height.
 // Events: ready, connected {serverUrl}, socket {id, rooms}, dashboard {websocket, polling, namespaces},
-// disconnected {id}, screenshot {path}, requests {outside, failed}, error {op, message}.
+// disconnected {id}, requests {outside, failed}, error {op, message}.
 // Commands: socket {id} (open its details from the sockets list), dashboard {websocket} (wait until the dashboard shows
-// that many WebSocket clients), disconnect {id} (the sockets list's disconnect button), screenshot {name, hash},
-// requests, exit.
+// that many WebSocket clients), disconnect {id} (the sockets list's disconnect button), requests, exit.
 
-const path = require("path");
-const { chromium } = require("playwright-core");
+const { launch, openAndLogIn } = require("./lib/admin-ui-page");
 const { report, readConfig, run, messageOf } = require("./lib/driver");
 
 const config = readConfig();
@@ -29,31 +27,16 @@ function isLoopback(url) {
 }
 
 async function main() {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync"],
+  browser = await launch();
+  page = await openAndLogIn(browser, config, (p) => {
+    p.on("request", (request) => {
+      if (!request.url().startsWith("data:") && !isLoopback(request.url())) outside.push(request.url());
+    });
+    p.on("requestfailed", (request) => failed.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`));
+    p.on("response", (response) => {
+      if (response.status() >= 400) failed.push(`${response.request().method()} ${response.url()}: ${response.status()}`);
+    });
   });
-  const context = await browser.newContext({
-    viewport: { width: config.width || 1400, height: config.height || 900 },
-    extraHTTPHeaders: config.headers || {},
-  });
-  page = await context.newPage();
-  page.on("request", (request) => {
-    if (!request.url().startsWith("data:") && !isLoopback(request.url())) outside.push(request.url());
-  });
-  page.on("requestfailed", (request) => failed.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`));
-  page.on("response", (response) => {
-    if (response.status() >= 400) failed.push(`${response.request().method()} ${response.url()}: ${response.status()}`);
-  });
-  await page.goto(config.url);
-  // The UI opens its connection form, already filled with this server's URL, when it cannot connect without a login.
-  await page.getByLabel("Username").fill(config.username);
-  await page.getByLabel("Password").fill(config.password);
-  await page.getByRole("button", { name: "Connect" }).click();
-  await page.waitForFunction(() => [...document.querySelectorAll("header .v-chip__content")]
-    .some((chip) => chip.textContent.trim() === "connected" && chip.offsetParent !== null), null, { timeout });
   report({ event: "connected", serverUrl: await page.evaluate(() => localStorage.getItem("server_url")) });
 }
 
@@ -96,21 +79,10 @@ async function disconnect(id) {
   report({ event: "disconnected", id });
 }
 
-async function screenshot(name, hash) {
-  if (hash !== undefined) {
-    await page.goto(new URL(hash, config.url).toString());
-    await page.waitForLoadState("networkidle");
-  }
-  const file = path.join(config.screenshotDir, name);
-  await page.screenshot({ path: file });
-  report({ event: "screenshot", path: file });
-}
-
 const commands = {
   socket: (c) => openSocket(c.id),
   dashboard: (c) => waitForDashboard(c.websocket),
   disconnect: (c) => disconnect(c.id),
-  screenshot: (c) => screenshot(c.name, c.hash),
   requests: async () => report({ event: "requests", outside, failed }),
 };
 

@@ -3,7 +3,9 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using PushServer.Configuration;
 
 namespace PushServer.PushApi;
 
@@ -53,6 +55,7 @@ internal static class StatusPage
             .Append(Row("connections", stats.Connections.ToString(CultureInfo.InvariantCulture)))
             .Append(Row("state", stats.Draining ? "draining" : "serving"))
             .Append("</table><ul>")
+            .Append(AdminUiLink(context))
             .Append("<li><a href=\"api/stats\">api/stats</a>: connections, transports, sockets and rooms per namespace (the whole cluster's too)</li>")
             .Append("<li><a href=\"metrics\">metrics</a>: Prometheus metrics</li>")
             .Append("<li><a href=\"health/ready\">health/ready</a>: readiness, as a load balancer sees it</li>")
@@ -68,6 +71,12 @@ internal static class StatusPage
         response.Headers[HeaderNames.CacheControl] = "no-store";
         return response.WriteAsync(html);
     }
+
+    /// <summary>The Admin UI's entry when it is served (AdminUi:Enabled), else nothing.</summary>
+    private static string AdminUiLink(HttpContext context) =>
+        context.RequestServices.GetRequiredService<IOptions<AdminUiSettings>>().Value.Enabled
+            ? "<li><a href=\"admin/\">admin/</a>: the Socket.IO Admin UI (sockets, rooms, live charts; log in with AdminUi:Username)</li>"
+            : "";
 
     private static string Row(string name, string value) =>
         $"<tr><td>{WebUtility.HtmlEncode(name)}</td><td>{WebUtility.HtmlEncode(value)}</td></tr>";

@@ -67,7 +67,7 @@ public sealed class AdminUiPageBrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_page_and_its_files_are_served_with_their_content_types_and_config_js_names_the_socket_io_port()
+    public async Task The_page_and_its_files_are_served_with_their_content_types_config_js_names_the_socket_io_port_and_the_status_page_links_it()
     {
         var server = await StartServerAsync();
         using var http = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(30) };
@@ -87,6 +87,8 @@ public sealed class AdminUiPageBrowserTests : IAsyncLifetime
         var font = await http.GetAsync("admin/mdi/fonts/materialdesignicons-webfont.woff2?v=7.4.47");
         Assert.Equal("font/woff2", font.Content.Headers.ContentType?.MediaType);
 
+        Assert.Contains("<a href=\"admin/\">", await StatusPageAsync(http), StringComparison.Ordinal);
+
         using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = server.PushUri };
         var bare = await noRedirect.GetAsync("admin");
         Assert.Equal(System.Net.HttpStatusCode.Redirect, bare.StatusCode);
@@ -94,7 +96,7 @@ public sealed class AdminUiPageBrowserTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Without_AdminUi_enabled_the_page_is_not_found()
+    public async Task Without_AdminUi_enabled_the_page_is_not_found_and_the_status_page_does_not_link_it()
     {
         var server = await ServerProcess.StartAsync();
         _resources.AddDisposedLast(server);
@@ -103,6 +105,17 @@ public sealed class AdminUiPageBrowserTests : IAsyncLifetime
         var page = await http.GetAsync("admin/");
 
         Assert.Equal(System.Net.HttpStatusCode.NotFound, page.StatusCode);
+        Assert.DoesNotContain("admin/", await StatusPageAsync(http), StringComparison.Ordinal);
+    }
+
+    /// <summary>The push port's <c>/</c> as a browser asks for it.</summary>
+    private static async Task<string> StatusPageAsync(HttpClient http)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "");
+        request.Headers.Accept.ParseAdd("text/html");
+        var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
     }
 
     private async Task<ServerProcess> StartServerAsync()
