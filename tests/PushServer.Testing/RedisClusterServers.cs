@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace PushServer.Testing;
+
+/// <summary>
+/// A throwaway Redis Cluster on 127.0.0.1: three masters with one replica each, six <c>redis-server</c> processes on
+/// free ports, no persistence. Disposing it kills every process by its id and deletes the nodes' files, also when a
+/// test failed.
+/// </summary>
+public sealed class RedisClusterServers : IAsyncDisposable
+{
+    private const int NodeCount = 6;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("redis-cluster-").FullName;
+    private readonly List<(int Port, Process Process)> _nodes = [];
+
+    private RedisClusterServers()
+    {
+    }
+
+    /// <summary>The ports of the six nodes.</summary>
+    public IReadOnlyList<int> Ports => [.. _nodes.Select(n => n.Port)];
+
+    /// <summary>The seed list every client is given: <c>redis://127.0.0.1:P1,redis://127.0.0.1:P2,…</c>, all six nodes.</summary>
+    public string Url => string.Join(",", _nodes.Select(n => $"redis://127.0.0.1:{n.Port}"));
+
+    /// <summary>Starts six nodes, joins them into a cluster of three masters and three replicas, and waits until every
+    /// node reports <c>cluster_state:ok</c>.</summary>
+    public static async Task<RedisClusterServers> StartAsync()
+    {
+        var cluster = new RedisClusterServers();
+        try
+        {
+            // Each node needs a client port and a cluster bus port; both are taken from the OS while held together so
+            // they do not collide.
+            var ports = FreePorts(NodeCount * 2);
+            for (var i = 0; i < NodeCount; i++)
+            {
+                await cluster.StartNodeAsync(ports[i], ports[NodeCount + i]).ConfigureAwait(false);
+            }
+            var create = new List<string> { "--cluster", "create" };
+            create.AddRange(cluster._nodes.Select(n => $"127.0.0.1:{n.Port}"));
+            create.AddRange(["--cluster-replicas", "1", "--cluster-yes"]);
+            await RunCliAsync(create).ConfigureAwait(false);
+            await cluster.WaitUntilHealthyAsync().ConfigureAwait(false);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Waits until every running node reports <c>cluster_state:ok</c> (within the default timeout).</summary>
+    public async Task WaitUntilHealthyAsync()
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        foreach (var (port, process) in _nodes)
+        {
+            if (process.HasExited)
+            {
+                continue;
+            }
+            while (!(await RunCliAsync(["-p", port.ToString(CultureInfo.InvariantCulture), "cluster", "info"]).ConfigureAwait(false))
+                .Contains("cluster_state:ok", StringComparison.Ordinal))
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"Redis Cluster node {port} did not reach cluster_state:ok.");
+                }
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (_, process) in _nodes)
+        {
+            using (process)
+            {
+                try
+                {
+                    process.Kill();
+                }
+                catch (InvalidOperationException)
+                {
+                    // Only control flow: it has already exited.
+                }
+                await process.WaitForExitAsync().DefaultTimeout().ConfigureAwait(false);
+            }
+        }
+        _nodes.Clear();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Only control flow: a leftover temporary directory is harmless.
+        }
+    }
+
+    private async Task StartNodeAsync(int port, int busPort)
+    {
+        var startInfo = new ProcessStartInfo("redis-server")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _directory,
+        };
+        var p = port.ToString(CultureInfo.InvariantCulture);
+        foreach (var arg in new[] { "--port", p, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{p}.conf",
+            "--cluster-port", busPort.ToString(CultureInfo.InvariantCulture),
+            // Short enough that a killed master is replaced within seconds.
+            "--cluster-node-timeout", "1000", "--dir", _directory })
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Process.Start returned null.");
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.Contains("Ready to accept connections", StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        };
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"redis-server on port {port} exited before it was ready."));
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        // Listed before it is ready, so a failed start still kills it on dispose.
+        _nodes.Add((port, process));
+        await ready.Task.DefaultTimeout().ConfigureAwait(false);
+    }
+
+    private static async Task<string> RunCliAsync(IEnumerable<string> args)
+    {
+        var startInfo = new ProcessStartInfo("redis-cli") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Process.Start returned null.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().DefaultTimeout().ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"redis-cli {string.Join(' ', startInfo.ArgumentList)} failed: {await error.ConfigureAwait(false)}");
+        }
+        return await output.ConfigureAwait(false);
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = new List<TcpListener>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                listeners.Add(listener);
+            }
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Stop();
+            }
+        }
+    }
+}
