@@ -46,6 +46,7 @@ public sealed class RedisClusterServers : IAsyncDisposable
             create.AddRange(["--cluster-replicas", "1", "--cluster-yes"]);
             await RunCliAsync(create).ConfigureAwait(false);
             await cluster.WaitUntilHealthyAsync().ConfigureAwait(false);
+            await cluster.WaitUntilReplicasSyncedAsync().ConfigureAwait(false);
             return cluster;
         }
         catch
@@ -75,6 +76,58 @@ public sealed class RedisClusterServers : IAsyncDisposable
                 await Task.Delay(100).ConfigureAwait(false);
             }
         }
+    }
+
+    // A replica that never synchronised with its master refuses to replace it, so a failover test could not start.
+    private async Task WaitUntilReplicasSyncedAsync()
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        foreach (var (port, _) in _nodes)
+        {
+            var p = port.ToString(CultureInfo.InvariantCulture);
+            while (true)
+            {
+                var replication = await RunCliAsync(["-p", p, "info", "replication"]).ConfigureAwait(false);
+                var isReplica = replication.Contains("role:slave", StringComparison.Ordinal);
+                var masterHasReplica = replication.Contains("connected_slaves:1", StringComparison.Ordinal);
+                if ((isReplica && replication.Contains("master_link_status:up", StringComparison.Ordinal)) || masterHasReplica)
+                {
+                    break;
+                }
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"Redis Cluster node {port} has no synchronised replica or master.");
+                }
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Kills (as a crash would) the master that serves <paramref name="channelOrKey"/>'s hash slot, waits until a
+    /// replica has taken over and every surviving node reports <c>cluster_state:ok</c>, and returns the killed port.
+    /// </summary>
+    public async Task<int> KillMasterOfAsync(string channelOrKey)
+    {
+        var any = _nodes.First(n => !n.Process.HasExited).Port.ToString(CultureInfo.InvariantCulture);
+        var slot = int.Parse((await RunCliAsync(["-p", any, "cluster", "keyslot", channelOrKey]).ConfigureAwait(false)).Trim(), CultureInfo.InvariantCulture);
+        var master = await MasterOfSlotAsync(any, slot).ConfigureAwait(false);
+        var (_, process) = _nodes.Single(n => n.Port == master);
+        process.Kill();
+        await process.WaitForExitAsync().DefaultTimeout().ConfigureAwait(false);
+
+        var survivor = _nodes.First(n => !n.Process.HasExited).Port.ToString(CultureInfo.InvariantCulture);
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        while (await MasterOfSlotAsync(survivor, slot).ConfigureAwait(false) == master)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No replica took over slot {slot} from the killed master {master}.");
+            }
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+        await WaitUntilHealthyAsync().ConfigureAwait(false);
+        return master;
     }
 
     /// <inheritdoc />
@@ -140,6 +193,23 @@ public sealed class RedisClusterServers : IAsyncDisposable
         // Listed before it is ready, so a failed start still kills it on dispose.
         _nodes.Add((port, process));
         await ready.Task.DefaultTimeout().ConfigureAwait(false);
+    }
+
+    // The port of the master serving slot, as the node on askedPort sees the cluster.
+    private static async Task<int> MasterOfSlotAsync(string askedPort, int slot)
+    {
+        var lines = (await RunCliAsync(["-p", askedPort, "cluster", "slots"]).ConfigureAwait(false))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // CLUSTER SLOTS prints, per range: start, end, then per node ip, port, id (master first).
+        for (var i = 0; i + 4 < lines.Length; i++)
+        {
+            if (int.TryParse(lines[i], CultureInfo.InvariantCulture, out var start) && int.TryParse(lines[i + 1], CultureInfo.InvariantCulture, out var end)
+                && lines[i + 2] == "127.0.0.1" && start <= slot && slot <= end)
+            {
+                return int.Parse(lines[i + 3], CultureInfo.InvariantCulture);
+            }
+        }
+        throw new InvalidOperationException($"No master found for slot {slot}.");
     }
 
     private static async Task<string> RunCliAsync(IEnumerable<string> args)
