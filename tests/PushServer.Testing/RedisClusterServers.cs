@@ -34,12 +34,9 @@ public sealed class RedisClusterServers : IAsyncDisposable
         var cluster = new RedisClusterServers();
         try
         {
-            // Each node needs a client port and a cluster bus port; both are taken from the OS while held together so
-            // they do not collide.
-            var ports = FreePorts(NodeCount * 2);
             for (var i = 0; i < NodeCount; i++)
             {
-                await cluster.StartNodeAsync(ports[i], ports[NodeCount + i]).ConfigureAwait(false);
+                await cluster.StartNodeOnFreePortsAsync().ConfigureAwait(false);
             }
             var create = new List<string> { "--cluster", "create" };
             create.AddRange(cluster._nodes.Select(n => $"127.0.0.1:{n.Port}"));
@@ -156,6 +153,27 @@ public sealed class RedisClusterServers : IAsyncDisposable
         catch (IOException)
         {
             // Only control flow: a leftover temporary directory is harmless.
+        }
+    }
+
+    // Each node needs a client port and a cluster bus port, taken from the OS. Another test may take a port between its
+    // release and redis-server binding it; the node then exits at once, and is started again on other ports.
+    private async Task StartNodeOnFreePortsAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var ports = FreePorts(2);
+            try
+            {
+                await StartNodeAsync(ports[0], ports[1]).ConfigureAwait(false);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 5)
+            {
+                var (_, failed) = _nodes[^1];
+                _nodes.RemoveAt(_nodes.Count - 1);
+                failed.Dispose();
+            }
         }
     }
 
