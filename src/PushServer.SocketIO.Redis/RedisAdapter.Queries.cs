@@ -98,12 +98,8 @@ public sealed partial class RedisAdapter
         }
     }
 
-    private async Task<int> CountSubscribersAsync(IConnectionMultiplexer redis)
-    {
-        var result = await redis.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", _requestChannel).ConfigureAwait(false);
-        var items = (RedisResult[])result!;
-        return items.Length >= 2 ? (int)items[1] : 0;
-    }
+    private Task<int> CountSubscribersAsync(IConnectionMultiplexer redis) =>
+        RedisPubSubIntrospection.CountSubscribersAsync(redis, _requestChannel);
 
     /// <summary>
     /// Names the nodes that did not answer: every node subscribes to its own response channel
@@ -118,12 +114,11 @@ public sealed partial class RedisAdapter
         }
         try
         {
-            var result = await redis.GetDatabase().ExecuteAsync("PUBSUB", "CHANNELS", _responseChannel + "*").ConfigureAwait(false);
+            var channels = await RedisPubSubIntrospection.ListChannelsAsync(redis, _responseChannel + "*").ConfigureAwait(false);
             var silent = new List<string>();
-            foreach (var item in (RedisResult[])result!)
+            foreach (var channel in channels)
             {
-                var channel = (string?)item;
-                if (channel is null || channel.Length <= _responseChannel.Length + 1 || !channel.EndsWith('#'))
+                if (channel.Length <= _responseChannel.Length + 1 || !channel.EndsWith('#'))
                 {
                     continue;
                 }

@@ -14,9 +14,15 @@ internal static class RedisConfiguration
             if (configuration.StartsWith("redis://", StringComparison.OrdinalIgnoreCase)
                 || configuration.StartsWith("rediss://", StringComparison.OrdinalIgnoreCase))
             {
-                var uri = new Uri(configuration);
+                // Several comma-separated URLs are the seed nodes of a Redis Cluster: StackExchange.Redis discovers the
+                // rest of the cluster from any one of them. Credentials, TLS and database come from the first URL.
+                var urls = configuration.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var uri = new Uri(urls[0]);
                 options = new ConfigurationOptions { Ssl = uri.Scheme.Equals("rediss", StringComparison.OrdinalIgnoreCase) };
-                options.EndPoints.Add(uri.Host, uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port);
+                foreach (var seed in urls.Select(u => new Uri(u)))
+                {
+                    options.EndPoints.Add(seed.Host, seed.IsDefaultPort || seed.Port < 0 ? 6379 : seed.Port);
+                }
                 if (!string.IsNullOrEmpty(uri.UserInfo))
                 {
                     var parts = Uri.UnescapeDataString(uri.UserInfo).Split(':', 2);

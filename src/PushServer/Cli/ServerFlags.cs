@@ -35,7 +35,7 @@ internal sealed class ServerFlags
 
     public Option<string?> Redis { get; } = new("--redis")
     {
-        Description = "Redis URL (redis://[:password@]host:port[/db]): nodes share rooms and broadcasts, compatible with Node's @socket.io/redis-adapter [Redis:Url]",
+        Description = "Redis URL (redis://[:password@]host:port[/db]), or comma-separated seed URLs of a Redis Cluster: nodes share rooms and broadcasts, compatible with Node's @socket.io/redis-adapter [Redis:Url]",
         HelpName = "URL",
     };
 
@@ -82,7 +82,7 @@ internal sealed class ServerFlags
             var value = result.GetValueOrDefault<string?>();
             if (value is not null && !RedisSettingsValidator.IsRedisUrl(value))
             {
-                result.AddError($"--redis must be a redis:// or rediss:// URL with a host (got \"{value}\").");
+                result.AddError($"--redis must be a redis:// or rediss:// URL with a host, or a comma-separated list of them (got \"{value}\").");
             }
         });
     }

@@ -59,6 +59,11 @@ internal static class EffectiveConfiguration
     /// <summary>Hides the password (user info) of a URL.</summary>
     public static string MaskUrl(string url)
     {
+        if (url.Contains(','))
+        {
+            // The seed list of a Redis Cluster: mask each URL.
+            return string.Join(",", url.Split(',', StringSplitOptions.TrimEntries).Select(MaskUrl));
+        }
         if (url.Length == 0 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.UserInfo.Length == 0)
         {
             return url;

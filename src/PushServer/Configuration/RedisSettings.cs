@@ -6,7 +6,10 @@ internal sealed class RedisSettings
     /// <summary>Configuration section name.</summary>
     public const string Section = "Redis";
 
-    /// <summary>A <c>redis://</c> or <c>rediss://</c> URL; empty runs single-node.</summary>
+    /// <summary>
+    /// A <c>redis://</c> or <c>rediss://</c> URL; empty runs single-node. For a Redis Cluster, a comma-separated list of
+    /// seed node URLs (any one reachable node suffices; the others are discovered), credentials and TLS from the first.
+    /// </summary>
     public string Url { get; set; } = "";
 
     /// <summary>

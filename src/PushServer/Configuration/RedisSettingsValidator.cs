@@ -11,7 +11,8 @@ internal sealed class RedisSettingsValidator : IValidateOptions<RedisSettings>
         var errors = new List<string>();
         if (options.Url.Length > 0 && !IsRedisUrl(options.Url))
         {
-            errors.Add("Redis:Url must be a redis:// or rediss:// URL with a host, such as redis://127.0.0.1:6379.");
+            errors.Add("Redis:Url must be a redis:// or rediss:// URL with a host, such as redis://127.0.0.1:6379, or a comma-separated "
+                + "list of them (the seed nodes of a Redis Cluster).");
         }
         if (options.Adapter is not (RedisSettings.PubSubAdapter or RedisSettings.StreamsAdapter))
         {
@@ -26,7 +27,13 @@ internal sealed class RedisSettingsValidator : IValidateOptions<RedisSettings>
         return OptionChecks.Result(errors);
     }
 
-    /// <summary>True for an absolute <c>redis://</c> or <c>rediss://</c> URL with a host.</summary>
-    public static bool IsRedisUrl(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "redis" or "rediss" && uri.Host.Length > 0;
+    /// <summary>
+    /// True for an absolute <c>redis://</c> or <c>rediss://</c> URL with a host, or a comma-separated list of them (the
+    /// seed nodes of a Redis Cluster).
+    /// </summary>
+    public static bool IsRedisUrl(string url)
+    {
+        var urls = url.Split(',', StringSplitOptions.TrimEntries);
+        return urls.All(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) && uri.Scheme is "redis" or "rediss" && uri.Host.Length > 0);
+    }
 }

@@ -95,6 +95,29 @@ public sealed class CliParsingTests
     }
 
     [Fact]
+    public async Task A_redis_cluster_seed_list_is_accepted_and_printed_with_every_password_masked()
+    {
+        var run = await CliRun.InvokeAsync("config", "print",
+            "--redis", "redis://:first-pw@cache-a:7000,redis://:second-pw@cache-b:7001");
+
+        Assert.Equal(0, run.ExitCode);
+        var url = JsonDocument.Parse(run.Output).RootElement.GetProperty("Redis").GetProperty("Url").GetString()!;
+        Assert.DoesNotContain("first-pw", url);
+        Assert.DoesNotContain("second-pw", url);
+        Assert.Contains("cache-a:7000", url);
+        Assert.Contains("cache-b:7001", url);
+    }
+
+    [Fact]
+    public async Task A_redis_seed_list_with_one_entry_that_is_not_a_redis_url_is_refused()
+    {
+        var run = await CliRun.InvokeAsync("config", "check", "--redis", "redis://cache-a:7000,http://cache-b:7001");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--redis must be a redis:// or rediss:// URL", run.Error);
+    }
+
+    [Fact]
     public async Task A_bare_allow_eio3_flag_means_true()
     {
         using var file = TempConfig.Write("""{"EngineIO":{"AllowEIO3":false}}""");
