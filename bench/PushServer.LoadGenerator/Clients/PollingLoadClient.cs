@@ -143,21 +143,8 @@ internal sealed class PollingLoadClient : ILoadClient
     }
 
     /// <summary>v3 clients ping the server every pingInterval; the pong comes back in a poll.</summary>
-    private async Task PingLoopAsync(TimeSpan interval)
-    {
-        using var timer = new PeriodicTimer(interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
-            {
-                await PostAsync(WireText.Ping, _stop.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
-        {
-            // The session ended.
-        }
-    }
+    private Task PingLoopAsync(TimeSpan interval) =>
+        V3PingLoop.RunAsync(interval, (packet, token) => new ValueTask(PostAsync(packet, token)), _stop.Token);
 
     public ValueTask SendEchoAsync(long ackId, CancellationToken cancellationToken) =>
         new(PostAsync(WireText.EchoEmit(ackId), cancellationToken));

@@ -162,21 +162,8 @@ internal sealed class WebSocketLoadClient : ILoadClient
     }
 
     /// <summary>v3 clients ping the server every pingInterval; the server answers with a pong.</summary>
-    private async Task PingLoopAsync(TimeSpan interval)
-    {
-        using var timer = new PeriodicTimer(interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
-            {
-                await SendAsync(WireText.Ping, _stop.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
-        {
-            // The connection ended.
-        }
-    }
+    private Task PingLoopAsync(TimeSpan interval) =>
+        V3PingLoop.RunAsync(interval, SendAsync, _stop.Token);
 
     public ValueTask SendEchoAsync(long ackId, CancellationToken cancellationToken) =>
         SendAsync(WireText.EchoEmit(ackId), cancellationToken);
