@@ -17,29 +17,10 @@ var app = builder.Build();
 switch (mode)
 {
     case "engineio":
-        // Suite settings: fast heartbeat so its timeout tests finish quickly, any origin allowed.
-        app.MapEngineIO("/engine.io", new EchoHandler(), options =>
-        {
-            options.PingInterval = TimeSpan.FromMilliseconds(300);
-            options.PingTimeout = TimeSpan.FromMilliseconds(200);
-            // The suites poll exactly pingInterval + pingTimeout after the handshake and expect the session gone.
-            options.TimerCoalescing = TimeSpan.Zero;
-            options.MaxHttpBufferSize = 1_000_000;
-            options.Cors.Origins.Add("*");
-            options.AllowEIO3 = allowEio3;
-        });
+        app.MapEngineIO("/engine.io", new EchoHandler(), ApplySuiteSettings);
         break;
     case "socketio":
-        app.MapSocketIO("/socket.io", ConfigureSocketIOSuite, options =>
-        {
-            options.PingInterval = TimeSpan.FromMilliseconds(300);
-            options.PingTimeout = TimeSpan.FromMilliseconds(200);
-            // The suites poll exactly pingInterval + pingTimeout after the handshake and expect the session gone.
-            options.TimerCoalescing = TimeSpan.Zero;
-            options.MaxHttpBufferSize = 1_000_000;
-            options.Cors.Origins.Add("*");
-            options.AllowEIO3 = allowEio3;
-        });
+        app.MapSocketIO("/socket.io", ConfigureSocketIOSuite, ApplySuiteSettings);
         break;
     default:
         Console.Error.WriteLine($"unknown mode '{mode}': expected engineio or socketio");
@@ -48,6 +29,18 @@ switch (mode)
 
 await app.RunAsync();
 return 0;
+
+// Both suites' settings: fast heartbeat so their timeout tests finish quickly, any origin allowed.
+void ApplySuiteSettings(EngineIOOptions options)
+{
+    options.PingInterval = TimeSpan.FromMilliseconds(300);
+    options.PingTimeout = TimeSpan.FromMilliseconds(200);
+    // The suites poll exactly pingInterval + pingTimeout after the handshake and expect the session gone.
+    options.TimerCoalescing = TimeSpan.Zero;
+    options.MaxHttpBufferSize = 1_000_000;
+    options.Cors.Origins.Add("*");
+    options.AllowEIO3 = allowEio3;
+}
 
 // What socket.io's protocol suite expects: "/" and "/custom" report the handshake's auth right after
 // connecting; "/" echoes "message" as "message-back" and acks "message-with-ack" with the same arguments;

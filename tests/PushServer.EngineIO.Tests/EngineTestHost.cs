@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -88,6 +89,31 @@ public sealed class EngineTestHost : IAsyncDisposable
         var sid = body.Substring(start, 20);
         await Handler.WaitForAsync<Opened>(e => e.Session.Id == sid);
         return sid;
+    }
+
+    /// <summary>Opens a WebSocket at <c>/engine.io/?{query}</c>; the caller disposes it.</summary>
+    public async Task<ClientWebSocket> ConnectWebSocketAsync(string query)
+    {
+        var ws = new ClientWebSocket();
+        try
+        {
+            await ws.ConnectAsync(WebSocketUri(query), CancellationToken.None);
+        }
+        catch
+        {
+            ws.Dispose();
+            throw;
+        }
+        return ws;
+    }
+
+    /// <summary>Opens an upgrade WebSocket for a polling session and answers its probe (<c>2probe</c> → <c>3probe</c>).</summary>
+    public async Task<ClientWebSocket> ProbeAsync(string sid, int eio = 4)
+    {
+        var ws = await ConnectWebSocketAsync($"EIO={eio}&transport=websocket&sid={sid}");
+        await Frames.SendTextAsync(ws, "2probe");
+        Assert.Equal("3probe", await Frames.ReceiveTextAsync(ws));
+        return ws;
     }
 
     public async ValueTask DisposeAsync()

@@ -13,9 +13,6 @@ namespace PushServer.LoadGenerator.Clients;
 /// </summary>
 internal sealed class PollingLoadClient : ILoadClient
 {
-    private static readonly byte[] Pong = "3"u8.ToArray();
-    private static readonly byte[] Ping = "2"u8.ToArray();
-    private static readonly byte[] ConnectDefault = "40"u8.ToArray();
     private static readonly MediaTypeHeaderValue TextPlain = new("text/plain") { CharSet = "UTF-8" };
 
     private readonly HttpClient _http;
@@ -78,11 +75,11 @@ internal sealed class PollingLoadClient : ILoadClient
         var client = new PollingLoadClient(http, handshake + "&sid=" + Uri.EscapeDataString(sid), eio, events);
         if (eio == 4)
         {
-            await client.PostAsync(ConnectDefault, cancellationToken).ConfigureAwait(false);
+            await client.PostAsync(WireText.ConnectDefault, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            client._pingLoop = client.PingLoopAsync(ReadPingInterval(open));
+            client._pingLoop = client.PingLoopAsync(WireText.ReadPingInterval(open));
         }
         foreach (var packet in packets.Skip(1))
         {
@@ -128,7 +125,7 @@ internal sealed class PollingLoadClient : ILoadClient
         switch (WireText.Classify(packet, out var payload, out var ackId))
         {
             case FrameKind.Ping:
-                await PostAsync(Pong, _stop.Token).ConfigureAwait(false);
+                await PostAsync(WireText.Pong, _stop.Token).ConfigureAwait(false);
                 break;
             case FrameKind.Close:
                 return false;
@@ -146,21 +143,8 @@ internal sealed class PollingLoadClient : ILoadClient
     }
 
     /// <summary>v3 clients ping the server every pingInterval; the pong comes back in a poll.</summary>
-    private async Task PingLoopAsync(TimeSpan interval)
-    {
-        using var timer = new PeriodicTimer(interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
-            {
-                await PostAsync(Ping, _stop.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or IOException)
-        {
-            // The session ended.
-        }
-    }
+    private Task PingLoopAsync(TimeSpan interval) =>
+        V3PingLoop.RunAsync(interval, (packet, token) => new ValueTask(PostAsync(packet, token)), _stop.Token);
 
     public ValueTask SendEchoAsync(long ackId, CancellationToken cancellationToken) =>
         new(PostAsync(WireText.EchoEmit(ackId), cancellationToken));
@@ -213,26 +197,6 @@ internal sealed class PollingLoadClient : ILoadClient
         var rest = json[(at + key.Length)..];
         var end = rest.IndexOf((byte)'"');
         return end < 0 ? null : Encoding.ASCII.GetString(rest[..end]);
-    }
-
-    private static TimeSpan ReadPingInterval(ReadOnlySpan<byte> open)
-    {
-        var key = "\"pingInterval\":"u8;
-        var at = open.IndexOf(key);
-        long ms = 25_000;
-        if (at >= 0)
-        {
-            ms = 0;
-            foreach (var b in open[(at + key.Length)..])
-            {
-                if (b is < (byte)'0' or > (byte)'9')
-                {
-                    break;
-                }
-                ms = ms * 10 + (b - '0');
-            }
-        }
-        return TimeSpan.FromMilliseconds(Math.Max(ms, 100));
     }
 
     public async ValueTask DisposeAsync()

@@ -13,9 +13,6 @@ namespace PushServer.LoadGenerator.Clients;
 /// </summary>
 internal sealed class WebSocketLoadClient : ILoadClient
 {
-    private static readonly byte[] Pong = "3"u8.ToArray();
-    private static readonly byte[] Ping = "2"u8.ToArray();
-    private static readonly byte[] ConnectDefault = "40"u8.ToArray();
 
     private readonly WebSocket _socket;
     private readonly int _eio;
@@ -123,15 +120,15 @@ internal sealed class WebSocketLoadClient : ILoadClient
                     case FrameKind.Open:
                         if (_eio == 4)
                         {
-                            await SendAsync(ConnectDefault, _stop.Token).ConfigureAwait(false);
+                            await SendAsync(WireText.ConnectDefault, _stop.Token).ConfigureAwait(false);
                         }
                         else
                         {
-                            v3Heartbeat = PingLoopAsync(ReadPingInterval(buffer.AsSpan(0, length)));
+                            v3Heartbeat = PingLoopAsync(WireText.ReadPingInterval(buffer.AsSpan(0, length)));
                         }
                         break;
                     case FrameKind.Ping:
-                        await SendAsync(Pong, _stop.Token).ConfigureAwait(false);
+                        await SendAsync(WireText.Pong, _stop.Token).ConfigureAwait(false);
                         break;
                     case FrameKind.Connected:
                         _events.OnConnected();
@@ -165,41 +162,8 @@ internal sealed class WebSocketLoadClient : ILoadClient
     }
 
     /// <summary>v3 clients ping the server every pingInterval; the server answers with a pong.</summary>
-    private async Task PingLoopAsync(TimeSpan interval)
-    {
-        using var timer = new PeriodicTimer(interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
-            {
-                await SendAsync(Ping, _stop.Token).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
-        {
-            // The connection ended.
-        }
-    }
-
-    private static TimeSpan ReadPingInterval(ReadOnlySpan<byte> open)
-    {
-        var key = "\"pingInterval\":"u8;
-        var at = open.IndexOf(key);
-        long ms = 25_000;
-        if (at >= 0)
-        {
-            ms = 0;
-            foreach (var b in open[(at + key.Length)..])
-            {
-                if (b is < (byte)'0' or > (byte)'9')
-                {
-                    break;
-                }
-                ms = ms * 10 + (b - '0');
-            }
-        }
-        return TimeSpan.FromMilliseconds(Math.Max(ms, 100));
-    }
+    private Task PingLoopAsync(TimeSpan interval) =>
+        V3PingLoop.RunAsync(interval, SendAsync, _stop.Token);
 
     public ValueTask SendEchoAsync(long ackId, CancellationToken cancellationToken) =>
         SendAsync(WireText.EchoEmit(ackId), cancellationToken);

@@ -6,6 +6,9 @@ namespace PushServer.LoadGenerator.Clients;
 internal static class WireText
 {
     public static readonly byte[] ChatMessagePrefix = "42[\"chat message\",\""u8.ToArray();
+    public static readonly byte[] Ping = "2"u8.ToArray();
+    public static readonly byte[] Pong = "3"u8.ToArray();
+    public static readonly byte[] ConnectDefault = "40"u8.ToArray();
 
     /// <summary>
     /// Parses one Engine.IO message text (without packet separators) and reports what matters:
@@ -61,6 +64,27 @@ internal static class WireText
 
     /// <summary><c>42&lt;id&gt;["echo",&lt;id&gt;]</c>: an echo emit asking for an ack.</summary>
     public static byte[] EchoEmit(long ackId) => Encoding.ASCII.GetBytes($"42{ackId}[\"echo\",{ackId}]");
+
+    /// <summary>The open packet's pingInterval (25 s when absent, 100 ms at the least): when a v3 client pings.</summary>
+    public static TimeSpan ReadPingInterval(ReadOnlySpan<byte> open)
+    {
+        var key = "\"pingInterval\":"u8;
+        var at = open.IndexOf(key);
+        long ms = 25_000;
+        if (at >= 0)
+        {
+            ms = 0;
+            foreach (var b in open[(at + key.Length)..])
+            {
+                if (b is < (byte)'0' or > (byte)'9')
+                {
+                    break;
+                }
+                ms = ms * 10 + (b - '0');
+            }
+        }
+        return TimeSpan.FromMilliseconds(Math.Max(ms, 100));
+    }
 }
 
 internal enum FrameKind

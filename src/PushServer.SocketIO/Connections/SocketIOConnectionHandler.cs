@@ -25,25 +25,16 @@ public sealed partial class SocketIOConnectionHandler : IEngineConnectionHandler
     }
 
     /// <inheritdoc />
-    public ValueTask OnTextAsync(IEngineSession session, ReadOnlyMemory<byte> utf8)
-    {
-        if (session.State is not SocketIOConnection connection)
-        {
-            return default;
-        }
-        try
-        {
-            return Guard(connection.OnTextAsync(utf8), session);
-        }
-        catch (Exception ex)
-        {
-            Log.UnexpectedError(_server.Logger, session.Id, ex);
-            return default;
-        }
-    }
+    public ValueTask OnTextAsync(IEngineSession session, ReadOnlyMemory<byte> utf8) =>
+        Dispatch(session, utf8, static (connection, payload) => connection.OnTextAsync(payload));
 
     /// <inheritdoc />
-    public ValueTask OnBinaryAsync(IEngineSession session, ReadOnlyMemory<byte> data)
+    public ValueTask OnBinaryAsync(IEngineSession session, ReadOnlyMemory<byte> data) =>
+        Dispatch(session, data, static (connection, payload) => connection.OnBinaryAsync(payload));
+
+    // Hands a frame to the session's connection; a static handler keeps the hot path free of closures.
+    private ValueTask Dispatch(IEngineSession session, ReadOnlyMemory<byte> payload,
+        Func<SocketIOConnection, ReadOnlyMemory<byte>, ValueTask> handle)
     {
         if (session.State is not SocketIOConnection connection)
         {
@@ -51,7 +42,7 @@ public sealed partial class SocketIOConnectionHandler : IEngineConnectionHandler
         }
         try
         {
-            return Guard(connection.OnBinaryAsync(data), session);
+            return Guard(handle(connection, payload), session);
         }
         catch (Exception ex)
         {

@@ -51,8 +51,7 @@ public class HandshakeAndErrorTests
     public async Task WebSocket_handshake_sends_the_open_packet_as_the_first_text_frame_with_no_upgrades()
     {
         await using var host = await EngineTestHost.StartAsync();
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        using var ws = await host.ConnectWebSocketAsync("EIO=4&transport=websocket");
 
         var open = await Frames.ReceiveTextAsync(ws);
 
@@ -141,8 +140,7 @@ public class HandshakeAndErrorTests
     public async Task A_polling_request_on_a_websocket_session_is_a_transport_mismatch()
     {
         await using var host = await EngineTestHost.StartAsync();
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        using var ws = await host.ConnectWebSocketAsync("EIO=4&transport=websocket");
         var sid = (await host.Handler.WaitForAsync<Opened>()).Session.Id;
 
         var (status, body, _) = await host.GetAsync($"EIO=4&transport=polling&sid={sid}");

@@ -28,8 +28,7 @@ public class HeartbeatTests
     public async Task V4_session_without_a_pong_closes_with_ping_timeout()
     {
         await using var host = await EngineTestHost.StartAsync();
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        using var ws = await host.ConnectWebSocketAsync("EIO=4&transport=websocket");
         await Frames.ReceiveTextAsync(ws);
         var session = (await host.Handler.WaitForAsync<Opened>()).Session;
 
@@ -151,8 +150,7 @@ public class HeartbeatTests
     public async Task A_heartbeat_in_the_wrong_direction_is_a_transport_error(int eio, string packet)
     {
         await using var host = await EngineTestHost.StartAsync();
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri($"EIO={eio}&transport=websocket"), CancellationToken.None);
+        using var ws = await host.ConnectWebSocketAsync($"EIO={eio}&transport=websocket");
         await Frames.ReceiveTextAsync(ws);
 
         await Frames.SendTextAsync(ws, packet);

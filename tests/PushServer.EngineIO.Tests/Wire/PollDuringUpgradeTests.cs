@@ -18,7 +18,7 @@ public sealed class PollDuringUpgradeTests
     {
         await using var host = await EngineTestHost.StartAsync();
         var sid = await host.OpenPollingAsync(eio);
-        using var ws = await ProbeAsync(host, eio, sid);
+        using var ws = await host.ProbeAsync(sid, eio);
 
         var poll = host.GetAsync($"EIO={eio}&transport=polling&sid={sid}");
         await PollingTests.WaitUntilPollIsHeld(host, sid);
@@ -38,8 +38,7 @@ public sealed class PollDuringUpgradeTests
         var sid = await host.OpenPollingAsync();
         var poll = host.GetAsync($"EIO=4&transport=polling&sid={sid}");
         await PollingTests.WaitUntilPollIsHeld(host, sid);
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+        using var ws = await host.ConnectWebSocketAsync($"EIO=4&transport=websocket&sid={sid}");
 
         await Frames.SendTextAsync(ws, "2probe");
         await Frames.SendTextAsync(ws, "5");
@@ -55,7 +54,7 @@ public sealed class PollDuringUpgradeTests
     {
         await using var host = await EngineTestHost.StartAsync();
         var sid = await host.OpenPollingAsync();
-        using var ws = await ProbeAsync(host, 4, sid);
+        using var ws = await host.ProbeAsync(sid);
 
         var poll = host.GetAsync($"EIO=4&transport=polling&sid={sid}");
         await PollingTests.WaitUntilPollIsHeld(host, sid);
@@ -73,21 +72,12 @@ public sealed class PollDuringUpgradeTests
     {
         await using var host = await EngineTestHost.StartAsync();
         var sid = await host.OpenPollingAsync();
-        using var ws = await ProbeAsync(host, 4, sid);
+        using var ws = await host.ProbeAsync(sid);
 
         var poll = host.GetAsync($"EIO=4&transport=polling&sid={sid}");
         await PollingTests.WaitUntilPollIsHeld(host, sid);
         host.Handler.Sessions[sid].Send(EnginePacket.Text("during the upgrade"));
 
         Assert.Equal("4during the upgrade", (await poll.WaitAsync(TimeSpan.FromSeconds(10))).Body);
-    }
-
-    private static async Task<ClientWebSocket> ProbeAsync(EngineTestHost host, int eio, string sid)
-    {
-        var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri($"EIO={eio}&transport=websocket&sid={sid}"), CancellationToken.None);
-        await Frames.SendTextAsync(ws, "2probe");
-        Assert.Equal("3probe", await Frames.ReceiveTextAsync(ws));
-        return ws;
     }
 }

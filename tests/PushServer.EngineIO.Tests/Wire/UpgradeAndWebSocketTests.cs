@@ -15,10 +15,7 @@ public class UpgradeAndWebSocketTests
         var poll = host.GetAsync($"EIO={eio}&transport=polling&sid={sid}");
         await PollingTests.WaitUntilPollIsHeld(host, sid);
 
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri($"EIO={eio}&transport=websocket&sid={sid}"), CancellationToken.None);
-        await Frames.SendTextAsync(ws, "2probe");
-        Assert.Equal("3probe", await Frames.ReceiveTextAsync(ws));
+        using var ws = await host.ProbeAsync(sid, eio);
 
         // The waiting poll is released with a noop so the client can pause polling: 100 ms after the probe, as
         // engine.io's upgrade check does.
@@ -45,10 +42,7 @@ public class UpgradeAndWebSocketTests
     {
         await using var host = await EngineTestHost.StartAsync();
         var sid = await host.OpenPollingAsync();
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
-        await Frames.SendTextAsync(ws, "2probe");
-        Assert.Equal("3probe", await Frames.ReceiveTextAsync(ws));
+        using var ws = await host.ProbeAsync(sid);
 
         host.Handler.Sessions[sid].Send(EnginePacket.Text("queued"));
         await Frames.SendTextAsync(ws, "5");
@@ -61,10 +55,7 @@ public class UpgradeAndWebSocketTests
     {
         await using var host = await EngineTestHost.StartAsync();
         var sid = await host.OpenPollingAsync();
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
-        await Frames.SendTextAsync(ws, "2probe");
-        Assert.Equal("3probe", await Frames.ReceiveTextAsync(ws));
+        using var ws = await host.ProbeAsync(sid);
 
         host.Time.Advance(host.Options.UpgradeTimeout + TimeSpan.FromMilliseconds(1));
 
@@ -81,13 +72,7 @@ public class UpgradeAndWebSocketTests
     {
         await using var host = await EngineTestHost.StartAsync();
         var sid = await host.OpenPollingAsync();
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
-        await Frames.SendTextAsync(ws, "2probe");
-        await Frames.ReceiveTextAsync(ws);
-        await Frames.SendTextAsync(ws, "5");
-        await Frames.SendTextAsync(ws, "4x");
-        await host.Handler.WaitForAsync<TextReceived>();
+        using var ws = await UpgradeAsync(host, sid);
 
         host.Time.Advance(host.Options.UpgradeTimeout + TimeSpan.FromMilliseconds(1));
         host.Handler.Sessions[sid].Send(EnginePacket.Text("still open"));
@@ -101,16 +86,9 @@ public class UpgradeAndWebSocketTests
     {
         await using var host = await EngineTestHost.StartAsync();
         var sid = await host.OpenPollingAsync();
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
-        await Frames.SendTextAsync(ws, "2probe");
-        await Frames.ReceiveTextAsync(ws);
-        await Frames.SendTextAsync(ws, "5");
-        await Frames.SendTextAsync(ws, "4x");
-        await host.Handler.WaitForAsync<TextReceived>();
+        using var ws = await UpgradeAsync(host, sid);
 
-        using var second = new ClientWebSocket();
-        await second.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+        using var second = await host.ConnectWebSocketAsync($"EIO=4&transport=websocket&sid={sid}");
 
         Assert.Equal(WebSocketMessageType.Close, (await Frames.ReceiveAsync(second)).Type);
         Assert.True(host.Handler.Sessions[sid].IsOpen);
@@ -121,12 +99,10 @@ public class UpgradeAndWebSocketTests
     {
         await using var host = await EngineTestHost.StartAsync();
         var sid = await host.OpenPollingAsync();
-        using var first = new ClientWebSocket();
-        await first.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+        using var first = await host.ConnectWebSocketAsync($"EIO=4&transport=websocket&sid={sid}");
 
         // The first sends nothing yet: its upgrade is in progress all the same, as engine.io's `upgrading` is.
-        using var second = new ClientWebSocket();
-        await second.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+        using var second = await host.ConnectWebSocketAsync($"EIO=4&transport=websocket&sid={sid}");
 
         // Virtual time stands still, so only an immediate close gets here (not the upgrade timeout).
         Assert.Equal(WebSocketMessageType.Close, (await Frames.ReceiveAsync(second)).Type);
@@ -150,10 +126,7 @@ public class UpgradeAndWebSocketTests
             Assert.Equal(WebSocketMessageType.Close, (await Frames.ReceiveAsync(failed)).Type);
         }
 
-        using var next = new ClientWebSocket();
-        await next.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
-        await Frames.SendTextAsync(next, "2probe");
-        Assert.Equal("3probe", await Frames.ReceiveTextAsync(next));
+        using var next = await host.ProbeAsync(sid);
     }
 
     [Theory]
@@ -164,8 +137,7 @@ public class UpgradeAndWebSocketTests
         // The upgrade timeout far beyond the heartbeat: only the session's end can close the probe here.
         await using var host = await EngineTestHost.StartAsync(o => o.UpgradeTimeout = TimeSpan.FromHours(1));
         var sid = await host.OpenPollingAsync();
-        using var probe = new ClientWebSocket();
-        await probe.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
+        using var probe = await host.ConnectWebSocketAsync($"EIO=4&transport=websocket&sid={sid}");
         if (probed)
         {
             await Frames.SendTextAsync(probe, "2probe");
@@ -184,10 +156,7 @@ public class UpgradeAndWebSocketTests
     {
         await using var host = await EngineTestHost.StartAsync(o => o.UpgradeTimeout = TimeSpan.FromHours(1));
         var sid = await host.OpenPollingAsync();
-        using var probe = new ClientWebSocket();
-        await probe.ConnectAsync(host.WebSocketUri($"EIO=4&transport=websocket&sid={sid}"), CancellationToken.None);
-        await Frames.SendTextAsync(probe, "2probe");
-        Assert.Equal("3probe", await Frames.ReceiveTextAsync(probe));
+        using var probe = await host.ProbeAsync(sid);
 
         host.Handler.Sessions[sid].Close();
 
@@ -201,8 +170,7 @@ public class UpgradeAndWebSocketTests
     {
         await using var host = await EngineTestHost.StartAsync();
         host.Handler.Echo = true;
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        using var ws = await host.ConnectWebSocketAsync("EIO=4&transport=websocket");
         await Frames.ReceiveTextAsync(ws);
 
         await Frames.SendTextAsync(ws, "4hello");
@@ -219,8 +187,7 @@ public class UpgradeAndWebSocketTests
     {
         await using var host = await EngineTestHost.StartAsync();
         host.Handler.Echo = true;
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri("EIO=3&transport=websocket"), CancellationToken.None);
+        using var ws = await host.ConnectWebSocketAsync("EIO=3&transport=websocket");
         await Frames.ReceiveTextAsync(ws);
 
         await Frames.SendBinaryAsync(ws, [4, 1, 2, 3]);
@@ -233,8 +200,7 @@ public class UpgradeAndWebSocketTests
     public async Task Websocket_client_asking_for_base64_gets_binary_as_text()
     {
         await using var host = await EngineTestHost.StartAsync();
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri("EIO=3&transport=websocket&b64=1"), CancellationToken.None);
+        using var ws = await host.ConnectWebSocketAsync("EIO=3&transport=websocket&b64=1");
         await Frames.ReceiveTextAsync(ws);
         var session = (await host.Handler.WaitForAsync<Opened>()).Session;
 
@@ -247,8 +213,7 @@ public class UpgradeAndWebSocketTests
     public async Task A_websocket_message_over_maxPayload_closes_with_1009()
     {
         await using var host = await EngineTestHost.StartAsync(o => o.MaxHttpBufferSize = 50);
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        using var ws = await host.ConnectWebSocketAsync("EIO=4&transport=websocket");
         await Frames.ReceiveTextAsync(ws);
 
         await Frames.SendTextAsync(ws, "4" + new string('x', 100));
@@ -262,8 +227,7 @@ public class UpgradeAndWebSocketTests
     public async Task A_malformed_websocket_packet_closes_the_session_with_parse_error()
     {
         await using var host = await EngineTestHost.StartAsync();
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        using var ws = await host.ConnectWebSocketAsync("EIO=4&transport=websocket");
         await Frames.ReceiveTextAsync(ws);
 
         await Frames.SendTextAsync(ws, "9oops");
@@ -292,8 +256,7 @@ public class UpgradeAndWebSocketTests
     public async Task Server_close_over_websocket_flushes_then_sends_a_close_frame()
     {
         await using var host = await EngineTestHost.StartAsync();
-        using var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
+        using var ws = await host.ConnectWebSocketAsync("EIO=4&transport=websocket");
         await Frames.ReceiveTextAsync(ws);
         var session = (await host.Handler.WaitForAsync<Opened>()).Session;
 
@@ -303,5 +266,15 @@ public class UpgradeAndWebSocketTests
         Assert.Equal("4last words", await Frames.ReceiveTextAsync(ws));
         Assert.Equal(WebSocketMessageType.Close, (await Frames.ReceiveAsync(ws)).Type);
         Assert.Equal(EngineCloseReason.ForcedClose, (await host.Handler.WaitForAsync<Closed>()).Reason);
+    }
+
+    /// <summary>Upgrades a polling session to a WebSocket and waits until a packet has arrived over it.</summary>
+    private static async Task<ClientWebSocket> UpgradeAsync(EngineTestHost host, string sid)
+    {
+        var ws = await host.ProbeAsync(sid);
+        await Frames.SendTextAsync(ws, "5");
+        await Frames.SendTextAsync(ws, "4x");
+        await host.Handler.WaitForAsync<TextReceived>();
+        return ws;
     }
 }

@@ -25,14 +25,30 @@ public sealed class ClusterTests : IAsyncLifetime
     {
         var server = await ServerProcess.StartAsync(["--redis", _redis.Url], environment);
         _resources.AddDisposedLast(server);
-        using var http = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(30) };
-        // Ready only once the node is subscribed to Redis.
+        using var http = PushClient(server);
+        await WaitUntilReadyAsync(http);
+        return server;
+    }
+
+    private static HttpClient PushClient(ServerProcess node) =>
+        new() { BaseAddress = node.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>A ready node answers <c>health/ready</c> only once it is subscribed to Redis.</summary>
+    private static async Task WaitUntilReadyAsync(HttpClient push)
+    {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!(await http.GetAsync("health/ready", cts.Token)).IsSuccessStatusCode)
+        while (!(await push.GetAsync("health/ready", cts.Token)).IsSuccessStatusCode)
         {
             await Task.Delay(50, cts.Token);
         }
-        return server;
+    }
+
+    private async Task<NodeClient> ConnectClientAsync(ServerProcess node, int version = 4)
+    {
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(node.SocketIOUrl) { Version = version });
+        _resources.Add(client);
+        await client.WaitForEventAsync("connect");
+        return client;
     }
 
     [Fact]
@@ -40,10 +56,8 @@ public sealed class ClusterTests : IAsyncLifetime
     {
         var nodeA = await StartNodeAsync();
         var nodeB = await StartNodeAsync();
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 4 });
-        _resources.Add(client);
-        await client.WaitForEventAsync("connect");
-        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+        var client = await ConnectClientAsync(nodeA);
+        using var pushB = PushClient(nodeB);
 
         Assert.Equal("ok", await pushB.GetStringAsync("?msg=across"));
         var received = await client.WaitForServerEventAsync("chat message");
@@ -62,10 +76,8 @@ public sealed class ClusterTests : IAsyncLifetime
     {
         var nodeA = await StartNodeAsync();
         var nodeB = await StartNodeAsync();
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 4 });
-        _resources.Add(client);
-        await client.WaitForEventAsync("connect");
-        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+        var client = await ConnectClientAsync(nodeA);
+        using var pushB = PushClient(nodeB);
 
         var posting = pushB.PostAsJsonAsync("api/emit", new { @event = "question", args = new[] { "?" }, ackTimeoutMs = 5000 });
         var question = await client.WaitForServerEventAsync("question");
@@ -84,12 +96,10 @@ public sealed class ClusterTests : IAsyncLifetime
         var login = new Dictionary<string, string> { ["PUSHSERVER_WebMsgSender__Login"] = "true", ["PUSHSERVER_WebMsgSender__OnlineCount"] = "true" };
         var nodeA = await StartNodeAsync(login);
         var nodeB = await StartNodeAsync(login);
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 2 });
-        _resources.Add(client);
-        await client.WaitForEventAsync("connect");
+        var client = await ConnectClientAsync(nodeA, version: 2);
         await client.EmitAsync("login", "1001");
         await client.WaitForEventAsync("event", e => e.GetProperty("name").GetString() == "update_online_count");
-        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+        using var pushB = PushClient(nodeB);
 
         Assert.Equal("ok", await pushB.GetStringAsync("?type=publish&to=1001&content=across"));
         Assert.Equal("across", (await client.WaitForServerEventAsync("new_msg")).GetProperty("args")[0].GetString());
@@ -104,7 +114,7 @@ public sealed class ClusterTests : IAsyncLifetime
         var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 4 });
         _resources.Add(client);
         var id = (await client.WaitForEventAsync("connect")).GetProperty("id").GetString();
-        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+        using var pushB = PushClient(nodeB);
 
         var join = await pushB.PostAsJsonAsync("api/sockets/join", new { socketId = id, targetRooms = new[] { "vip" } });
         Assert.True(join.IsSuccessStatusCode, await join.Content.ReadAsStringAsync());
@@ -131,8 +141,8 @@ public sealed class ClusterTests : IAsyncLifetime
         });
         _resources.Add(client);
         await client.WaitForEventAsync("connect");
-        using var pushA = new HttpClient { BaseAddress = nodeA.PushUri, Timeout = TimeSpan.FromSeconds(30) };
-        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+        using var pushA = PushClient(nodeA);
+        using var pushB = PushClient(nodeB);
 
         for (var i = 0; i < 3; i++)
         {
@@ -149,10 +159,8 @@ public sealed class ClusterTests : IAsyncLifetime
     {
         var nodeA = await StartNodeAsync();
         var nodeB = await StartNodeAsync();
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 4 });
-        _resources.Add(client);
-        await client.WaitForEventAsync("connect");
-        using var pushB = new HttpClient { BaseAddress = nodeB.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+        var client = await ConnectClientAsync(nodeA);
+        using var pushB = PushClient(nodeB);
 
         using var stats = JsonDocument.Parse(await pushB.GetStringAsync("api/stats"));
 
@@ -170,13 +178,11 @@ public sealed class ClusterTests : IAsyncLifetime
         await _redis.StopAsync();
         var node = await ServerProcess.StartAsync(["--redis", _redis.Url]);
         _resources.AddDisposedLast(node);
-        using var push = new HttpClient { BaseAddress = node.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+        using var push = PushClient(node);
         Assert.False((await push.GetAsync("health/ready")).IsSuccessStatusCode);
         Assert.True((await push.GetAsync("health/live")).IsSuccessStatusCode);
 
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(node.SocketIOUrl) { Version = 4 });
-        _resources.Add(client);
-        await client.WaitForEventAsync("connect");
+        var client = await ConnectClientAsync(node);
         var response = await push.PostAsJsonAsync("api/emit", new { @event = "local", args = new[] { "still served" } });
         using (var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
         {
@@ -185,10 +191,6 @@ public sealed class ClusterTests : IAsyncLifetime
         Assert.Equal("still served", (await client.WaitForServerEventAsync("local")).GetProperty("args")[0].GetString());
 
         await _redis.StartAgainAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!(await push.GetAsync("health/ready", cts.Token)).IsSuccessStatusCode)
-        {
-            await Task.Delay(50, cts.Token);
-        }
+        await WaitUntilReadyAsync(push);
     }
 }
