@@ -35,4 +35,8 @@ internal static class EngineEventIds
     // Pages refused for their origin.
     public const int OriginRefused = 1018;
     public const int RefusedOriginsNoLongerLogged = 1019;
+
+    // Sessions of other nodes, relayed to their owner (no sticky sessions).
+    public const int SessionRelayed = 1020;
+    public const int SessionOwnerUnreachable = 1021;
 }

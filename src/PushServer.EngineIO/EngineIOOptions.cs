@@ -122,6 +122,13 @@ public sealed class EngineIOOptions
     /// A refusal answers 403 with <c>{"code":4,"message":…}</c>. Null allows every request.
     /// </summary>
     public Func<HttpContext, ValueTask<AllowRequestResult>>? AllowRequest { get; set; }
+
+    /// <summary>
+    /// Serves requests for sessions that other nodes of a cluster hold, so clients need no sticky sessions (see
+    /// <see cref="Routing.ClusterSessionRouter"/>), and makes the ids of new sessions name this node. Null (the
+    /// default): a sid this node does not hold is refused with <c>Session ID unknown</c>, as in socket.io.
+    /// </summary>
+    public Routing.IEngineSessionRouter? SessionRouter { get; set; }
 }
 
 /// <summary>Transports an Engine.IO server may offer.</summary>

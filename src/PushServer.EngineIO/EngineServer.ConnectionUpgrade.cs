@@ -103,7 +103,7 @@ public sealed partial class EngineServer
                 _time.GetUtcNow());
             var supportsBinary = string.IsNullOrEmpty(upgrade.Query.Joined("b64"));
             var session = new EngineSession(
-                SessionId.New(), upgrade.Protocol, supportsBinary, handshake, _options, _handler, _store, _time, _logger);
+                NewSessionId(), upgrade.Protocol, supportsBinary, handshake, _options, _handler, _store, _time, _logger);
             transport = StartWebSocketSession(socket, session, frames);
             var opened = session.OpenAsync(); // never fails: the session logs and closes on a handler's exception
             if (!opened.IsCompleted)

@@ -190,6 +190,10 @@ public sealed partial class EngineServer
     {
         if (!_store.TryGet(sid, out var session))
         {
+            if (_options.SessionRouter is { } router && await router.TryServeAsync(context, sid, isUpgrade).ConfigureAwait(false))
+            {
+                return;
+            }
             await RefuseAsync(context, EngineError.UnknownSid, isUpgrade).ConfigureAwait(false);
             return;
         }
@@ -359,7 +363,7 @@ public sealed partial class EngineServer
             : null;
         var supportsBinary = jsonp is null && string.IsNullOrEmpty(query.Joined("b64"));
         var session = new EngineSession(
-            SessionId.New(), protocol, supportsBinary, CaptureHandshake(context, query), _options, _handler, _store, _time, _logger);
+            NewSessionId(), protocol, supportsBinary, CaptureHandshake(context, query), _options, _handler, _store, _time, _logger);
 
         if (transport == "polling")
         {
@@ -382,6 +386,9 @@ public sealed partial class EngineServer
             _store.RemoveWebSocket();
         }
     }
+
+    /// <summary>The id of a new session: the router's when sessions are routed between nodes (it names this node).</summary>
+    private string NewSessionId() => _options.SessionRouter?.NewSessionId() ?? SessionId.New();
 
     /// <summary>The protocol revision a request names: any EIO other than "4", missing included, means v3, as in the reference.</summary>
     private static EngineProtocolVersion RevisionOf(QueryValues query) =>

@@ -19,4 +19,5 @@ internal static class RedisEventIds
     public const int SessionPersistFailed = 4024;
     public const int SessionRestoreFailed = 4025;
     public const int StreamNodeGone = 4026;
+    public const int NodeDirectoryFailed = 4030;
 }

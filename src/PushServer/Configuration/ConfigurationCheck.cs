@@ -21,6 +21,7 @@ internal static class ConfigurationCheck
         [LoggingSettings.Section] = typeof(LoggingSettings),
         [ShutdownSettings.Section] = typeof(ShutdownSettings),
         [RedisSettings.Section] = typeof(RedisSettings),
+        [ClusterSettings.Section] = typeof(ClusterSettings),
         [RelaySettings.Section] = typeof(RelaySettings),
         [RoomSettings.Section] = typeof(RoomSettings),
         [AuthSettings.Section] = typeof(AuthSettings),

@@ -28,6 +28,7 @@ internal static class EffectiveConfiguration
             [LoggingSettings.Section] = Node(Get<LoggingSettings>(services)),
             [ShutdownSettings.Section] = Node(Get<ShutdownSettings>(services)),
             [RedisSettings.Section] = Node(redis),
+            [ClusterSettings.Section] = Node(Get<ClusterSettings>(services)),
             [RelaySettings.Section] = Node(Get<RelaySettings>(services)),
             [RoomSettings.Section] = Node(Get<RoomSettings>(services)),
             [AuthSettings.Section] = Node(Get<AuthSettings>(services)),

@@ -27,6 +27,7 @@ internal static class PushServerSettingsExtensions
         Add<LoggingSettings, LoggingSettingsValidator>(services, configuration, LoggingSettings.Section);
         Add<ShutdownSettings, ShutdownSettingsValidator>(services, configuration, ShutdownSettings.Section);
         Add<RedisSettings, RedisSettingsValidator>(services, configuration, RedisSettings.Section);
+        Add<ClusterSettings, ClusterSettingsValidator>(services, configuration, ClusterSettings.Section);
         Add<RelaySettings, RelaySettingsValidator>(services, configuration, RelaySettings.Section);
         Add<RoomSettings, RoomSettingsValidator>(services, configuration, RoomSettings.Section);
         Add<AuthSettings, AuthSettingsValidator>(services, configuration, AuthSettings.Section);

@@ -6,6 +6,7 @@ using PushServer.AdminUi;
 using PushServer.Behaviours;
 using PushServer.Configuration;
 using PushServer.EngineIO;
+using PushServer.EngineIO.Routing;
 using PushServer.Metrics;
 using PushServer.SocketIO;
 using PushServer.SocketIO.Redis;
@@ -44,6 +45,10 @@ internal static class PushServerSocketIOExtensions
             {
                 services.AddSocketIORedis(Connection);
             }
+            if (loaded.Section<ClusterSettings>(ClusterSettings.Section).RouteForeignSessions)
+            {
+                services.AddPushServerSessionRouting();
+            }
         }
         services.AddOptions<SocketIOOptions>().Configure<IOptions<SocketIOSettings>, IOptions<EngineIOSettings>>((o, s, e) =>
         {
@@ -56,6 +61,7 @@ internal static class PushServerSocketIOExtensions
         {
             var engineOptions = new EngineIOOptions();
             sp.GetRequiredService<IOptions<EngineIOSettings>>().Value.ApplyTo(engineOptions);
+            engineOptions.SessionRouter = sp.GetService<ClusterSessionRouter>();
             var io = sp.GetRequiredService<SocketIOServer>();
             IEngineConnectionHandler handler = new MeteredConnectionHandler(io.ConnectionHandler, sp.GetRequiredService<PushServerMetrics>());
             if (sp.GetRequiredService<IOptions<AdminUiSettings>>().Value.Enabled)

@@ -5,8 +5,8 @@ using System.Net.Sockets;
 namespace PushServer.Tests.Infrastructure;
 
 /// <summary>
-/// A real haproxy (Debian's) in front of some nodes, on a free loopback port, with cookie-based sticky sessions
-/// as in config/haproxy.cfg. Killed by PID on dispose.
+/// A real haproxy (Debian's) in front of some nodes, on a free loopback port, round-robin, with cookie-based sticky
+/// sessions as in config/haproxy.cfg or without any affinity. Killed by PID on dispose.
 /// </summary>
 public sealed class HaproxyProcess : IAsyncDisposable
 {
@@ -24,10 +24,17 @@ public sealed class HaproxyProcess : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
-    public static async Task<HaproxyProcess> StartAsync(params int[] backendPorts)
+    /// <summary>Sticky sessions: a cookie names the node that served a client first.</summary>
+    public static Task<HaproxyProcess> StartAsync(params int[] backendPorts) => StartAsync(sticky: true, backendPorts);
+
+    /// <summary>Every request to the next node in turn, whatever session it belongs to.</summary>
+    public static Task<HaproxyProcess> StartWithoutAffinityAsync(params int[] backendPorts) => StartAsync(sticky: false, backendPorts);
+
+    private static async Task<HaproxyProcess> StartAsync(bool sticky, int[] backendPorts)
     {
         var port = FreePort();
-        var servers = string.Join("\n", backendPorts.Select((p, i) => $"    server node{i + 1} 127.0.0.1:{p} cookie node{i + 1}"));
+        var servers = string.Join("\n", backendPorts.Select((p, i) => $"    server node{i + 1} 127.0.0.1:{p}" + (sticky ? $" cookie node{i + 1}" : "")));
+        var cookie = sticky ? "cookie io_node insert indirect nocache" : "";
         var config = $"""
             global
                 maxconn 1000
@@ -42,7 +49,7 @@ public sealed class HaproxyProcess : IAsyncDisposable
                 default_backend pushserver
             backend pushserver
                 balance roundrobin
-                cookie io_node insert indirect nocache
+                {cookie}
             {servers}
 
             """;
