@@ -1,4 +1,5 @@
 using PushServer.EngineIO;
+using PushServer.Metrics;
 
 namespace PushServer.AdminUi;
 
@@ -38,37 +39,14 @@ internal sealed class AdminUiTrafficHandler(IEngineConnectionHandler inner, Admi
     }
 
     /// <summary>Counts the packets the layer above queues; dropped ones are not sent, so not counted.</summary>
-    private sealed class CountedSession(IEngineSession inner, AdminUiTraffic traffic) : IEngineSession
+    private sealed class CountedSession(IEngineSession inner, AdminUiTraffic traffic) : ObservedEngineSession(inner)
     {
-        public string Id => inner.Id;
-
-        public EngineProtocolVersion Protocol => inner.Protocol;
-
-        public string TransportName => inner.TransportName;
-
-        public EngineHandshake Handshake => inner.Handshake;
-
-        public bool IsOpen => inner.IsOpen;
-
-        public object? State
-        {
-            get => inner.State;
-            set => inner.State = value;
-        }
-
-        public bool Send(EnginePacket packet) => Counted(packet, inner.Send(packet));
-
-        public bool SendVolatile(EnginePacket packet) => Counted(packet, inner.SendVolatile(packet));
-
-        public void Close(EngineCloseReason reason = EngineCloseReason.ForcedClose) => inner.Close(reason);
-
-        private bool Counted(EnginePacket packet, bool queued)
+        protected override void OnSent(EnginePacket packet, bool queued)
         {
             if (queued)
             {
                 traffic.Sent(packet.Data.Length);
             }
-            return queued;
         }
     }
 }

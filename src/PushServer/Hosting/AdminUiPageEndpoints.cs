@@ -51,14 +51,14 @@ internal static class AdminUiPageEndpoints
                 continue;
             }
             var relative = resource[ResourcePrefix.Length..];
-            var content = Read(assembly, resource);
+            var content = EmbeddedFiles.Read(assembly, resource);
             var contentType = ContentTypeOf(relative);
             // The bundles' names carry a content hash, so a new build never meets a stale copy.
-            endpoints.MapMethods($"{PathBase}/{relative}", GetAndHead, context => WriteAsync(context, contentType, "public, max-age=86400", content))
+            endpoints.MapMethods($"{PathBase}/{relative}", GetAndHead, context => EmbeddedFiles.WriteAsync(context, contentType, "public, max-age=86400", content))
                 .WithMetadata(pushRole);
         }
 
-        var page = Encoding.UTF8.GetBytes(AsServed(Encoding.UTF8.GetString(Read(assembly, ResourcePrefix + "index.html"))));
+        var page = Encoding.UTF8.GetBytes(AsServed(Encoding.UTF8.GetString(EmbeddedFiles.Read(assembly, ResourcePrefix + "index.html"))));
         // Routing matches /admin and /admin/ alike; the page's relative links need the slash, so /admin is redirected.
         endpoints.MapMethods(PathBase + "/", GetAndHead, context =>
             {
@@ -67,11 +67,11 @@ internal static class AdminUiPageEndpoints
                     context.Response.Redirect(PathBase + "/" + context.Request.QueryString);
                     return Task.CompletedTask;
                 }
-                return WriteAsync(context, "text/html; charset=utf-8", "no-store", page);
+                return EmbeddedFiles.WriteAsync(context, "text/html; charset=utf-8", "no-store", page);
             })
             .WithMetadata(pushRole);
         endpoints.MapMethods(PathBase + "/config.js", GetAndHead, context =>
-                WriteAsync(context, "application/javascript; charset=utf-8", "no-store", Encoding.UTF8.GetBytes(ConfigScript(context, settings))))
+                EmbeddedFiles.WriteAsync(context, "application/javascript; charset=utf-8", "no-store", Encoding.UTF8.GetBytes(ConfigScript(context, settings))))
             .WithMetadata(pushRole);
     }
 
@@ -150,23 +150,4 @@ internal static class AdminUiPageEndpoints
         ".woff" => "font/woff",
         _ => "application/octet-stream",
     };
-
-    private static Task WriteAsync(HttpContext context, string contentType, string cacheControl, byte[] content)
-    {
-        var response = context.Response;
-        response.ContentType = contentType;
-        response.ContentLength = content.Length;
-        response.Headers.CacheControl = cacheControl;
-        response.Headers[HeaderNames.XContentTypeOptions] = "nosniff";
-        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(content).AsTask();
-    }
-
-    private static byte[] Read(Assembly assembly, string resource)
-    {
-        using var stream = assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"Embedded file {resource} is missing: the build installs it from src/PushServer/ClientLibrary (npm ci into obj/ClientLibrary).");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
-    }
 }

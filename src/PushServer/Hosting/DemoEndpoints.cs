@@ -42,20 +42,20 @@ internal static class DemoEndpoints
         var assembly = typeof(DemoEndpoints).Assembly;
         foreach (var (path, resource, contentType) in Files)
         {
-            var content = Read(assembly, resource);
+            var content = EmbeddedFiles.Read(assembly, resource);
             if (path == "/socket.io/socket.io.v2.js")
             {
                 content = RenameMap(content);
             }
             // Literal routes win over the Engine.IO endpoint's catch-all under /socket.io/.
-            endpoints.MapMethods(path, GetAndHead, context => WriteAsync(context, contentType, "public, max-age=3600", content))
+            endpoints.MapMethods(path, GetAndHead, context => EmbeddedFiles.WriteAsync(context, contentType, "public, max-age=3600", content))
                 .WithMetadata(socketIORole);
         }
 
-        var page = Encoding.UTF8.GetString(Read(assembly, "PushServer.Demo.index.html"));
+        var page = Encoding.UTF8.GetString(EmbeddedFiles.Read(assembly, "PushServer.Demo.index.html"));
         endpoints.MapMethods("/", GetAndHead, context =>
                 // Not cached: the page shows the push port's address, which a restart may change.
-                WriteAsync(context, Html, "no-cache", Encoding.UTF8.GetBytes(Render(page, context))))
+                EmbeddedFiles.WriteAsync(context, Html, "no-cache", Encoding.UTF8.GetBytes(Render(page, context))))
             .WithMetadata(socketIORole);
     }
 
@@ -71,13 +71,6 @@ internal static class DemoEndpoints
             .Replace("{{PUSH_NOTE}}", WebUtility.HtmlEncode(note), StringComparison.Ordinal);
     }
 
-    private static Task WriteAsync(HttpContext context, string contentType, string cacheControl, byte[] content)
-    {
-        context.Response.ContentType = contentType;
-        context.Response.ContentLength = content.Length;
-        context.Response.Headers.CacheControl = cacheControl;
-        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.Body.WriteAsync(content).AsTask();
-    }
 
     private static byte[] RenameMap(byte[] bundle)
     {
@@ -88,14 +81,5 @@ internal static class DemoEndpoints
             throw new InvalidOperationException($"The socket.io 2.x bundle no longer ends with \"{V2MapReference}\": check the served map name.");
         }
         return Encoding.UTF8.GetBytes(string.Concat(text.AsSpan(0, at), "//# sourceMappingURL=socket.io.v2.js.map", text.AsSpan(at + V2MapReference.Length)));
-    }
-
-    private static byte[] Read(Assembly assembly, string resource)
-    {
-        using var stream = assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"Embedded file {resource} is missing: the build installs it from src/PushServer/ClientLibrary (npm ci into obj/ClientLibrary).");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
     }
 }
