@@ -60,13 +60,15 @@ internal sealed class HttpRelay : IDisposable
         outgoing.Headers.TryAddWithoutValidation(ClusterSessionRouter.RoutedHeader, routedBy);
         outgoing.Headers.TryAddWithoutValidation("X-Forwarded-For", context.Connection.RemoteIpAddress?.ToString());
 
+        // HttpMessageInvoker never buffers the answer: a long-poll streams back as the owner writes it.
         HttpResponseMessage answer;
         try
         {
             answer = await _client.SendAsync(outgoing, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (HttpRequestException) when (!context.Response.HasStarted)
+        catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
         {
+            // Refused, reset or not answering within the connect timeout: nothing was written to the client yet.
             return false;
         }
         using (answer)
@@ -75,7 +77,16 @@ internal sealed class HttpRelay : IDisposable
             response.StatusCode = (int)answer.StatusCode;
             CopyHeaders(answer.Headers, response);
             CopyHeaders(answer.Content.Headers, response);
-            await answer.Content.CopyToAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                await answer.Content.CopyToAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException && !context.RequestAborted.IsCancellationRequested)
+            {
+                // The owner went away mid-answer: the status is out already, so the client's request is cut, as the
+                // owner's own connection would have been; the client then polls again and learns the session is gone.
+                context.Abort();
+            }
         }
         return true;
     }

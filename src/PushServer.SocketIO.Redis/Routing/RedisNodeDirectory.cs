@@ -201,8 +201,8 @@ public sealed partial class RedisNodeDirectory : INodeDirectory, IAsyncDisposabl
                 Log.RefreshFailed(_logger, ex); // the entry expires by itself
             }
         }
+        // _reading is left undisposed: a lookup may still be waiting on it, and it holds no wait handle.
         _stopping.Dispose();
-        _reading.Dispose();
     }
 
     private static partial class Log
