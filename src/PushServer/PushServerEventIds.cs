@@ -12,6 +12,7 @@ internal static class PushServerEventIds
     public const int TlsCertificateReloadFailed = 4007;
     public const int TlsNotWatching = 4008;
     public const int PushConnectionsRefused = 4009;
+    public const int PushConnectionsTimedOut = 4015;
     public const int PushHandled = 4010;
     public const int PushRefused = 4011;
     public const int PushFailed = 4012;

@@ -34,7 +34,8 @@ internal static class PushServerListenerExtensions
         {
             kestrel.AddServerHeader = false;
             // The first request head of a Socket.IO connection is held to this from the accept (by the Engine.IO
-            // listener); later ones on a kept-alive connection, and the push port's, from their first byte by Kestrel.
+            // listener); a push connection's first byte likewise (by PushConnectionCap); every head from its first
+            // byte by Kestrel.
             kestrel.Limits.RequestHeadersTimeout = headersTimeout;
             // Derived here, as the server starts: the descriptors open by now are the runtime's own.
             (listeners.SocketIOLimits.MaxConnections, listeners.SocketIOLimitsSource) = ConnectionCapacity.Resolve(server);
@@ -62,8 +63,10 @@ internal static class PushServerListenerExtensions
             {
                 listeners.Push = o;
                 // Counted before the TLS handshake, so a refused connection costs no handshake.
+                var services = o.ApplicationServices;
                 listeners.PushLimits = new PushConnectionCap(
-                    pushApi.MaxConnections, o.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer.PushApi"));
+                    pushApi.MaxConnections, headersTimeout, services.GetRequiredService<TimeProvider>(),
+                    services.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer.PushApi"));
                 o.Use(listeners.PushLimits.Wrap);
                 if (pushApi.Tls)
                 {

@@ -37,6 +37,7 @@ internal sealed class PushServerMetrics
     private readonly Counter _tcpRefused;
     private readonly Counter _tcpHeaderTimeouts;
     private readonly Counter _pushConnectionsRefused;
+    private readonly Counter _pushConnectionTimeouts;
     private readonly Counter _logEventsDropped;
     private readonly Counter _logEventsSuppressed;
 
@@ -81,6 +82,8 @@ internal sealed class PushServerMetrics
             "Connections to the Socket.IO port closed without a whole first request head within Server:RequestHeadersTimeout.");
         _pushConnectionsRefused = factory.CreateCounter("pushserver_push_connections_refused_total",
             "Connections to the push port closed on accept because PushApi:MaxConnections were open.");
+        _pushConnectionTimeouts = factory.CreateCounter("pushserver_push_connection_timeouts_total",
+            "Connections to the push port closed for sending nothing within Server:RequestHeadersTimeout of connecting.");
         _logEventsDropped = factory.CreateCounter("pushserver_log_events_dropped_total",
             "Log events dropped because the output was stuck and Logging:MaxQueuedEvents were waiting.");
         _logEventsSuppressed = factory.CreateCounter("pushserver_log_events_suppressed_total",
@@ -117,6 +120,7 @@ internal sealed class PushServerMetrics
         Registry.AddBeforeCollectCallback(() =>
         {
             _pushConnectionsRefused.IncTo(listeners.PushLimits?.RefusedConnections ?? 0);
+            _pushConnectionTimeouts.IncTo(listeners.PushLimits?.TimedOutConnections ?? 0);
             _tcpConnections.Set(connections.OpenConnections);
             _tcpConnectionsMax.Set(connections.MaxConnections);
             _tcpRefused.IncTo(connections.RefusedConnections);

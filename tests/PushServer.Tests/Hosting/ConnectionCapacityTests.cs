@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using PushServer.Configuration;
 using PushServer.Hosting;
 using PushServer.Tests.Infrastructure;
@@ -100,6 +101,64 @@ public sealed class ConnectionCapacityTests
         await WaitUntilAsync(() => limits.OpenConnections == 1);
         using var push = server.PushClient();
         Assert.Contains("pushserver_push_connections_refused_total 1", await push.GetStringAsync("metrics"));
+    }
+
+    [Fact]
+    public async Task A_push_connection_that_sends_nothing_is_closed_after_RequestHeadersTimeout_and_its_place_freed()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await InProcessServer.StartAsync(
+            new Dictionary<string, string?>
+            {
+                ["PushApi:MaxConnections"] = "2",
+                ["Server:RequestHeadersTimeout"] = "10000",
+            },
+            services => services.AddSingleton<TimeProvider>(clock));
+        var limits = server.Services.GetRequiredService<ListenerEndpoints>().PushLimits!;
+        var endPoint = new IPEndPoint(IPAddress.Loopback, server.PushPort);
+
+        using var silent = await ConnectAsync(endPoint);
+        using var talking = await ConnectAsync(endPoint);
+        await talking.SendAsync("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray());
+        await WaitUntilAsync(() => limits.OpenConnections == 2);
+        var silentEnded = ReadAsync(silent);
+
+        // Just short of the timeout nothing is closed; past it, only the silent connection is.
+        clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(silentEnded.IsCompleted);
+        var advanced = TimeSpan.FromSeconds(9);
+        while (!silentEnded.IsCompleted)
+        {
+            Assert.True(advanced < TimeSpan.FromSeconds(60), "the silent connection was never closed");
+            clock.Advance(TimeSpan.FromSeconds(1));
+            advanced += TimeSpan.FromSeconds(1);
+            await Task.WhenAny(silentEnded, Task.Delay(50));
+        }
+        Assert.True(advanced >= TimeSpan.FromSeconds(10), $"closed after {advanced}");
+        Assert.Equal(0, await silentEnded);
+        Assert.Equal(1, limits.TimedOutConnections);
+
+        // The connection that sent its request was answered and is still served; the freed place is taken again.
+        Assert.Contains("HTTP/1.1 200", await ReadResponseAsync(talking));
+        await talking.SendAsync("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"u8.ToArray());
+        Assert.Contains("pushserver_push_connection_timeouts_total 1", await ReadResponseAsync(talking, "pushserver_push_connection_timeouts_total"));
+        await WaitUntilAsync(() => limits.OpenConnections == 1);
+        using var push = server.PushClient();
+        Assert.Equal("Healthy", await push.GetStringAsync("health/live"));
+    }
+
+    /// <summary>Reads from <paramref name="socket"/> until what came contains <paramref name="until"/> (a whole head by default).</summary>
+    private static async Task<string> ReadResponseAsync(Socket socket, string until = "\r\n\r\n")
+    {
+        var text = new System.Text.StringBuilder();
+        var buffer = new byte[16 * 1024];
+        while (!text.ToString().Contains(until, StringComparison.Ordinal))
+        {
+            var read = await socket.ReceiveAsync(buffer).DefaultTimeout();
+            Assert.True(read > 0, $"closed after: {text}");
+            text.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+        }
+        return text.ToString();
     }
 
     /// <summary>A new connection to <paramref name="endPoint"/> (sending <paramref name="request"/>) reads nothing before it ends.</summary>
