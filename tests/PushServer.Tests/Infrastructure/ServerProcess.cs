@@ -97,7 +97,15 @@ public sealed partial class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            var listening = await server._listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            // A process that stops at start-up (a configuration error, a port taken) fails the test at once, with its
+            // output, instead of after the whole wait.
+            var exited = process.WaitForExitAsync();
+            await Task.WhenAny(server._listening.Task, exited).WaitAsync(TimeSpan.FromSeconds(30));
+            if (!server._listening.Task.IsCompleted)
+            {
+                throw new InvalidOperationException($"pushserver exited with code {process.ExitCode} before it listened:\n" + server.Output);
+            }
+            var listening = await server._listening.Task;
             server.SocketIOPort = int.Parse(listening.Groups["io"].Value);
             server.PushPort = int.Parse(listening.Groups["push"].Value);
         }
