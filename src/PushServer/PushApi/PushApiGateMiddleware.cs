@@ -9,7 +9,7 @@ namespace PushServer.PushApi;
 
 /// <summary>
 /// Guards the push listener, after routing: without a token only loopback Host names are answered, unknown paths get
-/// a JSON 404, the bearer token is checked when one is configured (health probes are exempt), requests a browser sent
+/// a JSON 404, the bearer token is checked when one is configured (health probes and the Admin UI's page are exempt), requests a browser sent
 /// from another site are refused, and while draining everything but health and metrics gets 503.
 /// </summary>
 internal sealed class PushApiGateMiddleware
@@ -48,7 +48,7 @@ internal sealed class PushApiGateMiddleware
         }
         var path = context.Request.Path;
         var isHealth = path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase);
-        if (!isHealth && !IsAuthorized(context.Request))
+        if (!isHealth && !IsAdminUiPage(context.Request) && !IsAuthorized(context.Request))
         {
             return PushApiHandler.WriteErrorAsync(context, PushErrorCode.Unauthorized,
                 "A valid bearer token is required (Authorization: Bearer TOKEN).");
@@ -81,6 +81,16 @@ internal sealed class PushApiGateMiddleware
         return origin.Length > 0
             && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>
+    /// The Admin UI's page and files (mapped only when it is enabled) need no push token: a browser opening them sends no
+    /// Authorization header, and they hold nothing to guard. They are the same public files as the npm package's, and
+    /// what the UI shows comes over the admin namespace on the Socket.IO port, behind the <c>AdminUi</c> login, as
+    /// with socket.io's hosted UI.
+    /// </summary>
+    private static bool IsAdminUiPage(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        && request.Path.StartsWithSegments(AdminUiPageEndpoints.PathBase, StringComparison.OrdinalIgnoreCase);
 
     private bool IsAuthorized(HttpRequest request)
     {

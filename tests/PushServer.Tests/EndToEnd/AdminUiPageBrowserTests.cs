@@ -12,6 +12,7 @@ public sealed class AdminUiPageBrowserTests : IAsyncLifetime
 {
     private const string Username = "admin";
     private const string Password = "page test password";
+    private const string PushToken = "push-token-of-the-page-test";
     private static readonly TimeSpan BrowserTimeout = TimeSpan.FromSeconds(60);
     private readonly TestResources _resources = new();
 
@@ -19,12 +20,19 @@ public sealed class AdminUiPageBrowserTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _resources.DisposeAsync();
 
-    [Fact]
-    public async Task A_person_logs_in_sees_a_client_with_its_rooms_and_the_connection_count_and_disconnects_the_client()
+    /// <summary>With a push token, the browser opens the page without one: the page is not behind the token.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_person_logs_in_sees_a_client_with_its_rooms_and_the_connection_count_and_disconnects_the_client(bool pushToken)
     {
-        var server = await StartServerAsync();
+        var server = await StartServerAsync(pushToken);
         var (client, clientId) = await ConnectAsync(server);
         using var push = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+        if (pushToken)
+        {
+            push.DefaultRequestHeaders.Authorization = new("Bearer", PushToken);
+        }
         var joined = await push.PostAsJsonAsync("api/sockets/join", new { socketId = clientId, targetRooms = new[] { "news", "vip" } });
         joined.EnsureSuccessStatusCode();
 
@@ -118,14 +126,31 @@ public sealed class AdminUiPageBrowserTests : IAsyncLifetime
         return await response.Content.ReadAsStringAsync();
     }
 
-    private async Task<ServerProcess> StartServerAsync()
+    [Fact]
+    public async Task With_a_push_token_the_page_needs_none_but_the_push_API_and_metrics_still_do()
     {
-        var server = await ServerProcess.StartAsync(environment: new Dictionary<string, string>
+        var server = await StartServerAsync(pushToken: true);
+        using var http = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(30) };
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("admin/")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("admin/config.js")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("metrics")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("?msg=hello")).StatusCode);
+    }
+
+    private async Task<ServerProcess> StartServerAsync(bool pushToken = false)
+    {
+        var environment = new Dictionary<string, string>
         {
             ["PUSHSERVER_AdminUi__Enabled"] = "true",
             ["PUSHSERVER_AdminUi__Username"] = Username,
             ["PUSHSERVER_AdminUi__PasswordHash"] = BCrypt.Net.BCrypt.HashPassword(Password, 4),
-        });
+        };
+        if (pushToken)
+        {
+            environment["PUSHSERVER_PushApi__Token"] = PushToken;
+        }
+        var server = await ServerProcess.StartAsync(environment: environment);
         _resources.AddDisposedLast(server);
         return server;
     }
