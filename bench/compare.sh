@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the same scenarios against the pushserver executable and the Node reference server (socket.io 4.8,
-# bench/reference), each started fresh for every run, 3 runs each, and prints a Markdown table of medians
-# with min–max and the ratio PushServer / reference. Loopback only; every run is bounded.
+# bench/reference), each started fresh for every run, 3 runs each, with each load generator (loadgen, the .NET one
+# in bench/PushServer.LoadGenerator, and node, the Node one in bench/node-generator), and prints a Markdown table
+# of medians with min–max and the ratio PushServer / reference, one row per scenario, generator and figure.
+# Loopback only; every run is bounded.
 #
-#   bench/compare.sh [RESULTS.jsonl]        (QUICK=1 for a short smoke run with small client counts)
+#   bench/compare.sh [RESULTS.jsonl]        (QUICK=1 for a short smoke run with small client counts;
+#                                            GENERATORS="loadgen" or "node" for one generator, default both)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -11,13 +14,20 @@ results=${1:-$(mktemp --suffix=.jsonl)}
 runs=${RUNS:-3}
 big=${BIG_N:-10000}
 small=${SMALL_N:-1000}
+read -r -a generators <<<"${GENERATORS:-loadgen node}"
 if [ "${QUICK:-}" = 1 ]; then runs=1; big=500; small=100; fi
 
 ulimit -n 20000 2>/dev/null || true
 dotnet build "$root/src/PushServer" -c Release -v quiet -nologo >/dev/null
 dotnet build "$root/bench/PushServer.LoadGenerator" -c Release -v quiet -nologo >/dev/null
-(cd "$root/bench/reference" && [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+for package in reference node-generator; do
+  (cd "$root/bench/$package" && [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+done
 loadgen="$root/bench/PushServer.LoadGenerator/bin/Release/net10.0/loadgen"
+declare -A generator_command=([loadgen]="$loadgen" [node]="node $root/bench/node-generator/generator.js")
+for generator in "${generators[@]}"; do
+  [ -n "${generator_command[$generator]:-}" ] || { echo "unknown generator $generator (loadgen, node)" >&2; exit 2; }
+done
 
 server_pid=
 stop_server() {
@@ -46,11 +56,12 @@ start_server() {
   echo "$1 did not start" >&2; return 1
 }
 
-run() { # run LABEL SCENARIO ARGS...
-  local label=$1 scenario=$2; shift 2
+run() { # run GENERATOR LABEL SCENARIO ARGS...
+  local generator=$1 label=$2 scenario=$3; shift 3
   start_server "$label"
-  timeout 300 "$loadgen" "$scenario" --server 127.0.0.1:"$port" --push http://127.0.0.1:"$push_port"/ \
-    --server-pid "$server_pid" --label "$label" "$@" | tee -a "$results" >&2 || echo "run failed: $label $scenario $*" >&2
+  # shellcheck disable=SC2086 # the command is a program and its script
+  timeout 300 ${generator_command[$generator]} "$scenario" --server 127.0.0.1:"$port" --push http://127.0.0.1:"$push_port"/ \
+    --server-pid "$server_pid" --label "$label" "$@" | tee -a "$results" >&2 || echo "run failed: $generator $label $scenario $*" >&2
   stop_server
 }
 
@@ -73,9 +84,12 @@ for group in "${groups[@]}"; do
   IFS='|' read -r -a scenarios <<<"$group"
   for _ in $(seq 1 "$runs"); do
     for scenario in "${scenarios[@]}"; do
-      for label in pushserver reference; do
-        # shellcheck disable=SC2086
-        run "$label" $scenario
+      # Each generator measures both servers back to back, so a ratio compares runs minutes apart at most.
+      for generator in "${generators[@]}"; do
+        for label in pushserver reference; do
+          # shellcheck disable=SC2086
+          run "$generator" "$label" $scenario
+        done
       done
     done
   done

@@ -7,7 +7,7 @@ using PushServer.LoadGenerator.Scenarios;
 //           [--clients N] [--connect-rate N] [--eio 4|3] [--sources N] [--broadcasts N] [--bps N] [--seconds S]
 //           [--drain-seconds S] [--hold-seconds S]
 //           [--warmup-seconds S] [--warmup-broadcasts N] [--baseline-clients N] [--transport websocket|polling] [--label NAME]
-//   loadgen report RESULTS.jsonl   (Markdown table comparing runs labelled pushserver and reference)
+//   loadgen report RESULTS.jsonl   (Markdown table comparing runs labelled pushserver and reference, per generator)
 // Prints one JSON line of results.
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
@@ -68,6 +68,7 @@ var result = args[0] switch
     _ => throw new ArgumentException($"unknown scenario {args[0]}"),
 };
 result.Set("connectRetries", Fleet.ConnectRetries);
+result.Set("generator", ComparisonReport.DefaultGenerator);
 if (Value("--label") is { } label)
 {
     result.Set("server", label);

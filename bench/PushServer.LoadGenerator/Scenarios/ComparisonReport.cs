@@ -5,13 +5,17 @@ using System.Text.Json;
 namespace PushServer.LoadGenerator.Scenarios;
 
 /// <summary>
-/// Turns the result lines of several runs (each tagged with <c>server</c>) into a Markdown table: per scenario and
-/// figure, the median with min–max for each server and the ratio of medians PushServer / reference.
+/// Turns the result lines of several runs (each tagged with <c>server</c>) into a Markdown table: per scenario,
+/// generator and figure, the median with min–max for each server and the ratio of medians PushServer / reference.
+/// Runs of different generators (<c>generator</c>; loadgen's lines from before it said so count as loadgen) are never
+/// pooled: each measures the servers through its own clients.
 /// </summary>
 internal static class ComparisonReport
 {
     /// <summary>Figures about the generator's own run, kept in the raw results but not compared.</summary>
     private static readonly string[] NotCompared = ["connectRetries", "warmupSeconds", "warmupBroadcasts"];
+
+    public const string DefaultGenerator = "loadgen";
 
     private static readonly string[] KeyFields = ["scenario", "transport", "eio", "clients", "broadcasts", "ratePerSecond"];
 
@@ -22,9 +26,11 @@ internal static class ComparisonReport
             .Select(l => JsonDocument.Parse(l).RootElement)
             .ToList();
         var output = new StringBuilder();
-        output.AppendLine($"| scenario | figure | {subject} median (min–max) | {reference} median (min–max) | ratio |");
-        output.AppendLine("|---|---|---|---|---|");
-        foreach (var group in runs.GroupBy(Key).OrderBy(g => g.Key, StringComparer.Ordinal))
+        output.AppendLine($"| scenario | generator | figure | {subject} median (min–max) | {reference} median (min–max) | ratio |");
+        output.AppendLine("|---|---|---|---|---|---|");
+        foreach (var group in runs.GroupBy(r => (Scenario: Key(r), Generator: Generator(r)))
+            .OrderBy(g => g.Key.Scenario, StringComparer.Ordinal)
+            .ThenBy(g => g.Key.Generator, StringComparer.Ordinal))
         {
             var figures = group
                 .SelectMany(r => r.EnumerateObject())
@@ -37,7 +43,7 @@ internal static class ComparisonReport
                 var mine = Values(group, subject, figure);
                 var theirs = Values(group, reference, figure);
                 var ratio = mine.Count > 0 && theirs.Count > 0 && Median(theirs) != 0 ? Median(mine) / Median(theirs) : double.NaN;
-                output.AppendLine($"| {group.Key} | {figure} | {Describe(mine)} | {Describe(theirs)} | {Format(ratio)} |");
+                output.AppendLine($"| {group.Key.Scenario} | {group.Key.Generator} | {figure} | {Describe(mine)} | {Describe(theirs)} | {Format(ratio)} |");
             }
         }
         return output.ToString();
@@ -53,6 +59,9 @@ internal static class ComparisonReport
             .Select(f => f == "scenario" ? run.GetProperty(f).GetString() : $"{f}={run.GetProperty(f)}");
         return string.Join(" ", parts);
     }
+
+    private static string Generator(JsonElement run) =>
+        run.TryGetProperty("generator", out var g) && g.ValueKind == JsonValueKind.String ? g.GetString()! : DefaultGenerator;
 
     private static List<double> Values(IEnumerable<JsonElement> runs, string server, string figure) =>
         runs.Where(r => r.TryGetProperty("server", out var s) && s.GetString() == server)
