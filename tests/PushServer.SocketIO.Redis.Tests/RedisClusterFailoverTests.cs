@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using PushServer.Testing;
 
 namespace PushServer.SocketIO.Redis.Tests;
 
@@ -9,31 +8,17 @@ namespace PushServer.SocketIO.Redis.Tests;
 /// </summary>
 public sealed class RedisClusterFailoverTests(RedisClusterFixture fixture) : IClassFixture<RedisClusterFixture>, IAsyncLifetime
 {
+    private readonly TestResources _resources = new();
     private PushServerNode _a = null!;
     private PushServerNode _b = null!;
-    private NodeClient? _client;
 
     public async Task InitializeAsync()
     {
-        _a = await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(2));
-        _b = await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(2));
+        _a = _resources.Add(await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(2)));
+        _b = _resources.Add(await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(2)));
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_client is not null)
-        {
-            await _client.DisposeAsync();
-        }
-        if (_b is not null)
-        {
-            await _b.DisposeAsync();
-        }
-        if (_a is not null)
-        {
-            await _a.DisposeAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _resources.DisposeAsync();
 
     /// <summary>
     /// Waits until the node is ready again. Nothing announces when a restored connection has re-sent its subscriptions,
@@ -52,9 +37,10 @@ public sealed class RedisClusterFailoverTests(RedisClusterFixture fixture) : ICl
     [Fact]
     public async Task After_the_master_of_the_broadcast_channel_is_killed_a_replica_takes_over_and_pushes_flow_again()
     {
-        (_client, _) = await _a.ConnectClientAsync();
+        var (client, _) = await _a.ConnectClientAsync();
+        _resources.Add(client);
         _b.Io.Emit("before", 1);
-        await _client.WaitForServerEventAsync("before");
+        await client.WaitForServerEventAsync("before");
         Assert.Equal(HealthStatus.Healthy, (await _a.CheckReadinessAsync()).Status);
 
         var killed = await fixture.Cluster.KillMasterOfAsync("socket.io#/#");
@@ -63,6 +49,6 @@ public sealed class RedisClusterFailoverTests(RedisClusterFixture fixture) : ICl
         await WaitUntilReadyAsync(_b);
         Assert.True(_a.IsClusterConnected);
         _b.Io.Emit("after", killed);
-        Assert.Equal(killed, (await _client.WaitForServerEventAsync("after", TimeSpan.FromSeconds(30))).GetProperty("args")[0].GetInt32());
+        Assert.Equal(killed, (await client.WaitForServerEventAsync("after", TimeSpan.FromSeconds(30))).GetProperty("args")[0].GetInt32());
     }
 }

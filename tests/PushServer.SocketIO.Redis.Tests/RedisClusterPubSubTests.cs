@@ -1,6 +1,3 @@
-using PushServer.SocketIO.Adapters;
-using PushServer.Testing;
-
 namespace PushServer.SocketIO.Redis.Tests;
 
 /// <summary>
@@ -9,38 +6,19 @@ namespace PushServer.SocketIO.Redis.Tests;
 /// </summary>
 public sealed class RedisClusterPubSubTests(RedisClusterFixture fixture) : IClassFixture<RedisClusterFixture>, IAsyncLifetime
 {
+    private readonly TestResources _resources = new();
     private PushServerNode _a = null!;
     private PushServerNode _b = null!;
-    private readonly List<IAsyncDisposable> _clients = [];
 
     public async Task InitializeAsync()
     {
-        _a = await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(2));
-        _b = await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(2));
+        _a = _resources.Add(await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(2)));
+        _b = _resources.Add(await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(2)));
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync();
-        }
-        if (_b is not null)
-        {
-            await _b.DisposeAsync();
-        }
-        if (_a is not null)
-        {
-            await _a.DisposeAsync();
-        }
-    }
+    public async Task DisposeAsync() => await _resources.DisposeAsync();
 
-    private async Task<NodeClient> ClientOnAAsync()
-    {
-        var (client, _) = await _a.ConnectClientAsync();
-        _clients.Add(client);
-        return client;
-    }
+    private async Task<NodeClient> ClientOnAAsync() => _resources.Add((await _a.ConnectClientAsync()).Client);
 
     [Fact]
     public async Task The_seed_list_connects_to_every_node_of_the_cluster()
