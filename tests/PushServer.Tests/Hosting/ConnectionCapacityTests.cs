@@ -1,9 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using PushServer.Configuration;
 using PushServer.Hosting;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Hosting;
 
