@@ -15,11 +15,7 @@ const { Emitter } = require("@socket.io/redis-emitter");
 const { createClient } = require("redis");
 const { report, readConfig, decodeValue, messageOf, run } = require("./lib/driver");
 
-const config = readConfig();
-if (!config.redisUrl) {
-  process.stderr.write("config.redisUrl is required\n");
-  process.exit(2);
-}
+const config = readConfig(["redisUrl"]);
 
 const client = createClient({ url: config.redisUrl });
 client.on("error", () => {});

@@ -24,11 +24,7 @@ const { createAdapter } = require("@socket.io/redis-adapter");
 const { createClient } = require("redis");
 const { report, readConfig, encodeValue, decodeValue, messageOf, run } = require("./lib/driver");
 
-const config = readConfig();
-if (!config.redisUrl) {
-  process.stderr.write("config.redisUrl is required\n");
-  process.exit(2);
-}
+const config = readConfig(["redisUrl"]);
 
 const pub = createClient({ url: config.redisUrl });
 const sub = pub.duplicate();

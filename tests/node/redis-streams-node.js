@@ -18,11 +18,7 @@ const { createAdapter } = require("@socket.io/redis-streams-adapter");
 const { createClient } = require("redis");
 const { report, readConfig, encodeValue, decodeValue, messageOf, run } = require("./lib/driver");
 
-const config = readConfig();
-if (!config.redisUrl) {
-  process.stderr.write("config.redisUrl is required\n");
-  process.exit(2);
-}
+const config = readConfig(["redisUrl"]);
 
 const redis = createClient({ url: config.redisUrl });
 redis.on("error", () => {});

@@ -11,20 +11,31 @@ function report(event) {
   process.stdout.write(JSON.stringify(event) + "\n");
 }
 
-/** Reads the config from the first argument (a JSON object), or {} if absent. */
-function readConfig() {
+/**
+ * Reads the config from the first argument (a JSON object), or {} if absent. A driver that cannot run without some
+ * keys names them in required: a missing one exits with 2, as a config that is not JSON does.
+ */
+function readConfig(required = []) {
   const raw = process.argv[2];
-  if (!raw) return {};
-  try {
-    const config = JSON.parse(raw);
-    if (config === null || typeof config !== "object" || Array.isArray(config)) {
-      throw new Error("config must be a JSON object");
+  let config = {};
+  if (raw) {
+    try {
+      config = JSON.parse(raw);
+      if (config === null || typeof config !== "object" || Array.isArray(config)) {
+        throw new Error("config must be a JSON object");
+      }
+    } catch (err) {
+      process.stderr.write(`invalid config ${raw}: ${err.message}\n`);
+      process.exit(2);
     }
-    return config;
-  } catch (err) {
-    process.stderr.write(`invalid config ${raw}: ${err.message}\n`);
-    process.exit(2);
   }
+  for (const key of required) {
+    if (!config[key]) {
+      process.stderr.write(`config.${key} is required\n`);
+      process.exit(2);
+    }
+  }
+  return config;
 }
 
 function isBinary(value) {
