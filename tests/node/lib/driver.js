@@ -38,6 +38,21 @@ function readConfig(required = []) {
   return config;
 }
 
+/** The broadcast target of a command: target narrowed to command.rooms, then without command.except. */
+function selectRooms(target, command) {
+  for (const room of command.rooms || []) target = target.to(room);
+  for (const room of command.except || []) target = target.except(room);
+  return target;
+}
+
+/** Reports done for command once promise settles: with its result, or with its error's message. */
+function reportDone(command, promise) {
+  promise.then(
+    (result) => report({ event: "done", id: command.id, result }),
+    (err) => report({ event: "done", id: command.id, error: messageOf(err) })
+  );
+}
+
 function isBinary(value) {
   return (
     (typeof Buffer !== "undefined" && Buffer.isBuffer(value)) ||
@@ -176,4 +191,6 @@ function run(handle, shutdown) {
   process.on("SIGTERM", () => exit(0));
 }
 
-module.exports = { report, readConfig, encodeValue, decodeValue, describe, messageOf, toBuffer, isBinary, run };
+module.exports = {
+  report, readConfig, encodeValue, decodeValue, describe, messageOf, toBuffer, isBinary, run, selectRooms, reportDone,
+};
