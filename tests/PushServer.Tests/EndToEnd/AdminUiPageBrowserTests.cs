@@ -1,3 +1,6 @@
+using System.Net.Http.Json;
+using PushServer.Tests.Infrastructure;
+
 namespace PushServer.Tests.EndToEnd;
 
 /// <summary>
@@ -5,11 +8,16 @@ namespace PushServer.Tests.EndToEnd;
 /// sees the connected clients with their rooms and the dashboard's counts, and disconnects a client; the page loads
 /// nothing from outside this machine.
 /// </summary>
-public sealed class AdminUiPageBrowserTests : ResourceTests
+public sealed class AdminUiPageBrowserTests : IAsyncLifetime
 {
     private const string Username = "admin";
     private const string Password = "page test password";
     private static readonly TimeSpan BrowserTimeout = TimeSpan.FromSeconds(60);
+    private readonly TestResources _resources = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _resources.DisposeAsync();
 
     [Fact]
     public async Task A_person_logs_in_sees_a_client_with_its_rooms_and_the_connection_count_and_disconnects_the_client()
@@ -91,7 +99,7 @@ public sealed class AdminUiPageBrowserTests : ResourceTests
     public async Task Without_AdminUi_enabled_the_page_is_not_found_and_the_status_page_does_not_link_it()
     {
         var server = await ServerProcess.StartAsync();
-        Resources.AddDisposedLast(server);
+        _resources.AddDisposedLast(server);
         using var http = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(30) };
 
         var page = await http.GetAsync("admin/");
@@ -118,10 +126,15 @@ public sealed class AdminUiPageBrowserTests : ResourceTests
             ["PUSHSERVER_AdminUi__Username"] = Username,
             ["PUSHSERVER_AdminUi__PasswordHash"] = BCrypt.Net.BCrypt.HashPassword(Password, 4),
         });
-        Resources.AddDisposedLast(server);
+        _resources.AddDisposedLast(server);
         return server;
     }
 
-    private Task<(NodeClient Client, string Id)> ConnectAsync(ServerProcess server) =>
-        ConnectClientAsync(new SocketIOClientConfig(server.SocketIOUrl) { Transports = ["websocket"] });
+    private async Task<(NodeClient Client, string Id)> ConnectAsync(ServerProcess server)
+    {
+        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(server.SocketIOUrl) { Transports = ["websocket"] });
+        _resources.Add(client);
+        var connect = await client.WaitForEventAsync("connect");
+        return (client, connect.GetProperty("id").GetString()!);
+    }
 }
