@@ -1,7 +1,3 @@
-using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
-
 namespace PushServer.AdversarialTests;
 
 /// <summary>

@@ -1,10 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.WebSockets;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using PushServer.Testing;
 
 namespace PushServer.EngineIO.Tests;
 
@@ -12,6 +8,7 @@ namespace PushServer.EngineIO.Tests;
 public sealed class EngineTestHost : IAsyncDisposable
 {
     private readonly KestrelTestServer _server;
+    private readonly List<ClientWebSocket> _openedSockets = [];
 
     private EngineTestHost(KestrelTestServer server, RecordingHandler handler, FakeTimeProvider time, EngineServer engine)
     {
@@ -107,6 +104,18 @@ public sealed class EngineTestHost : IAsyncDisposable
         return ws;
     }
 
+    /// <summary>
+    /// Opens a session over WebSocket alone: connects, reads the open packet, and returns the socket (disposed with the
+    /// host) with its session.
+    /// </summary>
+    public async Task<(ClientWebSocket WebSocket, IEngineSession Session)> OpenWebSocketAsync(string query = "EIO=4&transport=websocket")
+    {
+        var ws = await ConnectWebSocketAsync(query);
+        _openedSockets.Add(ws);
+        await Frames.ReceiveTextAsync(ws);
+        return (ws, (await Handler.WaitForAsync<Opened>()).Session);
+    }
+
     /// <summary>Opens an upgrade WebSocket for a polling session and answers its probe (<c>2probe</c> → <c>3probe</c>).</summary>
     public async Task<ClientWebSocket> ProbeAsync(string sid, int eio = 4)
     {
@@ -118,6 +127,10 @@ public sealed class EngineTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var ws in _openedSockets)
+        {
+            ws.Dispose();
+        }
         Http.Dispose();
         await _server.DisposeAsync();
     }

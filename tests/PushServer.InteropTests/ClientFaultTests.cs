@@ -51,7 +51,7 @@ public sealed class ClientFaultTests : IAsyncLifetime
         foreach (var client in _clients)
         {
             // A stopped process must run again to take its kill and let the fixture reap it.
-            Signal(client, "CONT", ignoreFailure: true);
+            client.Signal("CONT", ignoreFailure: true);
             await client.DisposeAsync();
         }
         await _server.DisposeAsync();
@@ -73,18 +73,6 @@ public sealed class ClientFaultTests : IAsyncLifetime
         _clients.Add(client);
         var connect = await client.WaitForEventAsync("connect");
         return (client, connect.GetProperty("id").GetString()!);
-    }
-
-    /// <summary>Sends a signal to a driver process this test started, by its id.</summary>
-    private static void Signal(NodeClient client, string signal, bool ignoreFailure = false)
-    {
-        if (client.ExitCode is not null)
-        {
-            return;
-        }
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, client.ProcessId.ToString()]) { RedirectStandardError = true })!;
-        kill.WaitForExit();
-        Assert.True(ignoreFailure || kill.ExitCode == 0, $"kill -{signal} {client.ProcessId}: {kill.StandardError.ReadToEnd()}");
     }
 
     private async Task AwaitCountsAsync((int, int, int) expected)
@@ -110,7 +98,7 @@ public sealed class ClientFaultTests : IAsyncLifetime
         await AwaitCountsAsync((baseline.Sessions + 1, baseline.Sockets + 1, baseline.Rooms + 2));
 
         // SIGSTOP: the process keeps its TCP connections open but answers nothing, like a peer that vanished.
-        Signal(client, "STOP");
+        client.Signal("STOP");
         _time.Advance(_engine.Options.PingInterval);
         _time.Advance(_engine.Options.PingTimeout);
 
@@ -129,7 +117,7 @@ public sealed class ClientFaultTests : IAsyncLifetime
 
         // SIGKILL: the kernel closes the sockets with no Engine.IO or WebSocket close. A reset transport is seen at
         // once; a polling client killed between two polls is only found by the heartbeat, so the clock moves too.
-        Signal(client, "KILL");
+        client.Signal("KILL");
         _time.Advance(_engine.Options.PingInterval);
         _time.Advance(_engine.Options.PingTimeout);
 

@@ -1,39 +1,26 @@
-using System.Text.Json;
-using PushServer.Testing;
-
 namespace PushServer.SocketIO.Redis.Tests;
 
 /// <summary>@socket.io/redis-emitter 5.x, run from a Node script, reaches the clients of a PushServer node.</summary>
 public sealed class EmitterTests : IAsyncLifetime
 {
+    private readonly TestResources _resources = new();
     private RedisServer _redis = null!;
     private PushServerNode _dotnet = null!;
     private NodeClient _emitter = null!;
-    private readonly List<IAsyncDisposable> _clients = [];
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
-        _dotnet = await PushServerNode.StartAsync(_redis.Url);
-        _emitter = await NodeClient.StartAsync("redis-emitter.js", new { redisUrl = _redis.Url });
+        _redis = _resources.Add(await RedisServer.StartAsync());
+        _dotnet = _resources.Add(await PushServerNode.StartAsync(_redis.Url));
+        _emitter = _resources.Add(await NodeClient.StartAsync("redis-emitter.js", new { redisUrl = _redis.Url }));
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync();
-        }
-        await _emitter.DisposeAsync();
-        await _dotnet.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _resources.DisposeAsync();
 
     private async Task<(NodeClient Client, string Id)> ConnectAsync()
     {
         var (client, id) = await _dotnet.ConnectClientAsync();
-        _clients.Add(client);
-        return (client, id);
+        return (_resources.Add(client), id);
     }
 
     [Fact]

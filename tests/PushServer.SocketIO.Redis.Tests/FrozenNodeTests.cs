@@ -1,5 +1,4 @@
 using PushServer.SocketIO.Redis.Tests.Streams;
-using PushServer.Testing;
 
 namespace PushServer.SocketIO.Redis.Tests;
 
@@ -12,7 +11,7 @@ public sealed class FrozenNodeTests : IAsyncLifetime
 {
     private static readonly TimeSpan RequestsTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
     private RedisServer _redis = null!;
 
     public async Task InitializeAsync()
@@ -22,10 +21,7 @@ public sealed class FrozenNodeTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
         await _redis.DisposeAsync();
     }
 

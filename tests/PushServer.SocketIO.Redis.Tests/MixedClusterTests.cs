@@ -1,6 +1,4 @@
-using System.Text.Json;
 using PushServer.SocketIO.Redis.Tests.Streams;
-using PushServer.Testing;
 using static PushServer.SocketIO.Redis.Tests.Streams.StreamsTestClients;
 
 namespace PushServer.SocketIO.Redis.Tests;
@@ -13,7 +11,7 @@ namespace PushServer.SocketIO.Redis.Tests;
 /// </summary>
 public sealed class MixedClusterTests : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly TestResources _owned = new();
     private RedisServer _redis = null!;
     private IClusterTestNode _dotnet = null!;
     private NodeClient _node = null!;
@@ -23,10 +21,7 @@ public sealed class MixedClusterTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        for (var i = _owned.Count - 1; i >= 0; i--)
-        {
-            await _owned[i].DisposeAsync();
-        }
+        await _owned.DisposeAsync();
     }
 
     /// <summary>Starts redis-server, a PushServer node and a Node node (tests/node/redis-node.js or redis-streams-node.js).</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using PushServer.Testing;
-
 namespace PushServer.SocketIO.Redis.Tests;
 
 /// <summary>Runs a command of tests/node/redis-node.js or redis-emitter.js and waits for its <c>done</c> event.</summary>

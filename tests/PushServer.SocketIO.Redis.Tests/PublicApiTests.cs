@@ -1,5 +1,3 @@
-using PushServer.Testing;
-
 namespace PushServer.SocketIO.Redis.Tests;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using PushServer.Testing;
 
 namespace PushServer.SocketIO.Redis.Tests;
 
@@ -7,34 +6,8 @@ namespace PushServer.SocketIO.Redis.Tests;
 /// A crash of the Redis Cluster master that serves the namespace's broadcast channel: a replica is promoted and
 /// pushes between two PushServer nodes flow again. A class of its own, as the failover changes its cluster for good.
 /// </summary>
-public sealed class RedisClusterFailoverTests(RedisClusterFixture fixture) : IClassFixture<RedisClusterFixture>, IAsyncLifetime
+public sealed class RedisClusterFailoverTests(RedisClusterFixture fixture) : ClusterNodePairTests(fixture), IClassFixture<RedisClusterFixture>
 {
-    private PushServerNode _a = null!;
-    private PushServerNode _b = null!;
-    private NodeClient? _client;
-
-    public async Task InitializeAsync()
-    {
-        _a = await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(2));
-        _b = await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(2));
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_client is not null)
-        {
-            await _client.DisposeAsync();
-        }
-        if (_b is not null)
-        {
-            await _b.DisposeAsync();
-        }
-        if (_a is not null)
-        {
-            await _a.DisposeAsync();
-        }
-    }
-
     /// <summary>
     /// Waits until the node is ready again. Nothing announces when a restored connection has re-sent its subscriptions,
     /// so this asks a few times a second, within a generous bound.
@@ -52,17 +25,18 @@ public sealed class RedisClusterFailoverTests(RedisClusterFixture fixture) : ICl
     [Fact]
     public async Task After_the_master_of_the_broadcast_channel_is_killed_a_replica_takes_over_and_pushes_flow_again()
     {
-        (_client, _) = await _a.ConnectClientAsync();
-        _b.Io.Emit("before", 1);
-        await _client.WaitForServerEventAsync("before");
-        Assert.Equal(HealthStatus.Healthy, (await _a.CheckReadinessAsync()).Status);
+        var (client, _) = await A.ConnectClientAsync();
+        Resources.Add(client);
+        B.Io.Emit("before", 1);
+        await client.WaitForServerEventAsync("before");
+        Assert.Equal(HealthStatus.Healthy, (await A.CheckReadinessAsync()).Status);
 
-        var killed = await fixture.Cluster.KillMasterOfAsync("socket.io#/#");
+        var killed = await Fixture.Cluster.KillMasterOfAsync("socket.io#/#");
 
-        await WaitUntilReadyAsync(_a);
-        await WaitUntilReadyAsync(_b);
-        Assert.True(_a.IsClusterConnected);
-        _b.Io.Emit("after", killed);
-        Assert.Equal(killed, (await _client.WaitForServerEventAsync("after", TimeSpan.FromSeconds(30))).GetProperty("args")[0].GetInt32());
+        await WaitUntilReadyAsync(A);
+        await WaitUntilReadyAsync(B);
+        Assert.True(A.IsClusterConnected);
+        B.Io.Emit("after", killed);
+        Assert.Equal(killed, (await client.WaitForServerEventAsync("after", TimeSpan.FromSeconds(30))).GetProperty("args")[0].GetInt32());
     }
 }

@@ -1,5 +1,3 @@
-using PushServer.Testing;
-
 namespace PushServer.SocketIO.Redis.Tests;
 
 /// <summary>One Redis Cluster (three masters, three replicas) per test class: starting six nodes is the slow part.</summary>

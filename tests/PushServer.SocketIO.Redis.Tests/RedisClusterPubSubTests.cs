@@ -1,51 +1,17 @@
-using PushServer.SocketIO.Adapters;
-using PushServer.Testing;
-
 namespace PushServer.SocketIO.Redis.Tests;
 
 /// <summary>
 /// Two PushServer nodes given the seed list of a real Redis Cluster (three masters, three replicas): the pub/sub
 /// adapter's classic PUBLISH reaches every node of a Redis Cluster, so the nodes share broadcasts, rooms and acks.
 /// </summary>
-public sealed class RedisClusterPubSubTests(RedisClusterFixture fixture) : IClassFixture<RedisClusterFixture>, IAsyncLifetime
+public sealed class RedisClusterPubSubTests(RedisClusterFixture fixture) : ClusterNodePairTests(fixture), IClassFixture<RedisClusterFixture>
 {
-    private PushServerNode _a = null!;
-    private PushServerNode _b = null!;
-    private readonly List<IAsyncDisposable> _clients = [];
-
-    public async Task InitializeAsync()
-    {
-        _a = await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(2));
-        _b = await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(2));
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync();
-        }
-        if (_b is not null)
-        {
-            await _b.DisposeAsync();
-        }
-        if (_a is not null)
-        {
-            await _a.DisposeAsync();
-        }
-    }
-
-    private async Task<NodeClient> ClientOnAAsync()
-    {
-        var (client, _) = await _a.ConnectClientAsync();
-        _clients.Add(client);
-        return client;
-    }
+    private async Task<NodeClient> ClientOnAAsync() => Resources.Add((await A.ConnectClientAsync()).Client);
 
     [Fact]
     public async Task The_seed_list_connects_to_every_node_of_the_cluster()
     {
-        var multiplexer = _a.Connection.Multiplexer!;
+        var multiplexer = A.Connection.Multiplexer!;
 
         // All six nodes were discovered, three of them masters, and the connection reports itself a cluster's.
         Assert.Equal(6, multiplexer.GetEndPoints().Length);
@@ -58,7 +24,7 @@ public sealed class RedisClusterPubSubTests(RedisClusterFixture fixture) : IClas
     {
         var client = await ClientOnAAsync();
 
-        var result = await _b.Io.Sockets.To([]).EmitAsync("news", ["hello", 42]);
+        var result = await B.Io.Sockets.To([]).EmitAsync("news", ["hello", 42]);
 
         var e = await client.WaitForServerEventAsync("news");
         Assert.Equal("hello", e.GetProperty("args")[0].GetString());
@@ -73,8 +39,8 @@ public sealed class RedisClusterPubSubTests(RedisClusterFixture fixture) : IClas
         var outsider = await ClientOnAAsync();
         Assert.Equal("joined", (await member.EmitWithAckAsync("join", "room1"))[0].GetString());
 
-        _b.Io.To("room1").Emit("room-news", "for members");
-        _b.Io.Emit("marker");
+        B.Io.To("room1").Emit("room-news", "for members");
+        B.Io.Emit("marker");
 
         Assert.Equal("for members", (await member.WaitForServerEventAsync("room-news")).GetProperty("args")[0].GetString());
         await member.WaitForServerEventAsync("marker");
@@ -88,7 +54,7 @@ public sealed class RedisClusterPubSubTests(RedisClusterFixture fixture) : IClas
     {
         var client = await ClientOnAAsync();
 
-        var acks = _b.Io.Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync("question", ["colour?"]);
+        var acks = B.Io.Timeout(TimeSpan.FromSeconds(5)).EmitWithAckAsync("question", ["colour?"]);
         var question = await client.WaitForServerEventAsync("question");
         await client.AckAsync(question.GetProperty("ackId").GetInt32(), "blue");
 
@@ -100,23 +66,23 @@ public sealed class RedisClusterPubSubTests(RedisClusterFixture fixture) : IClas
     public async Task Sockets_on_node_A_are_fetched_joined_left_and_disconnected_from_node_B()
     {
         var client = await ClientOnAAsync();
-        var id = Assert.Single(_a.Io.Sockets.Sockets.Keys);
+        var id = Assert.Single(A.Io.Sockets.Sockets.Keys);
 
-        var fetched = await _b.Io.Sockets.To([]).FetchSocketsFromClusterAsync();
+        var fetched = await B.Io.Sockets.To([]).FetchSocketsFromClusterAsync();
         // Every node answered, and the count of nodes came from the subscribers of all six Redis nodes together.
         Assert.True(fetched.IsComplete);
         Assert.Equal(1, fetched.ExpectedNodeCount);
         Assert.Equal(id, Assert.Single(fetched.Value).Id);
 
-        _b.Io.In(id).SocketsJoin("vip");
-        Assert.Contains("vip", Assert.Single(await _b.Io.In("vip").FetchSocketsAsync()).Rooms);
-        _b.Io.To("vip").Emit("vip-news");
+        B.Io.In(id).SocketsJoin("vip");
+        Assert.Contains("vip", Assert.Single(await B.Io.In("vip").FetchSocketsAsync()).Rooms);
+        B.Io.To("vip").Emit("vip-news");
         await client.WaitForServerEventAsync("vip-news");
 
-        _b.Io.In(id).SocketsLeave("vip");
-        Assert.Empty(await _b.Io.In("vip").FetchSocketsAsync());
+        B.Io.In(id).SocketsLeave("vip");
+        Assert.Empty(await B.Io.In("vip").FetchSocketsAsync());
 
-        _b.Io.In(id).DisconnectSockets();
+        B.Io.In(id).DisconnectSockets();
         var disconnect = await client.WaitForEventAsync("disconnect");
         Assert.Equal("io server disconnect", disconnect.GetProperty("reason").GetString());
     }

@@ -1,6 +1,4 @@
-using PushServer.SocketIO.Adapters;
 using PushServer.SocketIO.Redis.Tests.Streams;
-using PushServer.Testing;
 using static PushServer.SocketIO.Redis.Tests.Streams.StreamsTestClients;
 
 namespace PushServer.SocketIO.Redis.Tests;
@@ -11,16 +9,13 @@ namespace PushServer.SocketIO.Redis.Tests;
 /// </summary>
 public sealed class RedisClusterStreamsTests(RedisClusterFixture fixture) : IClassFixture<RedisClusterFixture>, IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
     }
 
     private async Task<StreamsNode> NodeAsync()

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using PushServer.SocketIO.Adapters;
 using PushServer.SocketIO.Redis.Protocol;
 
 namespace PushServer.SocketIO.Redis.Tests;

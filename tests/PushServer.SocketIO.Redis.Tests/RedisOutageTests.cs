@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using PushServer.SocketIO.Adapters;
-using PushServer.Testing;
 using static PushServer.SocketIO.Redis.Tests.Streams.StreamsTestClients;
 
 namespace PushServer.SocketIO.Redis.Tests;
@@ -13,7 +11,7 @@ namespace PushServer.SocketIO.Redis.Tests;
 /// </summary>
 public sealed class RedisOutageTests : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly TestResources _owned = new();
     // A stream of this test's own, so the log entries it looks for are its nodes' and no other test's.
     private readonly string _stream = "outage-" + Guid.NewGuid().ToString("N");
     private RedisServer _redis = null!;
@@ -22,10 +20,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        for (var i = _owned.Count - 1; i >= 0; i--)
-        {
-            await _owned[i].DisposeAsync();
-        }
+        await _owned.DisposeAsync();
         await _redis.DisposeAsync();
     }
 

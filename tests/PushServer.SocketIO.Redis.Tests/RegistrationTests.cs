@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PushServer.SocketIO.Adapters;
 
 namespace PushServer.SocketIO.Redis.Tests;
 

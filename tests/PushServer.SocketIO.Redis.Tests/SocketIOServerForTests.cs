@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using PushServer.SocketIO.Adapters;
 
 namespace PushServer.SocketIO.Redis.Tests;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using PushServer.SocketIO.Adapters;
-using PushServer.Testing;
 using StackExchange.Redis;
 
 namespace PushServer.SocketIO.Redis.Tests;
@@ -8,34 +5,24 @@ namespace PushServer.SocketIO.Redis.Tests;
 /// <summary>Two PushServer nodes on one redis-server: what is started on node B acts on a client of node A.</summary>
 public sealed class TwoNodeTests : IAsyncLifetime
 {
+    private readonly TestResources _resources = new();
     private RedisServer _redis = null!;
     private PushServerNode _a = null!;
     private PushServerNode _b = null!;
-    private readonly List<IAsyncDisposable> _clients = [];
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
-        _a = await PushServerNode.StartAsync(_redis.Url, TimeSpan.FromSeconds(2));
-        _b = await PushServerNode.StartAsync(_redis.Url, TimeSpan.FromSeconds(2));
+        _redis = _resources.Add(await RedisServer.StartAsync());
+        _a = _resources.Add(await PushServerNode.StartAsync(_redis.Url, TimeSpan.FromSeconds(2)));
+        _b = _resources.Add(await PushServerNode.StartAsync(_redis.Url, TimeSpan.FromSeconds(2)));
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync();
-        }
-        await _b.DisposeAsync();
-        await _a.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _resources.DisposeAsync();
 
     private async Task<(NodeClient Client, string Id)> ClientOnAAsync()
     {
         var (client, id) = await _a.ConnectClientAsync();
-        _clients.Add(client);
-        return (client, id);
+        return (_resources.Add(client), id);
     }
 
     [Fact]

@@ -1,6 +1,3 @@
-using System.Text;
-using PushServer.EngineIO;
-
 namespace PushServer.SocketIO.Tests;
 
 /// <summary>

@@ -1,22 +1,20 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using PushServer.EngineIO;
 using PushServer.SocketIO.Adapters;
-using PushServer.Testing;
 
 namespace PushServer.SocketIO.Tests;
 
 /// <summary>A Socket.IO server on virtual time with fake sessions.</summary>
 public sealed class TestServer
 {
-    public TestServer(Action<SocketIOOptions>? configure = null)
+    public TestServer(Action<SocketIOOptions>? configure = null, ISocketIOAdapterFactory? adapters = null)
     {
         var options = new SocketIOOptions();
         configure?.Invoke(options);
         Time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
         var loggerFactory = LoggerFactory.Create(b => b.AddProvider(TestLog.Provider).AddProvider(Errors).SetMinimumLevel(LogLevel.Debug));
-        Io = new SocketIOServer(Options.Create(options), new InMemoryAdapterFactory(), Time, loggerFactory);
+        Io = new SocketIOServer(Options.Create(options), adapters ?? new InMemoryAdapterFactory(), Time, loggerFactory);
     }
 
     public SocketIOServer Io { get; }

@@ -179,38 +179,15 @@ public sealed class RedisClusterServers : IAsyncDisposable
 
     private async Task StartNodeAsync(int port, int busPort)
     {
-        var startInfo = new ProcessStartInfo("redis-server")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _directory,
-        };
         var p = port.ToString(CultureInfo.InvariantCulture);
-        foreach (var arg in new[] { "--port", p, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+        var (process, ready) = RedisServerProcess.Start(port, [
             "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{p}.conf",
             "--cluster-port", busPort.ToString(CultureInfo.InvariantCulture),
             // Short enough that a killed master is replaced within seconds.
-            "--cluster-node-timeout", "1000", "--dir", _directory })
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = Process.Start(startInfo) ?? throw new InvalidOperationException("Process.Start returned null.");
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("Ready to accept connections", StringComparison.Ordinal) == true)
-            {
-                ready.TrySetResult();
-            }
-        };
-        process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"redis-server on port {port} exited before it was ready."));
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+            "--cluster-node-timeout", "1000", "--dir", _directory], _directory);
         // Listed before it is ready, so a failed start still kills it on dispose.
         _nodes.Add((port, process));
-        await ready.Task.DefaultTimeout().ConfigureAwait(false);
+        await ready.DefaultTimeout().ConfigureAwait(false);
     }
 
     // The port of the master serving slot, as the node on askedPort sees the cluster.

@@ -54,40 +54,9 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Starts the server on the same port (after <see cref="StopAsync"/>) and waits until it is ready.</summary>
     public async Task StartAgainAsync()
     {
-        var startInfo = new ProcessStartInfo("redis-server")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no" })
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Process process;
-        try
-        {
-            process = Process.Start(startInfo) ?? throw new InvalidOperationException("Process.Start returned null.");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException("Could not start 'redis-server' (install the redis-server package; ./test.sh does).", ex);
-        }
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("Ready to accept connections", StringComparison.Ordinal) == true)
-            {
-                ready.TrySetResult();
-            }
-        };
-        process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"redis-server on port {Port} exited before it was ready."));
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var (process, ready) = RedisServerProcess.Start(Port, []);
         _process = process;
-        await ready.Task.DefaultTimeout().ConfigureAwait(false);
+        await ready.DefaultTimeout().ConfigureAwait(false);
     }
 
     /// <inheritdoc />

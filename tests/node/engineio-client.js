@@ -21,11 +21,7 @@
 
 const { report, readConfig, encodeValue, describe, messageOf, isBinary, toBuffer, run } = require("./lib/driver");
 
-const config = readConfig();
-if (!config.url) {
-  process.stderr.write("config.url is required\n");
-  process.exit(2);
-}
+const config = readConfig(["url"]);
 const protocol = Number(config.protocol || 4);
 if (protocol !== 3 && protocol !== 4) {
   process.stderr.write(`config.protocol must be 3 or 4, got ${config.protocol}\n`);

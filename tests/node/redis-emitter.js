@@ -13,24 +13,17 @@
 
 const { Emitter } = require("@socket.io/redis-emitter");
 const { createClient } = require("redis");
-const { report, readConfig, decodeValue, messageOf, run } = require("./lib/driver");
+const { report, readConfig, decodeValue, messageOf, run, selectRooms, reportDone } = require("./lib/driver");
 
-const config = readConfig();
-if (!config.redisUrl) {
-  process.stderr.write("config.redisUrl is required\n");
-  process.exit(2);
-}
+const config = readConfig(["redisUrl"]);
 
 const client = createClient({ url: config.redisUrl });
 client.on("error", () => {});
 let emitter;
 
 function select(command) {
-  let target = emitter.of(command.namespace || "/");
-  for (const room of command.rooms || []) target = target.to(room);
-  for (const room of command.except || []) target = target.except(room);
-  if (command.volatile) target = target.volatile;
-  return target;
+  const target = selectRooms(emitter.of(command.namespace || "/"), command);
+  return command.volatile ? target.volatile : target;
 }
 
 function handle(command) {
@@ -54,11 +47,8 @@ function handle(command) {
     default:
       throw new Error(`unknown op ${command.op}`);
   }
-  // A PING queued behind the PUBLISH answers once Redis has taken it.
-  client.ping().then(
-    () => report({ event: "done", id: command.id }),
-    (err) => report({ event: "done", id: command.id, error: messageOf(err) })
-  );
+  // A PING queued behind the PUBLISH answers once Redis has taken it; done carries no result.
+  reportDone(command, client.ping().then(() => undefined));
 }
 
 run(handle, () => client.disconnect().catch(() => {}));

@@ -22,13 +22,9 @@ const http = require("http");
 const { Server } = require("socket.io");
 const { createAdapter } = require("@socket.io/redis-adapter");
 const { createClient } = require("redis");
-const { report, readConfig, encodeValue, decodeValue, messageOf, run } = require("./lib/driver");
+const { report, readConfig, encodeValue, decodeValue, messageOf, run, selectRooms, reportDone } = require("./lib/driver");
 
-const config = readConfig();
-if (!config.redisUrl) {
-  process.stderr.write("config.redisUrl is required\n");
-  process.exit(2);
-}
+const config = readConfig(["redisUrl"]);
 
 const pub = createClient({ url: config.redisUrl });
 const sub = pub.duplicate();
@@ -38,10 +34,7 @@ const httpServer = http.createServer();
 let io;
 
 function select(command) {
-  let target = io.of("/");
-  for (const room of command.rooms || []) target = target.to(room);
-  for (const room of command.except || []) target = target.except(room);
-  return target;
+  return selectRooms(io.of("/"), command);
 }
 
 async function handleAsync(command) {
@@ -87,10 +80,7 @@ async function handleAsync(command) {
 }
 
 function handle(command) {
-  handleAsync(command).then(
-    (result) => report({ event: "done", id: command.id, result }),
-    (err) => report({ event: "done", id: command.id, error: messageOf(err) })
-  );
+  reportDone(command, handleAsync(command));
 }
 
 async function main() {

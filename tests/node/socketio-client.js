@@ -31,11 +31,7 @@
 
 const { report, readConfig, encodeValue, decodeValue, describe, messageOf, run } = require("./lib/driver");
 
-const config = readConfig();
-if (!config.url) {
-  process.stderr.write("config.url is required\n");
-  process.exit(2);
-}
+const config = readConfig(["url"]);
 const version = Number(config.version || 4);
 if (version !== 2 && version !== 4) {
   process.stderr.write(`config.version must be 2 or 4, got ${config.version}\n`);

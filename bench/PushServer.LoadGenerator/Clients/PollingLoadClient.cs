@@ -122,21 +122,16 @@ internal sealed class PollingLoadClient : ILoadClient
     /// <summary>Handles one packet; false when the server closed the session.</summary>
     private async Task<bool> HandleAsync(byte[] packet)
     {
-        switch (WireText.Classify(packet, out var payload, out var ackId))
+        var kind = WireText.Classify(packet, out var payload, out var ackId);
+        switch (kind)
         {
             case FrameKind.Ping:
                 await PostAsync(WireText.Pong, _stop.Token).ConfigureAwait(false);
                 break;
             case FrameKind.Close:
                 return false;
-            case FrameKind.Connected:
-                _events.OnConnected();
-                break;
-            case FrameKind.ChatMessage:
-                _events.OnChatMessage(payload);
-                break;
-            case FrameKind.Ack:
-                _events.OnAck(ackId);
+            default:
+                _events.Deliver(kind, payload, ackId);
                 break;
         }
         return true;

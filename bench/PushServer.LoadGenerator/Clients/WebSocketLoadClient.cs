@@ -115,7 +115,8 @@ internal sealed class WebSocketLoadClient : ILoadClient
                 {
                     break;
                 }
-                switch (WireText.Classify(buffer.AsSpan(0, length), out var payload, out var ackId))
+                var kind = WireText.Classify(buffer.AsSpan(0, length), out var payload, out var ackId);
+                switch (kind)
                 {
                     case FrameKind.Open:
                         if (_eio == 4)
@@ -130,14 +131,8 @@ internal sealed class WebSocketLoadClient : ILoadClient
                     case FrameKind.Ping:
                         await SendAsync(WireText.Pong, _stop.Token).ConfigureAwait(false);
                         break;
-                    case FrameKind.Connected:
-                        _events.OnConnected();
-                        break;
-                    case FrameKind.ChatMessage:
-                        _events.OnChatMessage(payload);
-                        break;
-                    case FrameKind.Ack:
-                        _events.OnAck(ackId);
+                    default:
+                        _events.Deliver(kind, payload, ackId);
                         break;
                 }
             }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PushServer.SocketIO.Internal;
 using PushServer.SocketIO.Protocol;
 
 namespace PushServer.SocketIO;
@@ -151,31 +152,8 @@ public sealed partial class SocketIONamespace
     {
         foreach (var handler in handlers)
         {
-            try
-            {
-                // Not awaited: a handler awaiting an ack from this client must not block the client's packets.
-                var pending = handler(socket);
-                if (!pending.IsCompletedSuccessfully)
-                {
-                    _ = ObserveConnectionHandlerAsync(pending);
-                }
-            }
-            catch (Exception ex)
-            {
-                Log.ConnectionHandlerFailed(Server.Logger, Name, ex);
-            }
-        }
-    }
-
-    private async Task ObserveConnectionHandlerAsync(ValueTask pending)
-    {
-        try
-        {
-            await pending.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.ConnectionHandlerFailed(Server.Logger, Name, ex);
+            // Not awaited: a handler awaiting an ack from this client must not block the client's packets.
+            UnawaitedCall.Start(handler, socket, this, static (nsp, ex) => Log.ConnectionHandlerFailed(nsp.Server.Logger, nsp.Name, ex));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using PushServer.SocketIO.Adapters;
+using PushServer.SocketIO.Internal;
 using PushServer.SocketIO.Protocol;
 
 namespace PushServer.SocketIO;
@@ -214,31 +215,7 @@ public sealed partial class SocketIONamespace
         }
     }
 
-    private void InitAdapter()
-    {
-        try
-        {
-            var init = Adapter.InitAsync(CancellationToken.None);
-            if (!init.IsCompletedSuccessfully)
-            {
-                _ = ObserveInitAsync(init);
-            }
-        }
-        catch (Exception ex)
-        {
-            Log.AdapterInitFailed(Server.Logger, Name, ex);
-        }
-    }
-
-    private async Task ObserveInitAsync(ValueTask init)
-    {
-        try
-        {
-            await init.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.AdapterInitFailed(Server.Logger, Name, ex);
-        }
-    }
+    private void InitAdapter() =>
+        UnawaitedCall.Start(static adapter => adapter.InitAsync(CancellationToken.None), Adapter, this,
+            static (nsp, ex) => Log.AdapterInitFailed(nsp.Server.Logger, nsp.Name, ex));
 }

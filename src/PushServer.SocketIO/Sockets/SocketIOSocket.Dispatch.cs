@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PushServer.SocketIO.Internal;
 using PushServer.SocketIO.Protocol;
 
 namespace PushServer.SocketIO;
@@ -86,30 +87,8 @@ public sealed partial class SocketIOSocket
         }
         foreach (var handler in handlers)
         {
-            try
-            {
-                var pending = handler(ev);
-                if (!pending.IsCompletedSuccessfully)
-                {
-                    _ = ObserveHandlerAsync(pending, ev.Name);
-                }
-            }
-            catch (Exception ex)
-            {
-                Log.HandlerFailed(Namespace.Server.Logger, Namespace.Name, ev.Name, ex);
-            }
-        }
-    }
-
-    private async Task ObserveHandlerAsync(ValueTask pending, string eventName)
-    {
-        try
-        {
-            await pending.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.HandlerFailed(Namespace.Server.Logger, Namespace.Name, eventName, ex);
+            UnawaitedCall.Start(handler, ev, (Socket: this, Event: ev.Name),
+                static (s, ex) => Log.HandlerFailed(s.Socket.Namespace.Server.Logger, s.Socket.Namespace.Name, s.Event, ex));
         }
     }
 

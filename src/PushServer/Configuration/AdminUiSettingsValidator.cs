@@ -1,18 +1,16 @@
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
 
 namespace PushServer.Configuration;
 
 /// <summary>Checks the admin UI settings; only when it is enabled, so a disabled section may hold anything.</summary>
-internal sealed partial class AdminUiSettingsValidator : IValidateOptions<AdminUiSettings>
+internal sealed partial class AdminUiSettingsValidator : SettingsValidator<AdminUiSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, AdminUiSettings options)
+    protected override void Check(AdminUiSettings options, List<string> errors)
     {
-        var errors = new List<string>();
         if (!options.Enabled)
         {
-            return ValidateOptionsResult.Success;
+            return;
         }
         if (!options.Namespace.StartsWith('/') || options.Namespace.Length < 2)
         {
@@ -46,7 +44,6 @@ internal sealed partial class AdminUiSettingsValidator : IValidateOptions<AdminU
             errors.Add($"AdminUi:SocketIOUrl must be empty or an http:// or https:// URL without a query (got \"{options.SocketIOUrl}\").");
         }
         OptionChecks.Positive(errors, "AdminUi:ServerStatsIntervalMs", options.ServerStatsIntervalMs);
-        return OptionChecks.Result(errors);
     }
 
     /// <summary>A modular-crypt bcrypt hash: version, two-digit cost, 22 characters of salt and 31 of hash.</summary>

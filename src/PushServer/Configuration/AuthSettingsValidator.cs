@@ -1,16 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.Options;
 
 namespace PushServer.Configuration;
 
 /// <summary>Checks the JWT settings, each message naming its key.</summary>
-internal sealed class AuthSettingsValidator : IValidateOptions<AuthSettings>
+internal sealed class AuthSettingsValidator : SettingsValidator<AuthSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, AuthSettings options)
+    protected override void Check(AuthSettings options, List<string> errors)
     {
-        var errors = new List<string>();
         switch (options.Algorithm)
         {
             case "HS256":
@@ -57,6 +55,5 @@ internal sealed class AuthSettingsValidator : IValidateOptions<AuthSettings>
         {
             errors.Add("Auth:ClockSkewSeconds must be between 0 and 600.");
         }
-        return OptionChecks.Result(errors);
     }
 }

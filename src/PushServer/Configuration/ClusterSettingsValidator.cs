@@ -1,19 +1,15 @@
-using Microsoft.Extensions.Options;
-
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="ClusterSettings"/>; each message names the key.</summary>
-internal sealed class ClusterSettingsValidator : IValidateOptions<ClusterSettings>
+internal sealed class ClusterSettingsValidator : SettingsValidator<ClusterSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, ClusterSettings options)
+    protected override void Check(ClusterSettings options, List<string> errors)
     {
-        var errors = new List<string>();
         if (options.AdvertisedUrl.Length > 0 && !IsBaseUrl(options.AdvertisedUrl))
         {
             errors.Add($"Cluster:AdvertisedUrl must be an http:// or https:// URL with a host and no path, such as http://10.0.0.5:2024 (got \"{options.AdvertisedUrl}\").");
         }
-        return OptionChecks.Result(errors);
     }
 
     private static bool IsBaseUrl(string url) =>

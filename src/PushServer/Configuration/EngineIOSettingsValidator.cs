@@ -1,14 +1,11 @@
-using Microsoft.Extensions.Options;
-
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="EngineIOSettings"/>; each message names the key.</summary>
-internal sealed class EngineIOSettingsValidator : IValidateOptions<EngineIOSettings>
+internal sealed class EngineIOSettingsValidator : SettingsValidator<EngineIOSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, EngineIOSettings options)
+    protected override void Check(EngineIOSettings options, List<string> errors)
     {
-        var errors = new List<string>();
         OptionChecks.Positive(errors, "EngineIO:PingInterval", options.PingInterval);
         OptionChecks.Positive(errors, "EngineIO:PingTimeout", options.PingTimeout);
         OptionChecks.Positive(errors, "EngineIO:UpgradeTimeout", options.UpgradeTimeout);
@@ -50,6 +47,5 @@ internal sealed class EngineIOSettingsValidator : IValidateOptions<EngineIOSetti
         {
             errors.Add("EngineIO:Cors:Credentials cannot be true with the origin *; list the origins instead.");
         }
-        return OptionChecks.Result(errors);
     }
 }

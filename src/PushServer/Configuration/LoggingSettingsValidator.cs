@@ -1,17 +1,14 @@
-using Microsoft.Extensions.Options;
-
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="LoggingSettings"/>; each message names the key.</summary>
-internal sealed class LoggingSettingsValidator : IValidateOptions<LoggingSettings>
+internal sealed class LoggingSettingsValidator : SettingsValidator<LoggingSettings>
 {
     /// <summary>Level names accepted, Serilog's and Microsoft.Extensions.Logging's.</summary>
     public static readonly string[] Levels = ["Verbose", "Trace", "Debug", "Information", "Warning", "Error", "Fatal", "Critical"];
 
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, LoggingSettings options)
+    protected override void Check(LoggingSettings options, List<string> errors)
     {
-        var errors = new List<string>();
         if (!IsLevel(options.Level))
         {
             errors.Add($"Logging:Level must be one of {string.Join(", ", Levels)} (got \"{options.Level}\").");
@@ -36,7 +33,6 @@ internal sealed class LoggingSettingsValidator : IValidateOptions<LoggingSetting
                 errors.Add($"Logging:Overrides:{source} must be one of {string.Join(", ", Levels)} (got \"{level}\").");
             }
         }
-        return OptionChecks.Result(errors);
     }
 
     private static bool IsLevel(string? level) => Levels.Contains(level, StringComparer.OrdinalIgnoreCase);

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace PushServer.Configuration;
 
 /// <summary>Checks shared by the validators, worded the same everywhere.</summary>
@@ -40,7 +38,4 @@ internal static class OptionChecks
         errors.Add($"{key} must be an IP address, 0.0.0.0, * or localhost (got \"{text}\").");
         return false;
     }
-
-    public static ValidateOptionsResult Result(List<string> errors) =>
-        errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
 }

@@ -3,12 +3,11 @@ using Microsoft.Extensions.Options;
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="PushApiSettings"/>; each message names the key.</summary>
-internal sealed class PushApiSettingsValidator(IOptions<ServerSettings> server) : IValidateOptions<PushApiSettings>
+internal sealed class PushApiSettingsValidator(IOptions<ServerSettings> server) : SettingsValidator<PushApiSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, PushApiSettings options)
+    protected override void Check(PushApiSettings options, List<string> errors)
     {
-        var errors = new List<string>();
         OptionChecks.Port(errors, "PushApi:Port", options.Port);
         if (OptionChecks.Bind(errors, "PushApi:Bind", options.Bind, out var bind)
             && !bind.IsLoopback && string.IsNullOrEmpty(options.Token))
@@ -49,6 +48,5 @@ internal sealed class PushApiSettingsValidator(IOptions<ServerSettings> server) 
                 "a short one can be found by trying. Set a longer one with --push-token or PUSHSERVER_PushApi__Token " +
                 "(`openssl rand -hex 16` makes one).");
         }
-        return OptionChecks.Result(errors);
     }
 }

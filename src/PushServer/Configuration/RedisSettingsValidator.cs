@@ -1,14 +1,11 @@
-using Microsoft.Extensions.Options;
-
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="RedisSettings"/>; each message names the key.</summary>
-internal sealed class RedisSettingsValidator : IValidateOptions<RedisSettings>
+internal sealed class RedisSettingsValidator : SettingsValidator<RedisSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, RedisSettings options)
+    protected override void Check(RedisSettings options, List<string> errors)
     {
-        var errors = new List<string>();
         if (options.Url.Length > 0 && !IsRedisUrl(options.Url))
         {
             errors.Add("Redis:Url must be a redis:// or rediss:// URL with a host, such as redis://127.0.0.1:6379, or a comma-separated "
@@ -24,7 +21,6 @@ internal sealed class RedisSettingsValidator : IValidateOptions<RedisSettings>
         }
         OptionChecks.Positive(errors, "Redis:StreamMaxLength", options.StreamMaxLength);
         OptionChecks.Positive(errors, "Redis:RequestsTimeout", options.RequestsTimeout);
-        return OptionChecks.Result(errors);
     }
 
     /// <summary>

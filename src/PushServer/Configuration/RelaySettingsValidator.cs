@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace PushServer.Configuration;
 
 /// <summary>Checks the relay rules, each message naming the rule's key.</summary>
-internal sealed class RelaySettingsValidator(IOptions<SocketIOSettings> socketIO) : IValidateOptions<RelaySettings>
+internal sealed class RelaySettingsValidator(IOptions<SocketIOSettings> socketIO) : SettingsValidator<RelaySettings>
 {
     // socket.io refuses to emit these: they are the client library's own events.
     private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal)
@@ -12,9 +12,8 @@ internal sealed class RelaySettingsValidator(IOptions<SocketIOSettings> socketIO
     };
 
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, RelaySettings options)
+    protected override void Check(RelaySettings options, List<string> errors)
     {
-        var errors = new List<string>();
         foreach (var (eventName, rule) in options.Rules)
         {
             var key = $"Relay:Rules:{eventName}";
@@ -47,7 +46,6 @@ internal sealed class RelaySettingsValidator(IOptions<SocketIOSettings> socketIO
                 errors.Add($"{key}:Namespace '{rule.Namespace}' is not served: list it in SocketIO:Namespaces.");
             }
         }
-        return OptionChecks.Result(errors);
     }
 
     private static bool IsJson(string text, out string problem)

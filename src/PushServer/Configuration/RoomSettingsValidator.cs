@@ -3,12 +3,11 @@ using Microsoft.Extensions.Options;
 namespace PushServer.Configuration;
 
 /// <summary>Checks the client room settings, each message naming its key.</summary>
-internal sealed class RoomSettingsValidator(IOptions<SocketIOSettings> socketIO) : IValidateOptions<RoomSettings>
+internal sealed class RoomSettingsValidator(IOptions<SocketIOSettings> socketIO) : SettingsValidator<RoomSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, RoomSettings options)
+    protected override void Check(RoomSettings options, List<string> errors)
     {
-        var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(options.JoinEvent))
         {
             errors.Add("Rooms:JoinEvent must not be empty.");
@@ -32,6 +31,5 @@ internal sealed class RoomSettingsValidator(IOptions<SocketIOSettings> socketIO)
         {
             errors.Add($"Rooms:Namespace '{options.Namespace}' is not served: list it in SocketIO:Namespaces.");
         }
-        return OptionChecks.Result(errors);
     }
 }

@@ -1,14 +1,11 @@
-using Microsoft.Extensions.Options;
-
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="ServerSettings"/>; each message names the key.</summary>
-internal sealed class ServerSettingsValidator : IValidateOptions<ServerSettings>
+internal sealed class ServerSettingsValidator : SettingsValidator<ServerSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, ServerSettings options)
+    protected override void Check(ServerSettings options, List<string> errors)
     {
-        var errors = new List<string>();
         OptionChecks.Port(errors, "Server:Port", options.Port);
         OptionChecks.Bind(errors, "Server:Bind", options.Bind);
         OptionChecks.NotNegative(errors, "Server:MaxConnections", options.MaxConnections, "0 derives it from the open-file limit");
@@ -22,6 +19,5 @@ internal sealed class ServerSettingsValidator : IValidateOptions<ServerSettings>
         }
         OptionChecks.Positive(errors, "Server:RequestHeadersTimeout", options.RequestHeadersTimeout);
         Hosting.Tls.TlsCertificateLoader.Check(errors, options.Tls);
-        return OptionChecks.Result(errors);
     }
 }

@@ -1,18 +1,14 @@
-using Microsoft.Extensions.Options;
-
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="ShutdownSettings"/>; each message names the key.</summary>
-internal sealed class ShutdownSettingsValidator : IValidateOptions<ShutdownSettings>
+internal sealed class ShutdownSettingsValidator : SettingsValidator<ShutdownSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, ShutdownSettings options)
+    protected override void Check(ShutdownSettings options, List<string> errors)
     {
-        var errors = new List<string>();
         if (!(options.DrainSeconds > 0 && options.DrainSeconds <= 3600))
         {
             errors.Add($"Shutdown:DrainSeconds must be positive and at most 3600 (got {options.DrainSeconds}).");
         }
-        return OptionChecks.Result(errors);
     }
 }

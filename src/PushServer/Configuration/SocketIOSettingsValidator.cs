@@ -1,14 +1,11 @@
-using Microsoft.Extensions.Options;
-
 namespace PushServer.Configuration;
 
 /// <summary>Checks <see cref="SocketIOSettings"/>; each message names the key.</summary>
-internal sealed class SocketIOSettingsValidator : IValidateOptions<SocketIOSettings>
+internal sealed class SocketIOSettingsValidator : SettingsValidator<SocketIOSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, SocketIOSettings options)
+    protected override void Check(SocketIOSettings options, List<string> errors)
     {
-        var errors = new List<string>();
         OptionChecks.Positive(errors, "SocketIO:ConnectTimeout", options.ConnectTimeout);
         if (options.MaxAttachments < 0)
         {
@@ -38,6 +35,5 @@ internal sealed class SocketIOSettingsValidator : IValidateOptions<SocketIOSetti
         var recovery = options.ConnectionStateRecovery;
         OptionChecks.Positive(errors, "SocketIO:ConnectionStateRecovery:MaxDisconnectionDuration", recovery.MaxDisconnectionDuration);
         OptionChecks.Positive(errors, "SocketIO:ConnectionStateRecovery:MaxStoredBytes", recovery.MaxStoredBytes);
-        return OptionChecks.Result(errors);
     }
 }

@@ -1,14 +1,11 @@
-using Microsoft.Extensions.Options;
-
 namespace PushServer.Configuration;
 
 /// <summary>Checks the web-msg-sender settings.</summary>
-internal sealed class WebMsgSenderSettingsValidator : IValidateOptions<WebMsgSenderSettings>
+internal sealed class WebMsgSenderSettingsValidator : SettingsValidator<WebMsgSenderSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, WebMsgSenderSettings options)
+    protected override void Check(WebMsgSenderSettings options, List<string> errors)
     {
-        var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(options.LoginEvent))
         {
             errors.Add("WebMsgSender:LoginEvent must not be empty.");
@@ -17,6 +14,5 @@ internal sealed class WebMsgSenderSettingsValidator : IValidateOptions<WebMsgSen
         {
             errors.Add("WebMsgSender:OnlineCount counts logged-in uids: it needs WebMsgSender:Login.");
         }
-        return OptionChecks.Result(errors);
     }
 }

@@ -1,14 +1,11 @@
-using Microsoft.Extensions.Options;
-
 namespace PushServer.Configuration;
 
 /// <summary>Checks the webhook settings, each message naming its key.</summary>
-internal sealed class WebhookSettingsValidator : IValidateOptions<WebhookSettings>
+internal sealed class WebhookSettingsValidator : SettingsValidator<WebhookSettings>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, WebhookSettings options)
+    protected override void Check(WebhookSettings options, List<string> errors)
     {
-        var errors = new List<string>();
         if (options.Url.Length > 0 && (!Uri.TryCreate(options.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
             errors.Add("Webhooks:Url must be an absolute http:// or https:// URL.");
@@ -25,6 +22,5 @@ internal sealed class WebhookSettingsValidator : IValidateOptions<WebhookSetting
         {
             errors.Add("Webhooks:MaxAttempts must be between 1 and 20.");
         }
-        return OptionChecks.Result(errors);
     }
 }

@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 
 namespace PushServer.AdversarialTests.EngineIO;

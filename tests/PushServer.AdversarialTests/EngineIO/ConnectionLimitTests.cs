@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Net.WebSockets;
 using Microsoft.Extensions.Time.Testing;
 using PushServer.EngineIO;
 

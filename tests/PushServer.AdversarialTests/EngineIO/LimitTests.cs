@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 
 namespace PushServer.AdversarialTests.EngineIO;

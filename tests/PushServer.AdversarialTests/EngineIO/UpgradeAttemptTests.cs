@@ -1,4 +1,3 @@
-using System.Net.WebSockets;
 using Microsoft.Extensions.Time.Testing;
 
 namespace PushServer.AdversarialTests.EngineIO;

@@ -1,6 +1,3 @@
-using System.Net.WebSockets;
-using System.Text;
-
 namespace PushServer.AdversarialTests.SocketIO;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Net.WebSockets;
-using System.Text;
 using PushServer.EngineIO.ConnectionLevelWebSockets;
 using PushServer.EngineIO.Transports;
 

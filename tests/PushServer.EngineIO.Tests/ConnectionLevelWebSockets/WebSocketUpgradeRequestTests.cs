@@ -1,8 +1,6 @@
 using System.Buffers;
-using System.Text;
 using PushServer.EngineIO.ConnectionLevelWebSockets;
 using PushServer.EngineIO.Handshakes;
-using Xunit;
 
 namespace PushServer.EngineIO.Tests.ConnectionLevelWebSockets;
 

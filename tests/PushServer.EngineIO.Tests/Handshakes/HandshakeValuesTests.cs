@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using PushServer.EngineIO.Handshakes;
-using Xunit;
 
 namespace PushServer.EngineIO.Tests.Handshakes;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text;
 using PushServer.EngineIO.Handshakes;
 
 namespace PushServer.EngineIO.Tests.Handshakes;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using PushServer.EngineIO.Protocol;
 
 namespace PushServer.EngineIO.Tests.Protocol;

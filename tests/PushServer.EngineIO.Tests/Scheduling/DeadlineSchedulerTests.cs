@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
 using PushServer.EngineIO.Sessions;
-using Xunit;
 
 namespace PushServer.EngineIO.Tests.Scheduling;
 

@@ -1,7 +1,5 @@
-using System.Net.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using PushServer.Testing;
 using PushServer.EngineIO.Sessions;
 using PushServer.EngineIO.Transports;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.WebSockets;
-
 namespace PushServer.EngineIO.Tests.Wire;
 
 public class CorsTests

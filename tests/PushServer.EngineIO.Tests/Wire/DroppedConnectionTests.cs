@@ -1,5 +1,3 @@
-using System.Net.WebSockets;
-
 namespace PushServer.EngineIO.Tests.Wire;
 
 public class DroppedConnectionTests
@@ -24,10 +22,8 @@ public class DroppedConnectionTests
     public async Task A_websocket_reset_by_the_client_closes_the_session_once()
     {
         await using var host = await EngineTestHost.StartAsync();
-        var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
-        await Frames.ReceiveTextAsync(ws);
-        var sid = (await host.Handler.WaitForAsync<Opened>()).Session.Id;
+        var (ws, session) = await host.OpenWebSocketAsync();
+        var sid = session.Id;
 
         ws.Abort();
         ws.Dispose();

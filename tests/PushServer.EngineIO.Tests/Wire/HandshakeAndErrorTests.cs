@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 
 namespace PushServer.EngineIO.Tests.Wire;

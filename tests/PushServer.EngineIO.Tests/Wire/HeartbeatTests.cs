@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.WebSockets;
-
 namespace PushServer.EngineIO.Tests.Wire;
 
 /// <summary>Heartbeat rules, on virtual time: the clock only moves when a test advances it.</summary>
@@ -28,9 +25,7 @@ public class HeartbeatTests
     public async Task V4_session_without_a_pong_closes_with_ping_timeout()
     {
         await using var host = await EngineTestHost.StartAsync();
-        using var ws = await host.ConnectWebSocketAsync("EIO=4&transport=websocket");
-        await Frames.ReceiveTextAsync(ws);
-        var session = (await host.Handler.WaitForAsync<Opened>()).Session;
+        var (ws, session) = await host.OpenWebSocketAsync();
 
         host.Time.Advance(host.Options.PingInterval);
         Assert.Equal("2", await Frames.ReceiveTextAsync(ws));

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
-using PushServer.Testing;
 
 namespace PushServer.EngineIO.Tests.Wire;
 

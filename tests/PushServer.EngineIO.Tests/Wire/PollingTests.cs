@@ -1,6 +1,4 @@
 using System.IO.Compression;
-using System.Net;
-using System.Text;
 
 namespace PushServer.EngineIO.Tests.Wire;
 

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.WebSockets;
-
 namespace PushServer.EngineIO.Tests.Wire;
 
 public class UpgradeAndWebSocketTests
@@ -200,9 +197,7 @@ public class UpgradeAndWebSocketTests
     public async Task Websocket_client_asking_for_base64_gets_binary_as_text()
     {
         await using var host = await EngineTestHost.StartAsync();
-        using var ws = await host.ConnectWebSocketAsync("EIO=3&transport=websocket&b64=1");
-        await Frames.ReceiveTextAsync(ws);
-        var session = (await host.Handler.WaitForAsync<Opened>()).Session;
+        var (ws, session) = await host.OpenWebSocketAsync("EIO=3&transport=websocket&b64=1");
 
         session.Send(EnginePacket.Binary([1, 2, 3]));
 
@@ -240,10 +235,8 @@ public class UpgradeAndWebSocketTests
     public async Task A_client_that_drops_the_websocket_is_reported_once_as_transport_close()
     {
         await using var host = await EngineTestHost.StartAsync();
-        var ws = new ClientWebSocket();
-        await ws.ConnectAsync(host.WebSocketUri("EIO=4&transport=websocket"), CancellationToken.None);
-        await Frames.ReceiveTextAsync(ws);
-        var sid = (await host.Handler.WaitForAsync<Opened>()).Session.Id;
+        var (ws, session) = await host.OpenWebSocketAsync();
+        var sid = session.Id;
 
         await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
 
@@ -256,9 +249,7 @@ public class UpgradeAndWebSocketTests
     public async Task Server_close_over_websocket_flushes_then_sends_a_close_frame()
     {
         await using var host = await EngineTestHost.StartAsync();
-        using var ws = await host.ConnectWebSocketAsync("EIO=4&transport=websocket");
-        await Frames.ReceiveTextAsync(ws);
-        var session = (await host.Handler.WaitForAsync<Opened>()).Session;
+        var (ws, session) = await host.OpenWebSocketAsync();
 
         session.Send(EnginePacket.Text("last words"));
         session.Close();

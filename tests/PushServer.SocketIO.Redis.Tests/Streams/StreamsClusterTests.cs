@@ -1,5 +1,3 @@
-using PushServer.SocketIO.Adapters;
-using PushServer.Testing;
 using static PushServer.SocketIO.Redis.Tests.Streams.StreamsTestClients;
 
 namespace PushServer.SocketIO.Redis.Tests.Streams;
@@ -11,17 +9,14 @@ namespace PushServer.SocketIO.Redis.Tests.Streams;
 /// </summary>
 public sealed class StreamsClusterTests : IAsyncLifetime
 {
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
     private RedisServer _redis = null!;
 
     public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
 
     public async Task DisposeAsync()
     {
-        for (var i = _resources.Count - 1; i >= 0; i--)
-        {
-            await _resources[i].DisposeAsync();
-        }
+        await _resources.DisposeAsync();
         await _redis.DisposeAsync();
     }
 

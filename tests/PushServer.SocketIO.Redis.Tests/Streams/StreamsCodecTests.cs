@@ -1,7 +1,4 @@
-using System.Text.Json;
-using PushServer.SocketIO.Adapters;
 using PushServer.SocketIO.Redis.Streams;
-using PushServer.Testing;
 using StackExchange.Redis;
 using static PushServer.SocketIO.Redis.Tests.Streams.StreamsTestClients;
 
@@ -15,7 +12,7 @@ public sealed class StreamsCodecTests : IAsyncLifetime
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly TestResources _resources = new();
     private RedisServer _redis = null!;
     private NodeClient _node = null!;
     private string _nodeUrl = null!;
@@ -36,10 +33,7 @@ public sealed class StreamsCodecTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        foreach (var resource in _resources)
-        {
-            await resource.DisposeAsync();
-        }
+        await _resources.DisposeAsync();
         await _multiplexer.DisposeAsync();
         await _node.DisposeAsync();
         await _redis.DisposeAsync();

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using PushServer.Testing;
-
 namespace PushServer.SocketIO.Redis.Tests.Streams;
 
 /// <summary>socket.io-client 4.x helpers shared by the Redis Streams tests.</summary>

@@ -1,5 +1,4 @@
 using PushServer.SocketIO.Adapters;
-using Xunit;
 
 namespace PushServer.SocketIO.Tests.Adapters;
 

@@ -1,9 +1,6 @@
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using PushServer.SocketIO.Adapters;
 using PushServer.SocketIO.Protocol;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace PushServer.SocketIO.Tests.Adapters;

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using PushServer.SocketIO.Protocol;
-using Xunit;
 
 namespace PushServer.SocketIO.Tests.Protocol;
 

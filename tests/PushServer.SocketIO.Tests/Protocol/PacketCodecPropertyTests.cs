@@ -1,7 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using PushServer.EngineIO;
 using PushServer.SocketIO.Protocol;
 
 namespace PushServer.SocketIO.Tests.Protocol;

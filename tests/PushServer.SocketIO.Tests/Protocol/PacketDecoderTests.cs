@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using PushServer.SocketIO.Protocol;
 
 namespace PushServer.SocketIO.Tests.Protocol;

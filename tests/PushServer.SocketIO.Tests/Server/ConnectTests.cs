@@ -1,6 +1,3 @@
-using System.Text.Json;
-using PushServer.EngineIO;
-
 namespace PushServer.SocketIO.Tests.Server;
 
 public class ConnectTests

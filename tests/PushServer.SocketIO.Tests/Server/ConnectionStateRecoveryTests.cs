@@ -1,6 +1,3 @@
-using System.Text.Json;
-using PushServer.EngineIO;
-
 namespace PushServer.SocketIO.Tests.Server;
 
 /// <summary>Connection state recovery on virtual time: what is stored, what is replayed, and when it expires.</summary>

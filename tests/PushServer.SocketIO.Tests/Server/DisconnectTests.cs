@@ -1,5 +1,3 @@
-using PushServer.EngineIO;
-
 namespace PushServer.SocketIO.Tests.Server;
 
 public class DisconnectTests

@@ -1,6 +1,3 @@
-using PushServer.EngineIO;
-using PushServer.Testing;
-
 namespace PushServer.SocketIO.Tests.Server;
 
 public class EventAndAckTests

@@ -1,5 +1,3 @@
-using PushServer.EngineIO;
-
 namespace PushServer.SocketIO.Tests.Server;
 
 /// <summary>socket.io closes the whole connection on these, except for an unknown namespace.</summary>

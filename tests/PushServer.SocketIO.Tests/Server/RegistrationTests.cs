@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using PushServer.EngineIO;
 using PushServer.SocketIO.Adapters;
 
 namespace PushServer.SocketIO.Tests.Server;

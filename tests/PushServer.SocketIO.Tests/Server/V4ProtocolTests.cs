@@ -1,5 +1,3 @@
-using PushServer.EngineIO;
-
 namespace PushServer.SocketIO.Tests.Server;
 
 /// <summary>EIO=3 clients (socket.io 1.x/2.x) speak Socket.IO protocol v4.</summary>

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace PushServer.SocketIO.Tests.Sockets;
 
 public class SocketHandlersTests

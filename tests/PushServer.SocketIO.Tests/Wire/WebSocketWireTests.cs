@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using PushServer.Testing;
 
 namespace PushServer.SocketIO.Tests.Wire;
 

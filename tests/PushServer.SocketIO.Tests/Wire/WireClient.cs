@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text;
 
 namespace PushServer.SocketIO.Tests.Wire;
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Xunit;
 
 namespace PushServer.Testing;
 
@@ -71,6 +72,21 @@ public sealed partial class NodeClient : IAsyncDisposable
 
     /// <summary>The process id of the driver.</summary>
     public int ProcessId => _process.Id;
+
+    /// <summary>
+    /// Sends <paramref name="signal"/> (a name such as <c>KILL</c>, <c>STOP</c> or <c>CONT</c>) to the driver with
+    /// <c>kill</c>, unless it has exited; a failed kill fails the test unless <paramref name="ignoreFailure"/>.
+    /// </summary>
+    public void Signal(string signal, bool ignoreFailure = false)
+    {
+        if (ExitCode is not null)
+        {
+            return;
+        }
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, ProcessId.ToString()]) { RedirectStandardError = true })!;
+        kill.WaitForExit();
+        Assert.True(ignoreFailure || kill.ExitCode == 0, $"kill -{signal} {ProcessId}: {kill.StandardError.ReadToEnd()}");
+    }
 
     /// <summary>The driver's exit code once it has exited (after a kill: 128 + signal), otherwise null.</summary>
     public int? ExitCode

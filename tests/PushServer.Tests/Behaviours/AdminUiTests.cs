@@ -1,7 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using PushServer.Configuration;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Behaviours;
 
@@ -9,20 +6,11 @@ namespace PushServer.Tests.Behaviours;
 /// The server side of @socket.io/admin-ui 0.5, driven as its UI drives it: a real socket.io-client 4.x on the admin
 /// namespace with <c>{username, password}</c> in its auth, next to ordinary clients.
 /// </summary>
-public sealed class AdminUiTests : IAsyncLifetime
+public sealed class AdminUiTests : ResourceTests
 {
     private const string Password = "correct horse battery staple";
     // Cost 4, bcrypt's minimum, keeps each login fast in tests; the check is the same at any cost.
     private static readonly string PasswordHash = BCrypt.Net.BCrypt.HashPassword(Password, 4);
-
-    private readonly TestResources _resources = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await _resources.DisposeAsync();
-    }
 
     private async Task<InProcessServer> StartAsync(Dictionary<string, string?>? extra = null)
     {
@@ -36,29 +24,20 @@ public sealed class AdminUiTests : IAsyncLifetime
         {
             settings[key] = value;
         }
-        var server = await InProcessServer.StartAsync(settings);
-        _resources.AddDisposedLast(server);
-        return server;
+        return await StartInProcessAsync(settings);
     }
 
     private async Task<NodeClient> StartAdminAsync(InProcessServer server, string password = Password)
     {
-        var admin = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{server.SocketIOPort}")
+        return await StartClientAsync(new SocketIOClientConfig(server.SocketIOUrl)
         {
             Namespace = "/admin",
             Auth = new { username = "admin", password },
         });
-        _resources.Add(admin);
-        return admin;
     }
 
-    private async Task<(NodeClient Client, string Id)> ConnectAsync(InProcessServer server)
-    {
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{server.SocketIOPort}"));
-        _resources.Add(client);
-        var connect = await client.WaitForEventAsync("connect");
-        return (client, connect.GetProperty("id").GetString()!);
-    }
+    private Task<(NodeClient Client, string Id)> ConnectAsync(InProcessServer server) =>
+        ConnectClientAsync(new SocketIOClientConfig(server.SocketIOUrl));
 
     private static Task<JsonElement> WaitForAdminEventAsync(NodeClient admin, string name, Func<JsonElement, bool> match) =>
         admin.WaitForEventAsync("event", e => e.GetProperty("name").ValueEquals(name) && match(e.GetProperty("args")));
@@ -140,18 +119,18 @@ public sealed class AdminUiTests : IAsyncLifetime
         var first = await StartAdminAsync(server);
         var sessionId = (await first.WaitForServerEventAsync("session")).GetProperty("args")[0].GetString();
 
-        var again = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{server.SocketIOPort}")
+        var again = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(server.SocketIOUrl)
         {
             Namespace = "/admin",
             Auth = new { sessionId },
         });
-        _resources.Add(again);
-        var forged = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{server.SocketIOPort}")
+        Resources.Add(again);
+        var forged = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(server.SocketIOUrl)
         {
             Namespace = "/admin",
             Auth = new { sessionId = new string('0', 32) },
         });
-        _resources.Add(forged);
+        Resources.Add(forged);
 
         await again.WaitForServerEventAsync("config");
         Assert.Equal("invalid credentials", (await forged.WaitForEventAsync("connect_error")).GetProperty("message").GetString());

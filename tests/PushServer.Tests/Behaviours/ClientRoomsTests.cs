@@ -1,36 +1,18 @@
-using System.Text.Json;
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.Behaviours;
 
 /// <summary>Client join/leave events limited to allowed room patterns, with real socket.io clients.</summary>
-public sealed class ClientRoomsTests : IAsyncLifetime
+public sealed class ClientRoomsTests : ResourceTests
 {
-    private readonly TestResources _resources = new();
     private InProcessServer _server = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync() => _server = await StartInProcessAsync(new()
     {
-        _server = await InProcessServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["Rooms:Allowed:0"] = "news",
-            ["Rooms:Allowed:1"] = "chat-*",
-        });
-        _resources.Add(_server);
-    }
+        ["Rooms:Allowed:0"] = "news",
+        ["Rooms:Allowed:1"] = "chat-*",
+    });
 
-    public async Task DisposeAsync()
-    {
-        await _resources.DisposeAsync();
-    }
-
-    private async Task<NodeClient> ConnectAsync(int version = 4)
-    {
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{_server.SocketIOPort}") { Version = version });
-        _resources.Add(client);
-        await client.WaitForEventAsync("connect");
-        return client;
-    }
+    private async Task<NodeClient> ConnectAsync(int version = 4) =>
+        (await ConnectClientAsync(new SocketIOClientConfig(_server.SocketIOUrl) { Version = version })).Client;
 
     private async Task<int> PushToRoomAsync(string room, string text)
     {

@@ -1,15 +1,11 @@
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.Behaviours;
 
 /// <summary>The demo chat in headless Chromium: a message typed in one page appears in both, each line saying who sent it.</summary>
-public sealed class DemoBrowserTests : IAsyncLifetime
+public sealed class DemoBrowserTests : ResourceTests
 {
     private InProcessServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await InProcessServer.StartAsync();
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public override async Task InitializeAsync() => _server = await StartInProcessAsync();
 
     [Theory]
     [InlineData("", "client 4.x")]

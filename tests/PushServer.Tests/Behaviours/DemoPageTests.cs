@@ -1,18 +1,13 @@
-using System.Net;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Behaviours;
 
 /// <summary>The demo page and the client bundles on the Socket.IO port, beside the push API's own <c>/</c>.</summary>
-public sealed class DemoPageTests : IAsyncLifetime
+public sealed class DemoPageTests : ResourceTests
 {
     private InProcessServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await InProcessServer.StartAsync();
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public override async Task InitializeAsync() => _server = await StartInProcessAsync();
 
     [Fact]
     public async Task The_demo_chat_is_served_at_the_root_of_the_socket_io_port()

@@ -1,33 +1,20 @@
-using System.Text;
-using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Behaviours;
 
 /// <summary>JWT authentication at connect, with real socket.io clients against the in-process server.</summary>
-public sealed class JwtAuthTests : IAsyncLifetime
+public sealed class JwtAuthTests : ResourceTests
 {
     // Long enough for HS384 too, so a token can be signed with the right key but the wrong algorithm.
     private const string Secret = "a-test-secret-that-is-long-enough-for-hs256-and-for-hs384-as-well";
-    private readonly TestResources _resources = new();
     private InProcessServer _server = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync() => _server = await StartInProcessAsync(new()
     {
-        _server = await InProcessServer.StartAsync(new Dictionary<string, string?>
-        {
-            ["Auth:Required"] = "true",
-            ["Auth:Secret"] = Secret,
-        });
-        _resources.Add(_server);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _resources.DisposeAsync();
-    }
+        ["Auth:Required"] = "true",
+        ["Auth:Secret"] = Secret,
+    });
 
     private static string Mint(string secret = Secret, string algorithm = SecurityAlgorithms.HmacSha256, TimeSpan? lifetime = null,
         string sub = "42", string[]? rooms = null)
@@ -56,9 +43,7 @@ public sealed class JwtAuthTests : IAsyncLifetime
         {
             config = version == 4 ? config with { Auth = new { token } } : config with { Query = new Dictionary<string, string> { ["token"] = token } };
         }
-        var client = await NodeClient.StartSocketIOAsync(config);
-        _resources.Add(client);
-        return client;
+        return await StartClientAsync(config);
     }
 
     private async Task<string> RefusalCodeAsync(string? token)

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Behaviours;
 
@@ -10,16 +8,13 @@ namespace PushServer.Tests.Behaviours;
 /// JWT authentication with public keys (RS256, ES256), tokens without exp, algorithm confusion, bad key files, and
 /// sockets disconnected when their token expires; real socket.io clients against the in-process server.
 /// </summary>
-public sealed class JwtKeyTests : IAsyncLifetime
+public sealed class JwtKeyTests : ResourceTests
 {
-    private readonly TestResources _resources = new();
     private readonly List<string> _files = [];
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        await _resources.DisposeAsync();
+        await base.DisposeAsync();
         foreach (var file in _files)
         {
             File.Delete(file);
@@ -37,18 +32,14 @@ public sealed class JwtKeyTests : IAsyncLifetime
     private async Task<InProcessServer> StartAsync(Dictionary<string, string?> settings)
     {
         settings.TryAdd("Auth:Required", "true");
-        var server = await InProcessServer.StartAsync(settings);
-        _resources.AddDisposedLast(server);
-        return server;
+        return await StartInProcessAsync(settings);
     }
 
     private async Task<NodeClient> StartClientAsync(InProcessServer server, string token, int version = 4)
     {
-        var config = new SocketIOClientConfig($"http://127.0.0.1:{server.SocketIOPort}") { Version = version };
+        var config = new SocketIOClientConfig(server.SocketIOUrl) { Version = version };
         config = version == 4 ? config with { Auth = new { token } } : config with { Query = new Dictionary<string, string> { ["token"] = token } };
-        var client = await NodeClient.StartSocketIOAsync(config);
-        _resources.Add(client);
-        return client;
+        return await StartClientAsync(config);
     }
 
     private static string Mint(SigningCredentials credentials, TimeSpan? lifetime = null, bool withExpiry = true)

@@ -1,41 +1,17 @@
-using System.Text.Json;
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.Behaviours;
 
 /// <summary>Relay rules from configuration, with real socket.io clients against the in-process server.</summary>
-public sealed class RelayTests : IAsyncLifetime
+public sealed class RelayTests : ResourceTests
 {
-    private readonly TestResources _resources = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await _resources.DisposeAsync();
-    }
-
-    private async Task<InProcessServer> StartAsync(Dictionary<string, string?>? settings = null)
-    {
-        var server = await InProcessServer.StartAsync(settings);
-        _resources.AddDisposedLast(server);
-        return server;
-    }
-
-    private async Task<NodeClient> ConnectAsync(InProcessServer server, int version = 4)
-    {
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{server.SocketIOPort}") { Version = version });
-        _resources.Add(client);
-        await client.WaitForEventAsync("connect");
-        return client;
-    }
+    private async Task<NodeClient> ConnectAsync(InProcessServer server, int version = 4) =>
+        (await ConnectClientAsync(new SocketIOClientConfig(server.SocketIOUrl) { Version = version })).Client;
 
     private static string[] Strings(JsonElement args) => args.EnumerateArray().Select(a => a.GetString()!).ToArray();
 
     [Fact]
     public async Task By_default_a_chat_message_reaches_everyone_as_chat_message_from_server()
     {
-        var server = await StartAsync();
+        var server = await StartInProcessAsync();
         var sender = await ConnectAsync(server);
         var other = await ConnectAsync(server, version: 2);
 
@@ -48,7 +24,7 @@ public sealed class RelayTests : IAsyncLifetime
     [Fact]
     public async Task By_default_echo_is_acked_with_its_own_arguments()
     {
-        var server = await StartAsync();
+        var server = await StartInProcessAsync();
         var client = await ConnectAsync(server);
 
         Assert.Equal(["a", "b"], Strings(await client.EmitWithAckAsync("echo", "a", "b")));
@@ -57,7 +33,7 @@ public sealed class RelayTests : IAsyncLifetime
     [Fact]
     public async Task A_room_rule_without_the_sender_reaches_only_the_other_members()
     {
-        var server = await StartAsync(new()
+        var server = await StartInProcessAsync(new()
         {
             ["Relay:Rules:say:To"] = "room",
             ["Relay:Rules:say:EmitAs"] = "said",
@@ -88,7 +64,7 @@ public sealed class RelayTests : IAsyncLifetime
     [Fact]
     public async Task A_rule_can_be_switched_off()
     {
-        var server = await StartAsync(new() { ["Relay:Rules:chat message:To"] = "none" });
+        var server = await StartInProcessAsync(new() { ["Relay:Rules:chat message:To"] = "none" });
         var client = await ConnectAsync(server);
 
         await client.EmitAsync("chat message", "ignored");
@@ -103,7 +79,7 @@ public sealed class RelayTests : IAsyncLifetime
     [InlineData(2)]
     public async Task A_reply_rule_acks_the_event_with_the_configured_string_and_relays_nothing(int version)
     {
-        var server = await StartAsync(new() { ["Relay:Rules:hello:Reply"] = "got it" });
+        var server = await StartInProcessAsync(new() { ["Relay:Rules:hello:Reply"] = "got it" });
         var client = await ConnectAsync(server, version);
         var other = await ConnectAsync(server, version: 4);
 
@@ -121,7 +97,7 @@ public sealed class RelayTests : IAsyncLifetime
     [InlineData(2)]
     public async Task A_relay_rule_with_a_reply_relays_and_acks_with_the_reply(int version)
     {
-        var server = await StartAsync(new() { ["Relay:Rules:chat message:Reply"] = "delivered" });
+        var server = await StartInProcessAsync(new() { ["Relay:Rules:chat message:Reply"] = "delivered" });
         var sender = await ConnectAsync(server, version);
         var other = await ConnectAsync(server, version: 4);
 
@@ -135,7 +111,7 @@ public sealed class RelayTests : IAsyncLifetime
     [InlineData(2)]
     public async Task A_json_reply_is_sent_as_that_json_value(int version)
     {
-        var server = await StartAsync(new() { ["Relay:Rules:hello:ReplyJson"] = """{"ok":true,"n":[1,"two"]}""" });
+        var server = await StartInProcessAsync(new() { ["Relay:Rules:hello:ReplyJson"] = """{"ok":true,"n":[1,"two"]}""" });
         var client = await ConnectAsync(server, version);
 
         var args = await client.EmitWithAckAsync("hello", "world");
@@ -146,7 +122,7 @@ public sealed class RelayTests : IAsyncLifetime
     [Fact]
     public async Task A_reply_replaces_the_echo_of_an_ack_rule()
     {
-        var server = await StartAsync(new() { ["Relay:Rules:echo:Reply"] = "pong" });
+        var server = await StartInProcessAsync(new() { ["Relay:Rules:echo:Reply"] = "pong" });
         var client = await ConnectAsync(server);
 
         Assert.Equal(["pong"], Strings(await client.EmitWithAckAsync("echo", "ping")));

@@ -1,38 +1,13 @@
-using System.Text;
-using System.Text.Json;
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.Behaviours;
 
 /// <summary>
 /// What clients may not do with rooms: relay into a room they have not joined (such as another user's push room), or
 /// join a room no pattern allows; and the sender-rooms relay and regular-expression patterns.
 /// </summary>
-public sealed class RoomGuardTests : IAsyncLifetime
+public sealed class RoomGuardTests : ResourceTests
 {
-    private readonly TestResources _resources = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await _resources.DisposeAsync();
-    }
-
-    private async Task<InProcessServer> StartAsync(Dictionary<string, string?> settings)
-    {
-        var server = await InProcessServer.StartAsync(settings);
-        _resources.AddDisposedLast(server);
-        return server;
-    }
-
-    private async Task<(NodeClient Client, string Id)> ConnectAsync(InProcessServer server, int version = 4)
-    {
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{server.SocketIOPort}") { Version = version });
-        _resources.Add(client);
-        var connect = await client.WaitForEventAsync("connect");
-        return (client, connect.GetProperty("id").GetString()!);
-    }
+    private Task<(NodeClient Client, string Id)> ConnectAsync(InProcessServer server, int version = 4) =>
+        ConnectClientAsync(new SocketIOClientConfig(server.SocketIOUrl) { Version = version });
 
     private static async Task JoinAsync(InProcessServer server, string socketId, string room)
     {
@@ -57,7 +32,7 @@ public sealed class RoomGuardTests : IAsyncLifetime
     [InlineData(2)]
     public async Task A_client_cannot_relay_into_another_users_push_room(int version)
     {
-        var server = await StartAsync(new() { ["Relay:Rules:say:To"] = "room", ["Relay:Rules:say:EmitAs"] = "said" });
+        var server = await StartInProcessAsync(new() { ["Relay:Rules:say:To"] = "room", ["Relay:Rules:say:EmitAs"] = "said" });
         var (victim, victimId) = await ConnectAsync(server);
         var (attacker, _) = await ConnectAsync(server, version);
         await JoinAsync(server, victimId, "uid:42");
@@ -71,7 +46,7 @@ public sealed class RoomGuardTests : IAsyncLifetime
     [Fact]
     public async Task A_client_cannot_relay_to_another_socket_by_its_id()
     {
-        var server = await StartAsync(new() { ["Relay:Rules:say:To"] = "room", ["Relay:Rules:say:EmitAs"] = "said" });
+        var server = await StartInProcessAsync(new() { ["Relay:Rules:say:To"] = "room", ["Relay:Rules:say:EmitAs"] = "said" });
         var (victim, victimId) = await ConnectAsync(server);
         var (attacker, _) = await ConnectAsync(server);
 
@@ -84,7 +59,7 @@ public sealed class RoomGuardTests : IAsyncLifetime
     [Fact]
     public async Task A_member_still_relays_into_its_room()
     {
-        var server = await StartAsync(new() { ["Relay:Rules:say:To"] = "room", ["Relay:Rules:say:EmitAs"] = "said" });
+        var server = await StartInProcessAsync(new() { ["Relay:Rules:say:To"] = "room", ["Relay:Rules:say:EmitAs"] = "said" });
         var (sender, senderId) = await ConnectAsync(server);
         var (member, memberId) = await ConnectAsync(server);
         await JoinAsync(server, senderId, "team");
@@ -99,7 +74,7 @@ public sealed class RoomGuardTests : IAsyncLifetime
     [Fact]
     public async Task The_sender_rooms_rule_reaches_every_room_of_the_sender_and_nobody_else()
     {
-        var server = await StartAsync(new()
+        var server = await StartInProcessAsync(new()
         {
             ["Relay:Rules:shout:To"] = "sender-rooms",
             ["Relay:Rules:shout:IncludeSender"] = "false",
@@ -127,7 +102,7 @@ public sealed class RoomGuardTests : IAsyncLifetime
     [Fact]
     public async Task A_regular_expression_pattern_allows_only_whole_matching_names()
     {
-        var server = await StartAsync(new() { ["Rooms:Allowed:0"] = "/game-[0-9]+/" });
+        var server = await StartInProcessAsync(new() { ["Rooms:Allowed:0"] = "/game-[0-9]+/" });
         var (client, _) = await ConnectAsync(server);
 
         var allowed = (await client.EmitWithAckAsync("join", "game-17"))[0];

@@ -1,37 +1,19 @@
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.Behaviours;
 
 /// <summary>web-msg-sender's login and online count, with real socket.io clients (its pages use 2.x).</summary>
-public sealed class WebMsgSenderTests : IAsyncLifetime
+public sealed class WebMsgSenderTests : ResourceTests
 {
-    private readonly TestResources _resources = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        await _resources.DisposeAsync();
-    }
-
     private async Task<InProcessServer> StartAsync(bool login)
     {
-        var server = await InProcessServer.StartAsync(new Dictionary<string, string?>
+        return await StartInProcessAsync(new()
         {
             ["WebMsgSender:Login"] = login ? "true" : "false",
             ["WebMsgSender:OnlineCount"] = login ? "true" : "false",
         });
-        _resources.AddDisposedLast(server);
-        return server;
     }
 
-    private async Task<NodeClient> ConnectAsync(InProcessServer server, int version = 2)
-    {
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{server.SocketIOPort}") { Version = version });
-        _resources.Add(client);
-        await client.WaitForEventAsync("connect");
-        return client;
-    }
+    private async Task<NodeClient> ConnectAsync(InProcessServer server, int version = 2) =>
+        (await ConnectClientAsync(new SocketIOClientConfig(server.SocketIOUrl) { Version = version })).Client;
 
     [Fact]
     public async Task Login_joins_the_uid_room_the_form_api_pushes_to_and_counts_who_is_online()

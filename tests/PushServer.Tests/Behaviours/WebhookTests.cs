@@ -1,53 +1,43 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Behaviours;
 
 /// <summary>Webhooks against a real local HTTP backend started by the test.</summary>
-public sealed class WebhookTests : IAsyncLifetime
+public sealed class WebhookTests : ResourceTests
 {
     private const string Secret = "webhook-signing-secret";
-    private readonly TestResources _resources = new();
-    private readonly ConcurrentQueue<JsonElement> _received = new();
-    private readonly SemaphoreSlim _arrivals = new(0);
-    private KestrelTestServer _backend = null!;
+    private WebhookBackend _backend = null!;
     private InProcessServer _server = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _backend = await KestrelTestServer.StartAsync(null, app => app.MapPost("/hook", HandleAsync));
-        _resources.Add(_backend);
-        _server = await InProcessServer.StartAsync(new Dictionary<string, string?>
+        _backend = Resources.Add(await WebhookBackend.StartAsync(AnswerAsync, IsSigned));
+        _server = await StartInProcessAsync(new()
         {
-            ["Webhooks:Url"] = new Uri(_backend.BaseAddress, "hook").ToString(),
+            ["Webhooks:Url"] = _backend.Url.ToString(),
             ["Webhooks:Events:0"] = "order",
             ["Webhooks:Secret"] = Secret,
             ["Webhooks:Lifecycle"] = "true",
             ["Webhooks:TimeoutMs"] = "3000",
         });
-        _resources.AddDisposedLast(_server);
     }
 
-    /// <summary>The backend: checks the signature, records the body, answers an order with a receipt and fails "crash".</summary>
-    private async Task HandleAsync(HttpContext context)
+    /// <summary>The backend records only a body signed with the secret; anything else gets 401.</summary>
+    private static bool IsSigned(HttpContext context, byte[] body)
     {
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer);
-        var body = buffer.ToArray();
         var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), body));
         if (context.Request.Headers["X-PushServer-Signature"] != expected)
         {
             context.Response.StatusCode = 401;
-            return;
+            return false;
         }
-        var json = JsonDocument.Parse(body).RootElement.Clone();
-        _received.Enqueue(json);
-        _arrivals.Release();
+        return true;
+    }
+
+    /// <summary>The backend answers an order with a receipt and fails "crash".</summary>
+    private static async Task AnswerAsync(HttpContext context, JsonElement json)
+    {
         if (json.GetProperty("type").GetString() == "event")
         {
             if (json.GetProperty("args")[0].GetString() == "crash")
@@ -60,34 +50,7 @@ public sealed class WebhookTests : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        await _resources.DisposeAsync();
-    }
-
-    private async Task<JsonElement> NextReportAsync(string type)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (true)
-        {
-            foreach (var report in _received)
-            {
-                if (report.GetProperty("type").GetString() == type)
-                {
-                    return report;
-                }
-            }
-            await _arrivals.WaitAsync(cts.Token);
-        }
-    }
-
-    private async Task<NodeClient> ConnectAsync()
-    {
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{_server.SocketIOPort}") { Version = 4 });
-        _resources.Add(client);
-        await client.WaitForEventAsync("connect");
-        return client;
-    }
+    private async Task<NodeClient> ConnectAsync() => (await ConnectClientAsync(new SocketIOClientConfig(_server.SocketIOUrl) { Version = 4 })).Client;
 
     [Fact]
     public async Task A_forwarded_event_is_acked_with_the_backends_answer()
@@ -97,7 +60,7 @@ public sealed class WebhookTests : IAsyncLifetime
         var ack = await client.EmitWithAckAsync("order", "pizza");
 
         Assert.Equal("r-pizza", ack[0].GetProperty("receipt").GetString());
-        var report = await NextReportAsync("event");
+        var report = await _backend.ReportAsync("event");
         Assert.Equal("order", report.GetProperty("event").GetString());
         Assert.Equal("pizza", report.GetProperty("args")[0].GetString());
     }
@@ -118,9 +81,9 @@ public sealed class WebhookTests : IAsyncLifetime
         var client = await ConnectAsync();
         var id = client.Events.First(e => e.GetProperty("event").GetString() == "connect").GetProperty("id").GetString();
 
-        Assert.Equal(id, (await NextReportAsync("connect")).GetProperty("socketId").GetString());
+        Assert.Equal(id, (await _backend.ReportAsync("connect")).GetProperty("socketId").GetString());
         await client.DisconnectAsync();
-        var disconnect = await NextReportAsync("disconnect");
+        var disconnect = await _backend.ReportAsync("disconnect");
         Assert.Equal(id, disconnect.GetProperty("socketId").GetString());
         Assert.Equal("client namespace disconnect", disconnect.GetProperty("reason").GetString());
     }

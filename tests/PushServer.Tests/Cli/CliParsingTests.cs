@@ -1,6 +1,4 @@
-using System.Text.Json;
 using PushServer.Cli;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Cli;
 

@@ -1,19 +1,14 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using PushServer.Cli;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Cli;
 
-public sealed class ClientVerbTests : IAsyncLifetime
+public sealed class ClientVerbTests : ResourceTests
 {
     private const string Token = "verb-push-token-0123";
     private InProcessServer _server = null!;
 
-    public async Task InitializeAsync() =>
-        _server = await InProcessServer.StartAsync(new Dictionary<string, string?> { ["PushApi:Token"] = Token });
-
-    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
+    public override async Task InitializeAsync() =>
+        _server = await StartInProcessAsync(new() { ["PushApi:Token"] = Token });
 
     private string Url => _server.PushUri.ToString();
 

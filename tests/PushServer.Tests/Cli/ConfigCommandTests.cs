@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using PushServer.Cli;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Cli;
 

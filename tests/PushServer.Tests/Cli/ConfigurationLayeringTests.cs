@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using PushServer.Configuration;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Cli;
 

@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
 using PushServer.Cli;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Cli;
 

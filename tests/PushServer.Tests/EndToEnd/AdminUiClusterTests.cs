@@ -1,7 +1,5 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using PushServer.SocketIO;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.EndToEnd;
 
@@ -9,48 +7,34 @@ namespace PushServer.Tests.EndToEnd;
 /// The Admin UI over a mixed cluster: a PushServer node and a Node socket.io 4.8 node running @socket.io/admin-ui's
 /// instrument(), one real redis-server between them; a UI logged in to the PushServer node sees both.
 /// </summary>
-public sealed class AdminUiClusterTests : IAsyncLifetime
+public sealed class AdminUiClusterTests : RedisResourceTests
 {
     private const string Password = "cluster admin password";
-    private readonly TestResources _resources = new();
-    private RedisServer _redis = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _resources.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_ui_on_a_PushServer_node_lists_the_sockets_and_stats_of_a_Node_node_running_instrument()
     {
         var server = await InProcessServer.StartAsync(new Dictionary<string, string?>
         {
-            ["Redis:Url"] = _redis.Url,
+            ["Redis:Url"] = Redis.Url,
             ["AdminUi:Enabled"] = "true",
             ["AdminUi:Username"] = "admin",
             ["AdminUi:PasswordHash"] = BCrypt.Net.BCrypt.HashPassword(Password, 4),
             ["AdminUi:ServerId"] = "dotnet-node",
         });
-        _resources.AddDisposedLast(server);
-        var node = await NodeClient.StartAsync("redis-node.js", new { redisUrl = _redis.Url, adminUi = "node-node" });
-        _resources.Add(node);
+        Resources.AddDisposedLast(server);
+        var node = await NodeClient.StartAsync("redis-node.js", new { redisUrl = Redis.Url, adminUi = "node-node" });
+        Resources.Add(node);
         var nodePort = node.Events.First(e => e.GetProperty("event").GetString() == "ready").GetProperty("port").GetInt32();
         await WaitUntilCountedAsync(server.Services.GetRequiredService<SocketIOServer>(), nodes: 2);
         var onDotnet = await ConnectAsync(server.SocketIOPort);
         var onNode = await ConnectAsync(nodePort);
 
-        var admin = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{server.SocketIOPort}")
+        var admin = await StartClientAsync(new SocketIOClientConfig(server.SocketIOUrl)
         {
             Namespace = "/admin",
             Auth = new { username = "admin", password = Password },
         });
-        _resources.Add(admin);
 
         var all = (await admin.WaitForServerEventAsync("all_sockets")).GetProperty("args")[0].EnumerateArray().ToList();
         Assert.Contains(all, s => s.GetProperty("id").GetString() == onDotnet && s.GetProperty("nsp").GetString() == "/");
@@ -74,12 +58,8 @@ public sealed class AdminUiClusterTests : IAsyncLifetime
     private static bool IsStatsOf(JsonElement e, string serverId) =>
         e.GetProperty("name").ValueEquals("server_stats") && e.GetProperty("args")[0].GetProperty("serverId").GetString() == serverId;
 
-    private async Task<string> ConnectAsync(int port)
-    {
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{port}"));
-        _resources.Add(client);
-        return (await client.WaitForEventAsync("connect")).GetProperty("id").GetString()!;
-    }
+    private async Task<string> ConnectAsync(int port) =>
+        (await ConnectClientAsync(new SocketIOClientConfig($"http://127.0.0.1:{port}"))).Id;
 
     /// <summary>Polls until the node counts <paramref name="nodes"/> nodes: nothing signals the other node's subscription.</summary>
     private static async Task WaitUntilCountedAsync(SocketIOServer io, int nodes)

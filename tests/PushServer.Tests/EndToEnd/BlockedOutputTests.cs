@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using PushServer.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace PushServer.Tests.EndToEnd;

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.EndToEnd;
 
@@ -10,43 +7,27 @@ namespace PushServer.Tests.EndToEnd;
 /// (SIGSTOP) without closing, over WebSocket and long-polling: the server drops exactly those clients and its
 /// connection, socket and room counts return to what they were, while a live client keeps being served.
 /// </summary>
-public sealed class ClientFaultTests : IAsyncLifetime
+public sealed class ClientFaultTests : ResourceTests
 {
-    private readonly TestResources _resources = new();
     private readonly List<NodeClient> _stopped = [];
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         foreach (var client in _stopped)
         {
             // A stopped process must run again to take its kill.
-            Signal(client, "CONT", ignoreFailure: true);
+            client.Signal("CONT", ignoreFailure: true);
         }
-        await _resources.DisposeAsync();
-    }
-
-    private static void Signal(NodeClient client, string signal, bool ignoreFailure = false)
-    {
-        if (client.ExitCode is not null)
-        {
-            return;
-        }
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, client.ProcessId.ToString()]) { RedirectStandardError = true })!;
-        kill.WaitForExit();
-        Assert.True(ignoreFailure || kill.ExitCode == 0, $"kill -{signal} {client.ProcessId}: {kill.StandardError.ReadToEnd()}");
+        await base.DisposeAsync();
     }
 
     private async Task<NodeClient> ConnectAndJoinAsync(ServerProcess server, string transport, string room)
     {
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(server.SocketIOUrl)
+        var (client, _) = await ConnectClientAsync(new SocketIOClientConfig(server.SocketIOUrl)
         {
             Transports = [transport],
             Reconnection = false,
         });
-        _resources.Add(client);
-        await client.WaitForEventAsync("connect");
         var ack = await client.EmitWithAckAsync("join", room);
         Assert.True(ack[0].GetProperty("ok").GetBoolean());
         return client;
@@ -83,7 +64,7 @@ public sealed class ClientFaultTests : IAsyncLifetime
             ["PUSHSERVER_EngineIO__PingTimeout"] = "1000",
             ["PUSHSERVER_Rooms__Allowed__0"] = "fault-*",
         });
-        _resources.AddDisposedLast(server);
+        Resources.AddDisposedLast(server);
         using var push = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(30) };
         var baseline = await CountsAsync(push);
 
@@ -94,11 +75,11 @@ public sealed class ClientFaultTests : IAsyncLifetime
         var hungPolling = await ConnectAndJoinAsync(server, "polling", "fault-4");
         await AwaitCountsAsync(push, (baseline.Connections + 5, baseline.Sockets + 5, baseline.Rooms + 5), TimeSpan.FromSeconds(30));
 
-        Signal(killedWebSocket, "KILL");
-        Signal(killedPolling, "KILL");
+        killedWebSocket.Signal("KILL");
+        killedPolling.Signal("KILL");
         _stopped.AddRange([hungWebSocket, hungPolling]);
-        Signal(hungWebSocket, "STOP");
-        Signal(hungPolling, "STOP");
+        hungWebSocket.Signal("STOP");
+        hungPolling.Signal("STOP");
 
         // Heartbeat 1 s + 1 s: even on a busy machine every offender is gone well within this bound.
         await AwaitCountsAsync(push, (baseline.Connections + 1, baseline.Sockets + 1, baseline.Rooms + 1), TimeSpan.FromSeconds(60));

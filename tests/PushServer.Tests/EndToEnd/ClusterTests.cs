@@ -1,30 +1,12 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.EndToEnd;
 
 /// <summary>Two executables started with <c>--redis</c> against one real redis-server.</summary>
-public sealed class ClusterTests : IAsyncLifetime
+public sealed class ClusterTests : RedisResourceTests
 {
-    private readonly TestResources _resources = new();
-    private RedisServer _redis = null!;
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _resources.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     private async Task<ServerProcess> StartNodeAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
-        var server = await ServerProcess.StartAsync(["--redis", _redis.Url], environment);
-        _resources.AddDisposedLast(server);
+        var server = await ServerProcess.StartAsync(["--redis", Redis.Url], environment);
+        Resources.AddDisposedLast(server);
         using var http = PushClient(server);
         await WaitUntilReadyAsync(http);
         return server;
@@ -43,13 +25,8 @@ public sealed class ClusterTests : IAsyncLifetime
         }
     }
 
-    private async Task<NodeClient> ConnectClientAsync(ServerProcess node, int version = 4)
-    {
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(node.SocketIOUrl) { Version = version });
-        _resources.Add(client);
-        await client.WaitForEventAsync("connect");
-        return client;
-    }
+    private async Task<NodeClient> ConnectClientAsync(ServerProcess node, int version = 4) =>
+        (await ConnectClientAsync(new SocketIOClientConfig(node.SocketIOUrl) { Version = version })).Client;
 
     [Fact]
     public async Task A_push_on_one_node_reaches_a_client_on_the_other()
@@ -111,9 +88,7 @@ public sealed class ClusterTests : IAsyncLifetime
     {
         var nodeA = await StartNodeAsync();
         var nodeB = await StartNodeAsync();
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 4 });
-        _resources.Add(client);
-        var id = (await client.WaitForEventAsync("connect")).GetProperty("id").GetString();
+        var (client, id) = await ConnectClientAsync(new SocketIOClientConfig(nodeA.SocketIOUrl) { Version = 4 });
         using var pushB = PushClient(nodeB);
 
         var join = await pushB.PostAsJsonAsync("api/sockets/join", new { socketId = id, targetRooms = new[] { "vip" } });
@@ -131,16 +106,14 @@ public sealed class ClusterTests : IAsyncLifetime
         var nodeA = await StartNodeAsync();
         var nodeB = await StartNodeAsync();
         var haproxy = await HaproxyProcess.StartAsync(nodeA.SocketIOPort, nodeB.SocketIOPort);
-        _resources.AddDisposedLast(haproxy);
+        Resources.AddDisposedLast(haproxy);
         // withCredentials makes the Node client keep and send the sticky cookie, as browsers do.
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(haproxy.Url)
+        var (client, _) = await ConnectClientAsync(new SocketIOClientConfig(haproxy.Url)
         {
             Version = 4,
             Transports = ["polling"],
             Options = new Dictionary<string, object?> { ["withCredentials"] = true },
         });
-        _resources.Add(client);
-        await client.WaitForEventAsync("connect");
         using var pushA = PushClient(nodeA);
         using var pushB = PushClient(nodeB);
 
@@ -175,9 +148,9 @@ public sealed class ClusterTests : IAsyncLifetime
     [Fact]
     public async Task A_node_whose_redis_is_down_serves_locally_and_is_not_ready_until_redis_returns()
     {
-        await _redis.StopAsync();
-        var node = await ServerProcess.StartAsync(["--redis", _redis.Url]);
-        _resources.AddDisposedLast(node);
+        await Redis.StopAsync();
+        var node = await ServerProcess.StartAsync(["--redis", Redis.Url]);
+        Resources.AddDisposedLast(node);
         using var push = PushClient(node);
         Assert.False((await push.GetAsync("health/ready")).IsSuccessStatusCode);
         Assert.True((await push.GetAsync("health/live")).IsSuccessStatusCode);
@@ -190,7 +163,7 @@ public sealed class ClusterTests : IAsyncLifetime
         }
         Assert.Equal("still served", (await client.WaitForServerEventAsync("local")).GetProperty("args")[0].GetString());
 
-        await _redis.StartAgainAsync();
+        await Redis.StartAgainAsync();
         await WaitUntilReadyAsync(push);
     }
 }

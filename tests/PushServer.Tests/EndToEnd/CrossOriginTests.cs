@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.EndToEnd;
 
 /// <summary>

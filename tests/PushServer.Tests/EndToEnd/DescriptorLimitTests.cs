@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using PushServer.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace PushServer.Tests.EndToEnd;
@@ -11,33 +9,30 @@ namespace PushServer.Tests.EndToEnd;
 /// cap derived from the limit refuses what would not fit, so the process never runs out of descriptors, a connected
 /// client keeps getting its pushes, and a new client is served as soon as the flood is gone.
 /// </summary>
-public sealed partial class DescriptorLimitTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class DescriptorLimitTests(ITestOutputHelper output) : ResourceTests
 {
     /// <summary>Low enough that the flood passes it quickly; high enough for the runtime's own files and a cap above a few hundred.</summary>
     private const int DescriptorLimit = 1000;
 
     private const int FloodConnections = 1200;
 
-    private readonly TestResources _resources = new();
     private readonly List<Socket> _flood = [];
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         CloseFlood();
-        await _resources.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]
     public async Task Idle_connections_past_the_descriptor_limit_are_refused_and_the_server_keeps_serving()
     {
         var server = await ServerProcess.StartWithDescriptorLimitAsync(DescriptorLimit);
-        _resources.Add(server);
+        Resources.Add(server);
         using var push = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(10) };
         var rssBefore = server.ResidentSetKiB();
         var client = await RawSocketIOClient.ConnectAsync(new Uri(server.SocketIOUrl));
-        _resources.Add(client);
+        Resources.Add(client);
 
         var opened = await FloodAsync(new IPEndPoint(IPAddress.Loopback, server.SocketIOPort));
         var rssDuringFlood = server.ResidentSetKiB();
@@ -55,7 +50,7 @@ public sealed partial class DescriptorLimitTests(ITestOutputHelper output) : IAs
         // After the flood: a new client is served, and the first one still gets pushes.
         CloseFlood();
         var fresh = await RawSocketIOClient.ConnectAsync(new Uri(server.SocketIOUrl));
-        _resources.Add(fresh);
+        Resources.Add(fresh);
         Assert.Equal("ok", await push.GetStringAsync("?msg=after"));
         Assert.Equal("after", (await client.NextEventAsync())[1].GetString());
         Assert.Equal("after", (await fresh.NextEventAsync())[1].GetString());

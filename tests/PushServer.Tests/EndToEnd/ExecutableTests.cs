@@ -1,42 +1,20 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.EndToEnd;
 
 /// <summary>The real executable as a child process, with real socket.io clients (4.x and 2.x) from Node.</summary>
-public sealed class ExecutableTests : IAsyncLifetime
+public sealed class ExecutableTests : ResourceTests
 {
-    private readonly TestResources _resources = new();
+    private async Task<ServerProcess> StartServerAsync(string[]? args = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        Resources.AddDisposedLast(await ServerProcess.StartAsync(args, environment));
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        // Clients first, then the server: nothing is left running whatever the test did.
-        await _resources.DisposeAsync();
-    }
-
-    private async Task<ServerProcess> StartServerAsync(string[]? args = null, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var server = await ServerProcess.StartAsync(args, environment);
-        _resources.AddDisposedLast(server);
-        return server;
-    }
-
-    private async Task<(NodeClient Client, string Id)> ConnectAsync(ServerProcess server, int version, string[]? transports = null, bool reconnection = false)
-    {
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(server.SocketIOUrl)
+    private Task<(NodeClient Client, string Id)> ConnectAsync(ServerProcess server, int version, string[]? transports = null, bool reconnection = false) =>
+        ConnectClientAsync(new SocketIOClientConfig(server.SocketIOUrl)
         {
             Version = version,
             Transports = transports,
             Reconnection = reconnection,
         });
-        _resources.Add(client);
-        var connect = await client.WaitForEventAsync("connect");
-        return (client, connect.GetProperty("id").GetString()!);
-    }
 
     private static HttpClient Push(ServerProcess server) => new() { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(30) };
 

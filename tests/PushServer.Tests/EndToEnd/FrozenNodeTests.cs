@@ -1,11 +1,8 @@
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PushServer.SocketIO;
 using PushServer.SocketIO.Redis;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.EndToEnd;
 
@@ -16,12 +13,9 @@ namespace PushServer.Tests.EndToEnd;
 /// The healthy node waits 60 s for the answers of a cluster query, so a push that waited for the frozen node would not
 /// answer within the tests' 10 s.
 /// </summary>
-public sealed class FrozenNodeTests : IAsyncLifetime
+public sealed class FrozenNodeTests : RedisResourceTests
 {
     private static readonly TimeSpan ClusterQueryTimeout = TimeSpan.FromSeconds(60);
-
-    private readonly TestResources _resources = new();
-    private RedisServer _redis = null!;
 
     /// <summary>Each adapter with each kind of frozen node.</summary>
     public static TheoryData<string, string> Clusters => new()
@@ -31,17 +25,6 @@ public sealed class FrozenNodeTests : IAsyncLifetime
         { "streams", "node" },
         { "streams", "pushserver" },
     };
-
-    public async Task InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _resources.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
 
     [Theory]
     [MemberData(nameof(Clusters))]
@@ -151,7 +134,7 @@ public sealed class FrozenNodeTests : IAsyncLifetime
         var server = await InProcessServer.StartAsync(
             new Dictionary<string, string?>
             {
-                ["Redis:Url"] = _redis.Url,
+                ["Redis:Url"] = Redis.Url,
                 ["Redis:Adapter"] = adapter,
                 ["Redis:RequestsTimeout"] = ((int)(requestsTimeout ?? ClusterQueryTimeout).TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
                 ["WebMsgSender:Login"] = "true",
@@ -162,34 +145,32 @@ public sealed class FrozenNodeTests : IAsyncLifetime
                 // A Streams node stops counting a silent node after the heartbeat timeout; the frozen one must stay counted.
                 services.Configure<RedisStreamsAdapterOptions>(o => o.HeartbeatTimeout = ClusterQueryTimeout);
             });
-        _resources.Add(server);
+        Resources.Add(server);
 
         int processId;
         if (otherKind == "node")
         {
-            var node = await NodeClient.StartAsync(adapter == "streams" ? "redis-streams-node.js" : "redis-node.js", new { redisUrl = _redis.Url });
-            _resources.Add(node);
+            var node = await NodeClient.StartAsync(adapter == "streams" ? "redis-streams-node.js" : "redis-node.js", new { redisUrl = Redis.Url });
+            Resources.Add(node);
             processId = node.ProcessId;
         }
         else
         {
             var other = await ServerProcess.StartAsync(
-                ["--redis", _redis.Url], new Dictionary<string, string> { ["PUSHSERVER_Redis__Adapter"] = adapter });
-            _resources.Add(other);
+                ["--redis", Redis.Url], new Dictionary<string, string> { ["PUSHSERVER_Redis__Adapter"] = adapter });
+            Resources.Add(other);
             processId = other.ProcessId;
         }
         await WaitUntilCountedAsync(server.Services.GetRequiredService<SocketIOServer>(), nodes: 2);
 
-        var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig($"http://127.0.0.1:{server.SocketIOPort}")
+        var (client, _) = await ConnectClientAsync(new SocketIOClientConfig(server.SocketIOUrl)
         {
             Version = 4,
             Transports = ["websocket"],
         });
-        _resources.Add(client);
-        await client.WaitForEventAsync("connect");
 
         // Resumed before anything else is disposed (resources go in reverse order), so every process stops normally.
-        _resources.Add(FrozenProcess.Freeze(processId));
+        Resources.Add(FrozenProcess.Freeze(processId));
         return (server, client);
     }
 

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using PushServer.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace PushServer.Tests.EndToEnd;

@@ -1,8 +1,4 @@
-using System.Net;
 using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.EndToEnd;
 

@@ -1,8 +1,4 @@
-using System.Net;
 using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
-using PushServer.Tests.Infrastructure;
 using StackExchange.Redis;
 
 namespace PushServer.Tests.EndToEnd;
@@ -11,29 +7,18 @@ namespace PushServer.Tests.EndToEnd;
 /// Nodes on one Redis serve each other's sessions (Cluster:RouteForeignSessions): a session made on node A is polled,
 /// posted to and upgraded on node B, as a load balancer without affinity would send it.
 /// </summary>
-public sealed class SessionRoutingTests : IAsyncLifetime
+public sealed class SessionRoutingTests : RedisResourceTests
 {
-    private readonly TestResources _resources = new();
-    private RedisServer _redis = null!;
-
-    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _resources.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     private async Task<ServerProcess[]> StartNodesAsync(int count, IReadOnlyDictionary<string, string>? environment = null)
     {
         var nodes = new ServerProcess[count];
         for (var i = 0; i < count; i++)
         {
-            nodes[i] = await ServerProcess.StartAsync(["--redis", _redis.Url], environment);
-            _resources.AddDisposedLast(nodes[i]);
+            nodes[i] = await ServerProcess.StartAsync(["--redis", Redis.Url], environment);
+            Resources.AddDisposedLast(nodes[i]);
         }
         // Every node is in the directory before a test relays (a lookup that misses is retried at most once a second).
-        await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_redis.Port}");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Redis.Port}");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var expected = environment?.GetValueOrDefault("PUSHSERVER_Cluster__RouteForeignSessions") == "false" ? 0 : count;
         while (await redis.GetDatabase().HashLengthAsync("socket.io#pushserver#nodes") < expected)
@@ -151,15 +136,13 @@ public sealed class SessionRoutingTests : IAsyncLifetime
     {
         var nodes = await StartNodesAsync(3);
         var haproxy = await HaproxyProcess.StartWithoutAffinityAsync([.. nodes.Select(n => n.SocketIOPort)]);
-        _resources.AddDisposedLast(haproxy);
+        Resources.AddDisposedLast(haproxy);
         var config = new SocketIOClientConfig(haproxy.Url) { Version = version };
         if (pollingOnly)
         {
             config = config with { Transports = ["polling"] };
         }
-        var client = await NodeClient.StartSocketIOAsync(config);
-        _resources.Add(client);
-        await client.WaitForEventAsync("connect");
+        var (client, _) = await ConnectClientAsync(config);
 
         // The default configuration answers "echo" with an ack (Relay:Rules).
         var echoed = await client.EmitWithAckAsync("echo", "round trip");

@@ -1,10 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PushServer.Configuration;
 using PushServer.Hosting;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Hosting;
 

@@ -34,6 +34,9 @@ public sealed class InProcessServer : IAsyncDisposable
     /// <summary><c>http://127.0.0.1:SOCKETIOPORT/</c>.</summary>
     public Uri SocketIOUri => new($"http://127.0.0.1:{SocketIOPort}/");
 
+    /// <summary><c>http://127.0.0.1:SOCKETIOPORT</c>, what a socket.io client is given.</summary>
+    public string SocketIOUrl => $"http://127.0.0.1:{SocketIOPort}";
+
     /// <summary>The host's services.</summary>
     public IServiceProvider Services => _app.Services;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using PushServer.Logging;
 using Serilog.Events;
 using Serilog.Formatting.Compact;

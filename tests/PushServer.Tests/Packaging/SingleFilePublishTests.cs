@@ -1,5 +1,3 @@
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.Packaging;
 
 /// <summary>The self-contained single-file publish: one executable that needs no installed .NET runtime.</summary>

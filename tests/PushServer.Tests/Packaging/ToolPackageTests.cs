@@ -1,5 +1,3 @@
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.Packaging;
 
 /// <summary>The .NET tool: packed, installed with <c>dotnet tool install</c>, started as <c>pushserver</c>.</summary>

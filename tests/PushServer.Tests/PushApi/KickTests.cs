@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.PushApi;
 
 /// <summary>
@@ -9,17 +5,15 @@ namespace PushServer.Tests.PushApi;
 /// themselves and with connection state recovery on: a kicked client must stay off, as with socket.io's
 /// <c>disconnectSockets(true)</c>, not come back recovered with the same id.
 /// </summary>
-public sealed class KickTests : IAsyncLifetime
+public sealed class KickTests : ResourceTests
 {
     private InProcessServer _server = null!;
 
-    public async Task InitializeAsync() =>
-        _server = await InProcessServer.StartAsync(new Dictionary<string, string?>
+    public override async Task InitializeAsync() =>
+        _server = await StartInProcessAsync(new()
         {
             ["SocketIO:ConnectionStateRecovery:Enabled"] = "true",
         });
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Theory]
     [InlineData("websocket")]

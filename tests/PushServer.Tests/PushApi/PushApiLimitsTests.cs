@@ -1,24 +1,16 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.PushApi;
 
-public sealed class PushApiLimitsTests : IAsyncLifetime
+public sealed class PushApiLimitsTests : ResourceTests
 {
     private const string Token = "t0ken-for-push-tests";
     private InProcessServer _server = null!;
 
-    public async Task InitializeAsync() =>
-        _server = await InProcessServer.StartAsync(new Dictionary<string, string?>
+    public override async Task InitializeAsync() =>
+        _server = await StartInProcessAsync(new()
         {
             ["PushApi:Token"] = Token,
             ["PushApi:MaxBodyBytes"] = "1024",
         });
-
-    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
 
     private static async Task<string> ErrorCodeAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("code").GetString()!;

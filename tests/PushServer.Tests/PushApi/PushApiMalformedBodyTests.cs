@@ -1,30 +1,24 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.PushApi;
 
 /// <summary>
 /// Bodies that are well-formed enough to pass the parser but not to be read, found by fuzzing the request reader:
 /// each once ended in a 500 and must be the caller's 400.
 /// </summary>
-public sealed class PushApiMalformedBodyTests : IAsyncLifetime
+public sealed class PushApiMalformedBodyTests : ResourceTests
 {
     private InProcessServer _server = null!;
     private HttpClient _push = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await InProcessServer.StartAsync();
+        _server = await StartInProcessAsync();
         _push = _server.PushClient();
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         _push.Dispose();
-        await _server.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     private static async Task AssertErrorAsync(HttpResponseMessage response, string code)

@@ -1,41 +1,26 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using PushServer.Hosting;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.PushApi;
 
-public sealed class PushApiTests : IAsyncLifetime
+public sealed class PushApiTests : ResourceTests
 {
     private InProcessServer _server = null!;
     private HttpClient _push = null!;
-    private readonly List<RawSocketIOClient> _clients = [];
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await InProcessServer.StartAsync(new Dictionary<string, string?> { ["SocketIO:Namespaces:0"] = "/chat" });
+        _server = await StartInProcessAsync(new() { ["SocketIO:Namespaces:0"] = "/chat" });
         _push = _server.PushClient();
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync();
-        }
         _push.Dispose();
-        await _server.DisposeAsync();
+        await base.DisposeAsync();
     }
 
-    private async Task<RawSocketIOClient> ConnectAsync()
-    {
-        var client = await RawSocketIOClient.ConnectAsync(_server.SocketIOUri);
-        _clients.Add(client);
-        return client;
-    }
+    private async Task<RawSocketIOClient> ConnectAsync() => Resources.Add(await RawSocketIOClient.ConnectAsync(_server.SocketIOUri));
 
     private async Task JoinAsync(RawSocketIOClient client, string room)
     {

@@ -1,22 +1,15 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.PushApi;
 
 /// <summary>
 /// The push port's <c>/</c> opened in a browser shows a status page; a script calling it without <c>msg</c> keeps
 /// getting the JSON error it always got.
 /// </summary>
-public sealed class StatusPageTests : IAsyncLifetime
+public sealed class StatusPageTests : ResourceTests
 {
     private const string BrowserAccept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
     private InProcessServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await InProcessServer.StartAsync();
-
-    public Task DisposeAsync() => _server.DisposeAsync().AsTask();
+    public override async Task InitializeAsync() => _server = await StartInProcessAsync();
 
     [Fact]
     public async Task A_browser_gets_a_page_with_this_nodes_version_connections_and_links()

@@ -4,7 +4,6 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using PushServer.Hosting.Tls;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Tls;
 

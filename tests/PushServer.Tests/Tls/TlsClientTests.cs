@@ -1,6 +1,3 @@
-using System.Text.Json;
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.Tls;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using PushServer.Cli;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Tls;
 

@@ -1,6 +1,5 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using PushServer.Tests.Infrastructure;
 
 namespace PushServer.Tests.Tls;
 

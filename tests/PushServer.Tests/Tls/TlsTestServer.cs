@@ -1,5 +1,3 @@
-using PushServer.Tests.Infrastructure;
-
 namespace PushServer.Tests.Tls;
 
 /// <summary>

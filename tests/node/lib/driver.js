@@ -11,20 +11,46 @@ function report(event) {
   process.stdout.write(JSON.stringify(event) + "\n");
 }
 
-/** Reads the config from the first argument (a JSON object), or {} if absent. */
-function readConfig() {
+/**
+ * Reads the config from the first argument (a JSON object), or {} if absent. A driver that cannot run without some
+ * keys names them in required: a missing one exits with 2, as a config that is not JSON does.
+ */
+function readConfig(required = []) {
   const raw = process.argv[2];
-  if (!raw) return {};
-  try {
-    const config = JSON.parse(raw);
-    if (config === null || typeof config !== "object" || Array.isArray(config)) {
-      throw new Error("config must be a JSON object");
+  let config = {};
+  if (raw) {
+    try {
+      config = JSON.parse(raw);
+      if (config === null || typeof config !== "object" || Array.isArray(config)) {
+        throw new Error("config must be a JSON object");
+      }
+    } catch (err) {
+      process.stderr.write(`invalid config ${raw}: ${err.message}\n`);
+      process.exit(2);
     }
-    return config;
-  } catch (err) {
-    process.stderr.write(`invalid config ${raw}: ${err.message}\n`);
-    process.exit(2);
   }
+  for (const key of required) {
+    if (!config[key]) {
+      process.stderr.write(`config.${key} is required\n`);
+      process.exit(2);
+    }
+  }
+  return config;
+}
+
+/** The broadcast target of a command: target narrowed to command.rooms, then without command.except. */
+function selectRooms(target, command) {
+  for (const room of command.rooms || []) target = target.to(room);
+  for (const room of command.except || []) target = target.except(room);
+  return target;
+}
+
+/** Reports done for command once promise settles: with its result, or with its error's message. */
+function reportDone(command, promise) {
+  promise.then(
+    (result) => report({ event: "done", id: command.id, result }),
+    (err) => report({ event: "done", id: command.id, error: messageOf(err) })
+  );
 }
 
 function isBinary(value) {
@@ -165,4 +191,6 @@ function run(handle, shutdown) {
   process.on("SIGTERM", () => exit(0));
 }
 
-module.exports = { report, readConfig, encodeValue, decodeValue, describe, messageOf, toBuffer, isBinary, run };
+module.exports = {
+  report, readConfig, encodeValue, decodeValue, describe, messageOf, toBuffer, isBinary, run, selectRooms, reportDone,
+};
