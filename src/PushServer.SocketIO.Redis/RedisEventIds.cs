@@ -20,4 +20,7 @@ internal static class RedisEventIds
     public const int SessionRestoreFailed = 4025;
     public const int StreamNodeGone = 4026;
     public const int NodeDirectoryFailed = 4030;
+    public const int ShardedPublishFailed = 4040;
+    public const int ShardedSubscribeFailed = 4041;
+    public const int ShardedMalformedMessage = 4042;
 }

@@ -56,4 +56,29 @@ public static class SocketIORedisServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory, RedisStreamsAdapterFactory>());
         return services;
     }
+
+    /// <summary>
+    /// Replaces the in-memory adapter with the sharded pub/sub adapter (Redis 7's SPUBLISH/SSUBSCRIBE), wire-compatible
+    /// with Node's @socket.io/redis-adapter 8.x <c>createShardedAdapter</c> in the same subscription mode: every node
+    /// (PushServer or Node) on the same Redis (usually a Redis Cluster) with the same key prefix forms one cluster. Also
+    /// registers the <see cref="RedisAdapterHealthCheck"/> under the tag <c>ready</c>. Options are validated at start.
+    /// </summary>
+    /// <example><code>
+    /// services.AddSocketIO().AddSocketIORedisSharded(
+    ///     o =&gt; o.Configuration = "redis://10.0.0.1:7000,redis://10.0.0.2:7000", s =&gt; s.SubscriptionMode = ShardedSubscriptionMode.Static);
+    /// </code></example>
+    public static IServiceCollection AddSocketIORedisSharded(
+        this IServiceCollection services, Action<RedisAdapterOptions>? configure = null, Action<RedisShardedAdapterOptions>? configureSharded = null)
+    {
+        services.AddSocketIORedis(configure);
+        var sharded = services.AddOptions<RedisShardedAdapterOptions>().ValidateOnStart();
+        if (configureSharded is not null)
+        {
+            sharded.Configure(configureSharded);
+        }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisShardedAdapterOptions>, RedisShardedAdapterOptionsValidator>());
+        services.TryAddSingleton<RedisShardedCluster>();
+        services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory, RedisShardedAdapterFactory>());
+        return services;
+    }
 }
