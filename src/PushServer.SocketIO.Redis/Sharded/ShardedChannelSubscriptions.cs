@@ -26,9 +26,15 @@ internal sealed class ShardedChannelSubscriptions
         _onFailure = onFailure;
     }
 
-    /// <summary>True when <paramref name="channel"/> is subscribed and its shard's connection is up.</summary>
+    /// <summary>
+    /// True when <paramref name="channel"/> is subscribed on a Redis node this process is connected to. While the
+    /// master that held the subscription is down (a failover), this is false until the subscription is re-sent to
+    /// the slot's new owner.
+    /// </summary>
     public bool IsListening(string channel) =>
-        _queues.ContainsKey(channel) && _subscriber() is { } subscriber && subscriber.IsConnected(RedisChannel.Sharded(channel));
+        _queues.ContainsKey(channel) && _subscriber() is { } subscriber
+        && subscriber.SubscribedEndpoint(RedisChannel.Sharded(channel)) is { } endpoint
+        && subscriber.Multiplexer.GetServer(endpoint).IsConnected;
 
     /// <summary>Subscribes to or unsubscribes from <paramref name="channel"/>, as <paramref name="wanted"/> says when the change runs.</summary>
     public Task ReconcileAsync(string channel, Func<bool> wanted)
