@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using PushServer.SocketIO.Redis.Tests.Sharded;
 using PushServer.Testing;
 
 namespace PushServer.SocketIO.Redis.Tests;
@@ -9,20 +10,8 @@ namespace PushServer.SocketIO.Redis.Tests;
 /// subscribed again there, then pushes between two PushServer nodes flow again. A class of its own, as
 /// the failover changes its cluster for good.
 /// </summary>
-public sealed class RedisClusterShardedFailoverTests(RedisClusterFixture fixture) : IClassFixture<RedisClusterFixture>, IAsyncLifetime
+public sealed class RedisClusterShardedFailoverTests(RedisClusterFixture fixture) : OwningTests, IClassFixture<RedisClusterFixture>
 {
-    private readonly List<IAsyncDisposable> _owned = [];
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        for (var i = _owned.Count - 1; i >= 0; i--)
-        {
-            await _owned[i].DisposeAsync();
-        }
-    }
-
     /// <summary>
     /// Waits until the node's readiness is <paramref name="status"/>. Nothing announces when a shard's connection
     /// dropped or a subscription was re-sent, so this asks often, within a generous bound.
@@ -43,10 +32,8 @@ public sealed class RedisClusterShardedFailoverTests(RedisClusterFixture fixture
     {
         var a = await StartNodeAsync();
         var b = await StartNodeAsync();
-        var (onA, _) = await a.ConnectClientAsync();
-        _owned.Add(onA);
-        var (onB, _) = await b.ConnectClientAsync();
-        _owned.Add(onB);
+        var onA = Own((await a.ConnectClientAsync()).Client);
+        var onB = Own((await b.ConnectClientAsync()).Client);
         await b.Io.Sockets.To([]).EmitAsync("before", []);
         await onA.WaitForServerEventAsync("before");
         Assert.Equal(HealthStatus.Healthy, (await a.CheckReadinessAsync()).Status);
@@ -67,8 +54,6 @@ public sealed class RedisClusterShardedFailoverTests(RedisClusterFixture fixture
 
     private async Task<PushServerNode> StartNodeAsync()
     {
-        var node = await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(3), sharded: ShardedSubscriptionMode.Static);
-        _owned.Add(node);
-        return node;
+        return Own(await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(3), sharded: ShardedSubscriptionMode.Static));
     }
 }

@@ -10,31 +10,36 @@ namespace PushServer.SocketIO.Redis.Tests;
 /// node or a Node socket.io node on @socket.io/redis-adapter's createShardedAdapter, in the static and the dynamic
 /// subscription mode: broadcasts, rooms, acknowledgements and the cluster operations cross in both directions.
 /// </summary>
-public sealed class RedisClusterShardedTests(RedisClusterFixture fixture) : IClassFixture<RedisClusterFixture>, IAsyncLifetime
+public sealed class RedisClusterShardedTests(RedisClusterFixture fixture) : OwningTests, IClassFixture<RedisClusterFixture>
 {
-    private readonly List<IAsyncDisposable> _owned = [];
     private PushServerNode _ours = null!;
     private ShardedPeer _peer = null!;
     private ShardedSubscriptionMode _mode;
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
+    /// <summary>Each subscription mode with each kind of peer.</summary>
+    public static TheoryData<ShardedSubscriptionMode, PeerKind> Clusters => new()
     {
-        for (var i = _owned.Count - 1; i >= 0; i--)
-        {
-            await _owned[i].DisposeAsync();
-        }
+        { ShardedSubscriptionMode.Static, PeerKind.PushServer },
+        { ShardedSubscriptionMode.Static, PeerKind.Node },
+        { ShardedSubscriptionMode.Dynamic, PeerKind.PushServer },
+        { ShardedSubscriptionMode.Dynamic, PeerKind.Node },
+    };
+
+    /// <summary>Starts the two nodes and connects a client to each.</summary>
+    private async Task<(NodeClient OnOurs, string OursId, NodeClient OnPeer, string PeerId)> StartWithClientsAsync(ShardedSubscriptionMode mode, PeerKind peer)
+    {
+        await StartAsync(mode, peer);
+        var (onOurs, oursId) = await ClientAsync(_ours.Url);
+        var (onPeer, peerId) = await ClientAsync(_peer.Url);
+        return (onOurs, oursId, onPeer, peerId);
     }
 
     /// <summary>Starts the PushServer node and its peer in <paramref name="mode"/>, and waits until each counts the other.</summary>
     private async Task StartAsync(ShardedSubscriptionMode mode, PeerKind peer)
     {
         _mode = mode;
-        _ours = await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(3), sharded: mode);
-        _owned.Add(_ours);
-        _peer = await ShardedPeer.StartAsync(peer, fixture.Cluster.Url, mode);
-        _owned.Add(_peer);
+        _ours = Own(await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(3), sharded: mode));
+        _peer = Own(await ShardedPeer.StartAsync(peer, fixture.Cluster.Url, mode));
         // The count is Redis's (PUBSUB SHARDNUMSUB): nothing announces when a subscription has reached the shard.
         await PollAsync(async () => await _ours.Io.Sockets.Adapter.ServerCountAsync(CancellationToken.None) == 2
             && await _peer.ServerCountAsync() == 2, "the two nodes did not count each other");
@@ -43,8 +48,7 @@ public sealed class RedisClusterShardedTests(RedisClusterFixture fixture) : ICla
     private async Task<(NodeClient Client, string Id)> ClientAsync(string url)
     {
         var (client, id) = await ConnectAsync(url);
-        _owned.Add(client);
-        return (client, id);
+        return (Own(client), id);
     }
 
     /// <summary>
@@ -78,16 +82,11 @@ public sealed class RedisClusterShardedTests(RedisClusterFixture fixture) : ICla
     }
 
     [Theory]
-    [InlineData(ShardedSubscriptionMode.Static, PeerKind.PushServer)]
-    [InlineData(ShardedSubscriptionMode.Static, PeerKind.Node)]
-    [InlineData(ShardedSubscriptionMode.Dynamic, PeerKind.PushServer)]
-    [InlineData(ShardedSubscriptionMode.Dynamic, PeerKind.Node)]
+    [MemberData(nameof(Clusters))]
     public async Task Broadcasts_and_room_emits_cross_in_both_directions(ShardedSubscriptionMode mode, PeerKind peer)
     {
-        await StartAsync(mode, peer);
-        var (member, _) = await ClientAsync(_ours.Url);
+        var (member, _, onPeer, _) = await StartWithClientsAsync(mode, peer);
         var (outsider, _) = await ClientAsync(_ours.Url);
-        var (onPeer, _) = await ClientAsync(_peer.Url);
 
         await _peer.EmitAsync([], "from-peer", "a", 1);
         Assert.Equal("a", (await member.WaitForServerEventAsync("from-peer")).GetProperty("args")[0].GetString());
@@ -110,15 +109,10 @@ public sealed class RedisClusterShardedTests(RedisClusterFixture fixture) : ICla
     }
 
     [Theory]
-    [InlineData(ShardedSubscriptionMode.Static, PeerKind.PushServer)]
-    [InlineData(ShardedSubscriptionMode.Static, PeerKind.Node)]
-    [InlineData(ShardedSubscriptionMode.Dynamic, PeerKind.PushServer)]
-    [InlineData(ShardedSubscriptionMode.Dynamic, PeerKind.Node)]
+    [MemberData(nameof(Clusters))]
     public async Task Acks_of_a_broadcast_cross_in_both_directions(ShardedSubscriptionMode mode, PeerKind peer)
     {
-        await StartAsync(mode, peer);
-        var (onOurs, _) = await ClientAsync(_ours.Url);
-        var (onPeer, _) = await ClientAsync(_peer.Url);
+        var (onOurs, _, onPeer, _) = await StartWithClientsAsync(mode, peer);
 
         var peerRun = _peer.EmitWithAckAsync("question", "p?");
         await AnswerAsync(onOurs, "pushserver-client");
@@ -138,15 +132,10 @@ public sealed class RedisClusterShardedTests(RedisClusterFixture fixture) : ICla
     }
 
     [Theory]
-    [InlineData(ShardedSubscriptionMode.Static, PeerKind.PushServer)]
-    [InlineData(ShardedSubscriptionMode.Static, PeerKind.Node)]
-    [InlineData(ShardedSubscriptionMode.Dynamic, PeerKind.PushServer)]
-    [InlineData(ShardedSubscriptionMode.Dynamic, PeerKind.Node)]
+    [MemberData(nameof(Clusters))]
     public async Task Fetch_join_leave_and_disconnect_sockets_cross_in_both_directions(ShardedSubscriptionMode mode, PeerKind peer)
     {
-        await StartAsync(mode, peer);
-        var (onOurs, oursId) = await ClientAsync(_ours.Url);
-        var (onPeer, peerId) = await ClientAsync(_peer.Url);
+        var (onOurs, oursId, onPeer, peerId) = await StartWithClientsAsync(mode, peer);
 
         var fetched = await _ours.Io.Sockets.To([]).FetchSocketsFromClusterAsync();
         Assert.True(fetched.IsComplete);

@@ -44,18 +44,8 @@ public static class SocketIORedisServiceCollectionExtensions
     /// </code></example>
     public static IServiceCollection AddSocketIORedisStreams(
         this IServiceCollection services, Action<RedisAdapterOptions>? configure = null, Action<RedisStreamsAdapterOptions>? configureStreams = null)
-    {
-        services.AddSocketIORedis(configure);
-        var streams = services.AddOptions<RedisStreamsAdapterOptions>().ValidateOnStart();
-        if (configureStreams is not null)
-        {
-            streams.Configure(configureStreams);
-        }
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisStreamsAdapterOptions>, RedisStreamsAdapterOptionsValidator>());
-        services.TryAddSingleton<RedisStreamsCluster>();
-        services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory, RedisStreamsAdapterFactory>());
-        return services;
-    }
+        => services.AddSocketIORedisVariant<RedisStreamsAdapterOptions, RedisStreamsAdapterOptionsValidator, RedisStreamsCluster, RedisStreamsAdapterFactory>(
+            configure, configureStreams);
 
     /// <summary>
     /// Replaces the in-memory adapter with the sharded pub/sub adapter (Redis 7's SPUBLISH/SSUBSCRIBE), wire-compatible
@@ -69,16 +59,29 @@ public static class SocketIORedisServiceCollectionExtensions
     /// </code></example>
     public static IServiceCollection AddSocketIORedisSharded(
         this IServiceCollection services, Action<RedisAdapterOptions>? configure = null, Action<RedisShardedAdapterOptions>? configureSharded = null)
+        => services.AddSocketIORedisVariant<RedisShardedAdapterOptions, RedisShardedAdapterOptionsValidator, RedisShardedCluster, RedisShardedAdapterFactory>(
+            configure, configureSharded);
+
+    /// <summary>
+    /// The Redis connection and health check of <see cref="AddSocketIORedis"/>, then an adapter of another kind: its
+    /// own options (validated at start), the part its namespaces share, and its factory in place of the pub/sub one.
+    /// </summary>
+    private static IServiceCollection AddSocketIORedisVariant<TOptions, TValidator, TShared, TFactory>(
+        this IServiceCollection services, Action<RedisAdapterOptions>? configure, Action<TOptions>? configureVariant)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+        where TShared : class
+        where TFactory : class, ISocketIOAdapterFactory
     {
         services.AddSocketIORedis(configure);
-        var sharded = services.AddOptions<RedisShardedAdapterOptions>().ValidateOnStart();
-        if (configureSharded is not null)
+        var options = services.AddOptions<TOptions>().ValidateOnStart();
+        if (configureVariant is not null)
         {
-            sharded.Configure(configureSharded);
+            options.Configure(configureVariant);
         }
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisShardedAdapterOptions>, RedisShardedAdapterOptionsValidator>());
-        services.TryAddSingleton<RedisShardedCluster>();
-        services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory, RedisShardedAdapterFactory>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        services.TryAddSingleton<TShared>();
+        services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory, TFactory>());
         return services;
     }
 }
