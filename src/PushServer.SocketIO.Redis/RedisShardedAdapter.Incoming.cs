@@ -34,6 +34,12 @@ public sealed partial class RedisShardedAdapter
         {
             Log.MalformedMessage(_logger, channel, ex);
         }
+        catch (Exception ex)
+        {
+            // Whatever a handler of a remote server-side emit or a local delivery threw: logged here, as the channel's
+            // reader is StackExchange.Redis's and must keep reading the next messages.
+            Log.MessageFailed(_logger, channel, ex);
+        }
     }
 
     /// <summary>In the dynamic modes, a room got its first or lost its last local member: its channel follows.</summary>

@@ -17,5 +17,9 @@ public sealed partial class RedisShardedAdapter
         [LoggerMessage(EventId = RedisEventIds.ShardedMalformedMessage, Level = LogLevel.Debug,
             Message = "Ignored a message on {Channel} that is not a cluster message")]
         public static partial void MalformedMessage(ILogger logger, string channel, Exception? exception = null);
+
+        [LoggerMessage(EventId = RedisEventIds.ShardedMessageFailed, Level = LogLevel.Warning,
+            Message = "Handling a message on the sharded channel {Channel} failed; the next ones are handled as usual")]
+        public static partial void MessageFailed(ILogger logger, string channel, Exception exception);
     }
 }
