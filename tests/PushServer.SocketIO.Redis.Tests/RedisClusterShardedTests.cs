@@ -7,8 +7,8 @@ namespace PushServer.SocketIO.Redis.Tests;
 
 /// <summary>
 /// The sharded pub/sub adapter on a real Redis Cluster (three masters, three replicas), beside another PushServer
-/// node or a Node socket.io node on @socket.io/redis-adapter's createShardedAdapter, in the static and the dynamic
-/// subscription mode: broadcasts, rooms, acknowledgements and the cluster operations cross in both directions.
+/// node or a Node socket.io node on @socket.io/redis-adapter's createShardedAdapter, in each subscription mode:
+/// broadcasts, rooms, acknowledgements and the cluster operations cross in both directions.
 /// </summary>
 public sealed class RedisClusterShardedTests(RedisClusterFixture fixture) : OwningTests, IClassFixture<RedisClusterFixture>
 {
@@ -23,6 +23,8 @@ public sealed class RedisClusterShardedTests(RedisClusterFixture fixture) : Owni
         { ShardedSubscriptionMode.Static, PeerKind.Node },
         { ShardedSubscriptionMode.Dynamic, PeerKind.PushServer },
         { ShardedSubscriptionMode.Dynamic, PeerKind.Node },
+        { ShardedSubscriptionMode.DynamicPrivate, PeerKind.PushServer },
+        { ShardedSubscriptionMode.DynamicPrivate, PeerKind.Node },
     };
 
     /// <summary>Starts the two nodes and connects a client to each.</summary>
@@ -55,8 +57,8 @@ public sealed class RedisClusterShardedTests(RedisClusterFixture fixture) : Owni
     /// In the dynamic modes a single-room broadcast travels on the room's own channel, which a node subscribes to when
     /// the room gets its first member there: this waits until <paramref name="nodes"/> nodes listen on it.
     /// </summary>
-    private Task WaitForRoomChannelAsync(string room, int nodes) =>
-        _mode == ShardedSubscriptionMode.Static
+    private Task WaitForRoomChannelAsync(string room, int nodes, bool isSocketId = false) =>
+        _mode == ShardedSubscriptionMode.Static || (isSocketId && _mode != ShardedSubscriptionMode.DynamicPrivate)
             ? Task.CompletedTask
             : PollAsync(async () => await CountShardSubscribersAsync("socket.io#/#" + room + "#") == nodes, $"{nodes} nodes did not subscribe to room {room}");
 
@@ -85,8 +87,16 @@ public sealed class RedisClusterShardedTests(RedisClusterFixture fixture) : Owni
     [MemberData(nameof(Clusters))]
     public async Task Broadcasts_and_room_emits_cross_in_both_directions(ShardedSubscriptionMode mode, PeerKind peer)
     {
-        var (member, _, onPeer, _) = await StartWithClientsAsync(mode, peer);
+        var (member, memberId, onPeer, peerClientId) = await StartWithClientsAsync(mode, peer);
         var (outsider, _) = await ClientAsync(_ours.Url);
+
+        // To one socket: on the namespace's channel, or in dynamic-private mode on the socket's own channel.
+        await WaitForRoomChannelAsync(memberId, 1, isSocketId: true);
+        await WaitForRoomChannelAsync(peerClientId, 1, isSocketId: true);
+        await _peer.EmitAsync([memberId], "to-you", "member");
+        Assert.Equal("member", (await member.WaitForServerEventAsync("to-you")).GetProperty("args")[0].GetString());
+        await _ours.Io.To(peerClientId).EmitAsync("to-you", ["peer client"]);
+        Assert.Equal("peer client", (await onPeer.WaitForServerEventAsync("to-you")).GetProperty("args")[0].GetString());
 
         await _peer.EmitAsync([], "from-peer", "a", 1);
         Assert.Equal("a", (await member.WaitForServerEventAsync("from-peer")).GetProperty("args")[0].GetString());
