@@ -20,4 +20,8 @@ internal static class RedisEventIds
     public const int SessionRestoreFailed = 4025;
     public const int StreamNodeGone = 4026;
     public const int NodeDirectoryFailed = 4030;
+    public const int ShardedPublishFailed = 4070;
+    public const int ShardedSubscribeFailed = 4071;
+    public const int ShardedMalformedMessage = 4072;
+    public const int ShardedMessageFailed = 4073;
 }

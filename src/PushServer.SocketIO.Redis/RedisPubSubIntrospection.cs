@@ -10,10 +10,15 @@ namespace PushServer.SocketIO.Redis;
 internal static class RedisPubSubIntrospection
 {
     /// <summary>How many clients subscribe to <paramref name="channel"/>, over every node.</summary>
-    public static async Task<int> CountSubscribersAsync(IConnectionMultiplexer redis, string channel)
+    public static Task<int> CountSubscribersAsync(IConnectionMultiplexer redis, string channel) => CountAsync(redis, "NUMSUB", channel);
+
+    /// <summary>How many clients subscribe to the sharded channel <paramref name="channel"/> (<c>PUBSUB SHARDNUMSUB</c>), over every node.</summary>
+    public static Task<int> CountShardSubscribersAsync(IConnectionMultiplexer redis, string channel) => CountAsync(redis, "SHARDNUMSUB", channel);
+
+    private static async Task<int> CountAsync(IConnectionMultiplexer redis, string subcommand, string channel)
     {
         var total = 0;
-        foreach (var answer in await AskEveryNodeAsync(redis, "NUMSUB", channel).ConfigureAwait(false))
+        foreach (var answer in await AskEveryNodeAsync(redis, subcommand, channel).ConfigureAwait(false))
         {
             var items = (RedisResult[])answer!;
             total += items.Length >= 2 ? (int)items[1] : 0;

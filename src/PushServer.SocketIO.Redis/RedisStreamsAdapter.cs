@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using PushServer.SocketIO.Adapters;
 using PushServer.SocketIO.Redis.Cluster;
@@ -21,7 +20,7 @@ namespace PushServer.SocketIO.Redis;
 /// client, which is what lets a restore hand over each missed event exactly once (see
 /// <see cref="RestoreSessionAsync"/>). The cost is a read's latency on this node's own broadcasts.
 /// </remarks>
-public sealed partial class RedisStreamsAdapter : ClusterAdapter
+public sealed partial class RedisStreamsAdapter : ClusterMessageAdapter
 {
     private const string EmitterUid = "emitter";
 
@@ -33,8 +32,7 @@ public sealed partial class RedisStreamsAdapter : ClusterAdapter
 
     /// <summary>Creates the adapter of <paramref name="nsp"/>; normally done by <see cref="RedisStreamsAdapterFactory"/>.</summary>
     public RedisStreamsAdapter(SocketIONamespace nsp, RedisStreamsCluster cluster, ILogger<RedisStreamsAdapter> logger)
-        // socket.io-adapter's cluster uid: 8 random bytes in hex.
-        : base(nsp, NewHexId(), logger, keepRecoveryLog: false)
+        : base(nsp, logger, keepRecoveryLog: false)
     {
         _cluster = cluster;
         _logger = logger;
@@ -44,8 +42,6 @@ public sealed partial class RedisStreamsAdapter : ClusterAdapter
     public bool IsConnected => _cluster.IsReady;
 
     private bool Recovers => Namespace.Server.Options.ConnectionStateRecovery is not null;
-
-    private System.Text.Json.JsonSerializerOptions Json => Namespace.Server.SerializerOptions;
 
     /// <inheritdoc />
     public override async ValueTask InitAsync(CancellationToken cancellationToken)
@@ -132,29 +128,6 @@ public sealed partial class RedisStreamsAdapter : ClusterAdapter
     protected override TimeProvider Time => _cluster.Time;
 
     /// <inheritdoc />
-    protected override string NewRequestId() => NewHexId();
-
-    /// <inheritdoc />
-    protected override void PublishBroadcastWithAck(string requestId, BroadcastPacket packet, BroadcastOptions options) =>
-        Publish(ClusterMessageType.Broadcast, BroadcastData(packet, options, requestId));
-
-    /// <inheritdoc />
-    protected override void PublishSocketsJoin(BroadcastOptions options, IReadOnlyCollection<string> rooms) =>
-        Publish(ClusterMessageType.SocketsJoin, new MessageData().Add("opts", OptionsData(options)).Add("rooms", rooms));
-
-    /// <inheritdoc />
-    protected override void PublishSocketsLeave(BroadcastOptions options, IReadOnlyCollection<string> rooms) =>
-        Publish(ClusterMessageType.SocketsLeave, new MessageData().Add("opts", OptionsData(options)).Add("rooms", rooms));
-
-    /// <inheritdoc />
-    protected override void PublishDisconnectSockets(BroadcastOptions options, bool close) =>
-        Publish(ClusterMessageType.DisconnectSockets, new MessageData().Add("opts", OptionsData(options)).Add("close", close));
-
-    /// <inheritdoc />
-    protected override void PublishServerSideEmit(string eventName, IReadOnlyList<object?> args) =>
-        Publish(ClusterMessageType.ServerSideEmit, new MessageData().Add("packet", new EventArguments(eventName, args)));
-
-    /// <inheritdoc />
     public override Task<int> ServerCountAsync(CancellationToken cancellationToken) => Task.FromResult(1 + LiveNodes().Count);
 
     /// <inheritdoc />
@@ -179,39 +152,8 @@ public sealed partial class RedisStreamsAdapter : ClusterAdapter
     /// <summary>socket.io-adapter's rule for what gets an offset: plain events, neither volatile nor waiting for acks.</summary>
     private static bool IsStored(BroadcastPacket packet, BroadcastOptions options) => packet.AckId < 0 && !options.Flags.Volatile;
 
-    private static string NewHexId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-
-    internal static MessageData BroadcastData(BroadcastPacket packet, BroadcastOptions options, string? requestId)
-    {
-        // socket.io's packet as the adapter publishes it: {type: 2 (EVENT), data: [name, ...args]}.
-        var data = new MessageData().Add("packet", new MessageData().Add("type", 2L).Add("data", new EventArguments(packet.EventName, packet.Args)));
-        if (requestId is not null)
-        {
-            data.Add("requestId", requestId);
-        }
-        return data.Add("opts", OptionsData(options));
-    }
-
-    private static MessageData OptionsData(BroadcastOptions options)
-    {
-        var flags = new MessageData();
-        if (options.Flags.Volatile)
-        {
-            flags.Add("volatile", true);
-        }
-        if (options.Flags.Compress is { } compress)
-        {
-            flags.Add("compress", compress);
-        }
-        if (options.Flags.Timeout is { } timeout)
-        {
-            flags.Add("timeout", (long)timeout.TotalMilliseconds);
-        }
-        return new MessageData().Add("rooms", options.Rooms).Add("except", options.Except).Add("flags", flags);
-    }
-
-    /// <summary>Writes a message without waiting; a failure is logged, as the Node adapter's publish does.</summary>
-    private void Publish(ClusterMessageType type, MessageData? data)
+    /// <inheritdoc />
+    private protected override void Publish(ClusterMessageType type, MessageData? data)
     {
         if (!_cluster.IsReady && type != ClusterMessageType.InitialHeartbeat)
         {

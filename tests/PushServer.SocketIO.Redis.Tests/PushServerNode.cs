@@ -18,30 +18,41 @@ internal sealed class PushServerNode : IClusterTestNode
 
     public RedisAdapter Adapter => (RedisAdapter)Io.Sockets.Adapter;
 
+    public RedisShardedAdapter ShardedAdapter => (RedisShardedAdapter)Io.Sockets.Adapter;
+
     public RedisAdapterConnection Connection => _server.Services.GetRequiredService<RedisAdapterConnection>();
 
     public IServiceProvider Services => _server.Services;
 
-    public bool IsClusterConnected => Adapter.IsConnected;
+    public bool IsClusterConnected => Io.Sockets.Adapter is RedisShardedAdapter sharded ? sharded.IsConnected : Adapter.IsConnected;
 
     public Task<HealthReport> CheckReadinessAsync() =>
         _server.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Tags.Contains(RedisAdapterHealthCheck.Tag));
 
     public string Url => _server.BaseAddress.GetLeftPart(UriPartial.Authority);
 
-    public static async Task<PushServerNode> StartAsync(string redisUrl, TimeSpan? requestsTimeout = null, bool waitForRedis = true)
+    /// <summary>Starts a node on the classic pub/sub adapter, or with <paramref name="sharded"/> on the sharded one in that mode.</summary>
+    public static async Task<PushServerNode> StartAsync(
+        string redisUrl, TimeSpan? requestsTimeout = null, bool waitForRedis = true, ShardedSubscriptionMode? sharded = null)
     {
+        void Connection(RedisAdapterOptions o)
+        {
+            o.Configuration = redisUrl;
+            o.RequestsTimeout = requestsTimeout ?? TimeSpan.FromSeconds(5);
+        }
         var server = await KestrelTestServer.StartAsync(
-            services => services.AddSocketIO().AddSocketIORedis(o =>
+            services =>
             {
-                o.Configuration = redisUrl;
-                o.RequestsTimeout = requestsTimeout ?? TimeSpan.FromSeconds(5);
-            }),
+                var socketIO = services.AddSocketIO();
+                _ = sharded is { } mode
+                    ? socketIO.AddSocketIORedisSharded(Connection, s => s.SubscriptionMode = mode)
+                    : socketIO.AddSocketIORedis(Connection);
+            },
             app => app.MapSocketIO("/socket.io", Configure));
         var node = new PushServerNode(server);
         if (waitForRedis)
         {
-            await node.Adapter.WaitUntilSubscribedAsync().DefaultTimeout();
+            await (sharded is null ? node.Adapter.WaitUntilSubscribedAsync() : node.ShardedAdapter.WaitUntilSubscribedAsync()).DefaultTimeout();
         }
         return node;
     }

@@ -25,6 +25,23 @@ public class RegistrationTests
         }
     }
 
+    [Fact]
+    public async Task AddSocketIORedisSharded_uses_the_sharded_adapter_in_dynamic_mode_by_default_and_refuses_an_unknown_mode()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddSocketIO().AddSocketIORedisSharded();
+        await using (var provider = services.BuildServiceProvider())
+        {
+            Assert.IsType<RedisShardedAdapterFactory>(provider.GetRequiredService<ISocketIOAdapterFactory>());
+            Assert.Equal(ShardedSubscriptionMode.Dynamic, provider.GetRequiredService<RedisShardedCluster>().Options.SubscriptionMode);
+        }
+
+        var unknown = new RedisShardedAdapterOptions { SubscriptionMode = (ShardedSubscriptionMode)7 };
+        var result = new RedisShardedAdapterOptionsValidator().Validate(null, unknown);
+        Assert.True(result.Failed);
+        Assert.Contains("SubscriptionMode", result.FailureMessage);
+    }
+
     [Theory]
     [InlineData("", "Redis:Configuration")]
     [InlineData("redis://", "Redis:Configuration")]

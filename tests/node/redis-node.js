@@ -4,7 +4,9 @@
 // cluster in the Redis adapter tests, controlled by JSON lines on stdin.
 //
 // Config: redisUrl (required), key (channel prefix, default "socket.io"), adminUi (optional: a server id; the node
-// then runs @socket.io/admin-ui's instrument() without authentication under that id).
+// then runs @socket.io/admin-ui's instrument() without authentication under that id), sharded (optional: a
+// subscriptionMode, "static", "dynamic" or "dynamic-private"; the node then uses createShardedAdapter on a Redis
+// Cluster client, redisUrl being the cluster's seed list, comma-separated).
 // Its clients' events: "join" room (ack "joined"); "question" from the server is theirs to ack.
 // Server-side events it receives are reported; "ping" server-side events are acked with "pong from node".
 //
@@ -20,13 +22,15 @@
 
 const http = require("http");
 const { Server } = require("socket.io");
-const { createAdapter } = require("@socket.io/redis-adapter");
-const { createClient } = require("redis");
+const { createAdapter, createShardedAdapter } = require("@socket.io/redis-adapter");
+const { createClient, createCluster } = require("redis");
 const { report, readConfig, encodeValue, decodeValue, messageOf, run, selectRooms, reportDone } = require("./lib/driver");
 
 const config = readConfig(["redisUrl"]);
 
-const pub = createClient({ url: config.redisUrl });
+const pub = config.sharded
+  ? createCluster({ rootNodes: config.redisUrl.split(",").map((url) => ({ url })) })
+  : createClient({ url: config.redisUrl });
 const sub = pub.duplicate();
 pub.on("error", () => {});
 sub.on("error", () => {});
@@ -86,7 +90,9 @@ function handle(command) {
 async function main() {
   await Promise.all([pub.connect(), sub.connect()]);
   io = new Server(httpServer, {
-    adapter: createAdapter(pub, sub, { key: config.key || "socket.io" }),
+    adapter: config.sharded
+      ? createShardedAdapter(pub, sub, { channelPrefix: config.key || "socket.io", subscriptionMode: config.sharded })
+      : createAdapter(pub, sub, { key: config.key || "socket.io" }),
     cors: { origin: "*" },
   });
   if (config.adminUi) {

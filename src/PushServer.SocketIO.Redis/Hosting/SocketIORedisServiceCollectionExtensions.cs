@@ -44,16 +44,44 @@ public static class SocketIORedisServiceCollectionExtensions
     /// </code></example>
     public static IServiceCollection AddSocketIORedisStreams(
         this IServiceCollection services, Action<RedisAdapterOptions>? configure = null, Action<RedisStreamsAdapterOptions>? configureStreams = null)
+        => services.AddSocketIORedisVariant<RedisStreamsAdapterOptions, RedisStreamsAdapterOptionsValidator, RedisStreamsCluster, RedisStreamsAdapterFactory>(
+            configure, configureStreams);
+
+    /// <summary>
+    /// Replaces the in-memory adapter with the sharded pub/sub adapter (Redis 7's SPUBLISH/SSUBSCRIBE), wire-compatible
+    /// with Node's @socket.io/redis-adapter 8.x <c>createShardedAdapter</c> in the same subscription mode: every node
+    /// (PushServer or Node) on the same Redis (usually a Redis Cluster) with the same key prefix forms one cluster. Also
+    /// registers the <see cref="RedisAdapterHealthCheck"/> under the tag <c>ready</c>. Options are validated at start.
+    /// </summary>
+    /// <example><code>
+    /// services.AddSocketIO().AddSocketIORedisSharded(
+    ///     o =&gt; o.Configuration = "redis://10.0.0.1:7000,redis://10.0.0.2:7000", s =&gt; s.SubscriptionMode = ShardedSubscriptionMode.Static);
+    /// </code></example>
+    public static IServiceCollection AddSocketIORedisSharded(
+        this IServiceCollection services, Action<RedisAdapterOptions>? configure = null, Action<RedisShardedAdapterOptions>? configureSharded = null)
+        => services.AddSocketIORedisVariant<RedisShardedAdapterOptions, RedisShardedAdapterOptionsValidator, RedisShardedCluster, RedisShardedAdapterFactory>(
+            configure, configureSharded);
+
+    /// <summary>
+    /// The Redis connection and health check of <see cref="AddSocketIORedis"/>, then an adapter of another kind: its
+    /// own options (validated at start), the part its namespaces share, and its factory in place of the pub/sub one.
+    /// </summary>
+    private static IServiceCollection AddSocketIORedisVariant<TOptions, TValidator, TShared, TFactory>(
+        this IServiceCollection services, Action<RedisAdapterOptions>? configure, Action<TOptions>? configureVariant)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+        where TShared : class
+        where TFactory : class, ISocketIOAdapterFactory
     {
         services.AddSocketIORedis(configure);
-        var streams = services.AddOptions<RedisStreamsAdapterOptions>().ValidateOnStart();
-        if (configureStreams is not null)
+        var options = services.AddOptions<TOptions>().ValidateOnStart();
+        if (configureVariant is not null)
         {
-            streams.Configure(configureStreams);
+            options.Configure(configureVariant);
         }
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisStreamsAdapterOptions>, RedisStreamsAdapterOptionsValidator>());
-        services.TryAddSingleton<RedisStreamsCluster>();
-        services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory, RedisStreamsAdapterFactory>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        services.TryAddSingleton<TShared>();
+        services.Replace(ServiceDescriptor.Singleton<ISocketIOAdapterFactory, TFactory>());
         return services;
     }
 }

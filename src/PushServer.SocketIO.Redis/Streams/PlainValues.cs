@@ -39,7 +39,8 @@ internal static class PlainValues
             case JsonValueKind.String:
                 return element.GetString();
             case JsonValueKind.Number:
-                return element.TryGetInt64(out var l) ? l : element.GetDouble();
+                // Boxed each as itself: a plain conditional would turn the long into a double.
+                return element.TryGetInt64(out var l) ? (object)l : element.GetDouble();
             case JsonValueKind.True:
                 return true;
             case JsonValueKind.False:

@@ -36,22 +36,32 @@ internal static class StreamMessageCodec
     /// <summary>The <c>data</c> field: JSON, or base64 MessagePack when binary values must travel as bytes.</summary>
     public static string EncodeData(ClusterMessageType type, MessageData data, JsonSerializerOptions json)
     {
+        var (bytes, packed) = Serialize(type, data, json);
+        return packed ? Convert.ToBase64String(bytes.Span) : System.Text.Encoding.UTF8.GetString(bytes.Span);
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> as JSON, or as MessagePack (and true) when
+    /// <paramref name="type"/> may carry binary values and this one does, the rule of the Node cluster adapters.
+    /// </summary>
+    public static (ReadOnlyMemory<byte> Bytes, bool MessagePack) Serialize(ClusterMessageType type, MessageData value, JsonSerializerOptions json)
+    {
         var buffer = new ArrayBufferWriter<byte>(256);
         var attachments = new List<ReadOnlyMemory<byte>>();
         using (SocketIOValueWriter.CollectAttachments(attachments))
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            WriteJson(writer, data, json);
+            WriteJson(writer, value, json);
         }
         if (attachments.Count == 0 || !MayContainBinary(type))
         {
-            return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+            return (buffer.WrittenMemory, false);
         }
         var packed = new ArrayBufferWriter<byte>(256);
         var msgpack = new MessagePackWriter(packed);
-        WriteMsgPack(ref msgpack, data, json);
+        WriteMsgPack(ref msgpack, value, json);
         msgpack.Flush();
-        return Convert.ToBase64String(packed.WrittenSpan);
+        return (packed.WrittenMemory, true);
     }
 
     /// <summary>Reads an entry's fields; false when it is not a cluster message (no uid or type, undecodable data).</summary>

@@ -11,9 +11,13 @@ internal sealed class RedisSettingsValidator : SettingsValidator<RedisSettings>
             errors.Add("Redis:Url must be a redis:// or rediss:// URL with a host, such as redis://127.0.0.1:6379, or a comma-separated "
                 + "list of them (the seed nodes of a Redis Cluster).");
         }
-        if (options.Adapter is not (RedisSettings.PubSubAdapter or RedisSettings.StreamsAdapter))
+        if (options.Adapter is not (RedisSettings.PubSubAdapter or RedisSettings.StreamsAdapter or RedisSettings.ShardedAdapter))
         {
-            errors.Add($"Redis:Adapter must be \"pubsub\" or \"streams\" (got \"{options.Adapter}\").");
+            errors.Add($"Redis:Adapter must be \"pubsub\", \"streams\" or \"sharded\" (got \"{options.Adapter}\").");
+        }
+        if (options.ParseSubscriptionMode() is null)
+        {
+            errors.Add($"Redis:ShardedSubscriptionMode must be \"static\", \"dynamic\" or \"dynamic-private\" (got \"{options.ShardedSubscriptionMode}\").");
         }
         if (string.IsNullOrWhiteSpace(options.StreamName))
         {

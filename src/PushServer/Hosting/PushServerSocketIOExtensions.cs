@@ -26,8 +26,9 @@ internal static class PushServerSocketIOExtensions
         var redis = loaded.Section<RedisSettings>(RedisSettings.Section);
         if (redis.Url.Length > 0)
         {
-            // Rooms and broadcasts go through Redis, wire-compatible with Node's @socket.io/redis-adapter (pub/sub) or
-            // @socket.io/redis-streams-adapter (streams); the health check joins /health/ready.
+            // Rooms and broadcasts go through Redis, wire-compatible with Node's @socket.io/redis-adapter (pub/sub, or
+            // sharded with createShardedAdapter) or @socket.io/redis-streams-adapter (streams); the health check joins
+            // /health/ready.
             void Connection(RedisAdapterOptions o)
             {
                 o.Configuration = redis.Url;
@@ -40,6 +41,12 @@ internal static class PushServerSocketIOExtensions
                     s.StreamName = redis.StreamName;
                     s.MaxLength = redis.StreamMaxLength;
                 });
+            }
+            else if (redis.Adapter == RedisSettings.ShardedAdapter)
+            {
+                // Validated at start: the mode is one of the three.
+                var mode = redis.ParseSubscriptionMode() ?? SocketIO.Redis.ShardedSubscriptionMode.Dynamic;
+                services.AddSocketIORedisSharded(Connection, s => s.SubscriptionMode = mode);
             }
             else
             {

@@ -57,6 +57,8 @@ public sealed class ConfigCommandTests
     [InlineData("""{"Shutdown":{"DrainSeconds":0}}""", "Shutdown:DrainSeconds must be positive")]
     [InlineData("""{"Redis":{"Url":"http://cache"}}""", "Redis:Url must be a redis://")]
     [InlineData("""{"Redis":{"RequestsTimeout":0}}""", "Redis:RequestsTimeout must be positive")]
+    [InlineData("""{"Redis":{"Adapter":"cluster"}}""", "Redis:Adapter must be \"pubsub\", \"streams\" or \"sharded\" (got \"cluster\")")]
+    [InlineData("""{"Redis":{"ShardedSubscriptionMode":"Dynamic"}}""", "Redis:ShardedSubscriptionMode must be \"static\", \"dynamic\" or \"dynamic-private\" (got \"Dynamic\")")]
     [InlineData("""{"Relay":{"Rules":{"chat message":{"To":"everyone"}}}}""", "Relay:Rules:chat message:To must be one of")]
     [InlineData("""{"WebMsgSender":{"OnlineCount":true}}""", "WebMsgSender:OnlineCount counts logged-in uids: it needs WebMsgSender:Login")]
     [InlineData("""{"Webhooks":{"Events":["order"]}}""", "Webhooks:Url must be set")]

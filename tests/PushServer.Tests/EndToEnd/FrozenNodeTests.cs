@@ -24,6 +24,8 @@ public sealed class FrozenNodeTests : RedisResourceTests
         { "pubsub", "pushserver" },
         { "streams", "node" },
         { "streams", "pushserver" },
+        // Sharded pub/sub on a single Redis 7: the executable started with Redis:Adapter = sharded, beside this one.
+        { "sharded", "pushserver" },
     };
 
     [Theory]
@@ -105,6 +107,7 @@ public sealed class FrozenNodeTests : RedisResourceTests
     [Theory]
     [InlineData("pubsub")]
     [InlineData("streams")]
+    [InlineData("sharded")]
     public async Task A_socket_listing_waits_for_a_frozen_node_only_as_long_as_Redis_RequestsTimeout(string adapter)
     {
         var (server, _) = await StartClusterWithFrozenNodeAsync(adapter, "pushserver", requestsTimeout: TimeSpan.FromSeconds(1));
