@@ -3,7 +3,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using PushServer.Tests.Infrastructure;
-using StackExchange.Redis;
 
 namespace PushServer.Tests.EndToEnd;
 
@@ -24,32 +23,8 @@ public sealed class SessionRoutingTests : IAsyncLifetime
         await _redis.DisposeAsync();
     }
 
-    private async Task<ServerProcess[]> StartNodesAsync(int count, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var nodes = new ServerProcess[count];
-        for (var i = 0; i < count; i++)
-        {
-            nodes[i] = await ServerProcess.StartAsync(["--redis", _redis.Url], environment);
-            _resources.AddDisposedLast(nodes[i]);
-        }
-        // Every node is in the directory before a test relays (a lookup that misses is retried at most once a second).
-        await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_redis.Port}");
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var expected = environment?.GetValueOrDefault("PUSHSERVER_Cluster__RouteForeignSessions") == "false" ? 0 : count;
-        while (await redis.GetDatabase().HashLengthAsync("socket.io#pushserver#nodes") < expected)
-        {
-            await Task.Delay(50, cts.Token);
-        }
-        foreach (var node in nodes)
-        {
-            using var push = PushClient(node);
-            while (!(await push.GetAsync("health/ready", cts.Token)).IsSuccessStatusCode)
-            {
-                await Task.Delay(50, cts.Token);
-            }
-        }
-        return nodes;
-    }
+    private Task<ServerProcess[]> StartNodesAsync(int count, IReadOnlyDictionary<string, string>? environment = null) =>
+        RoutedNodes.StartAsync(_redis, _resources, count, environment);
 
     private static HttpClient PushClient(ServerProcess node) => new() { BaseAddress = node.PushUri, Timeout = TimeSpan.FromSeconds(30) };
 
@@ -129,6 +104,10 @@ public sealed class SessionRoutingTests : IAsyncLifetime
         // The owner gone (killed, so it could not withdraw its entry): its sessions are unknown, the client reconnects.
         await nodes[0].DisposeAsync();
         await AssertUnknownAsync(await b.GetAsync(Poll(sid)));
+
+        // Operators see each refusal counted.
+        using var push = PushClient(nodes[1]);
+        Assert.Equal(3, await MetricsText.ReadAsync(push, "pushserver_unknown_session_refusals_total"));
     }
 
     [Fact]
