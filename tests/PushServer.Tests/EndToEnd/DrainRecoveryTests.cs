@@ -10,33 +10,23 @@ namespace PushServer.Tests.EndToEnd;
 /// on while one node drains. Every push the push API acknowledged reaches every client exactly once and in order,
 /// those of the drained node after they reconnected to the other one.
 /// </summary>
-public sealed class DrainRecoveryTests : IAsyncLifetime
+public sealed class DrainRecoveryTests : RedisEndToEndTest
 {
     // Pushes are sent one after the other until the drained node has exited and a few more after that; the cap keeps
     // the run short whatever the machine's speed.
     private const int MaxPushes = 200;
     private const int PushesAfterExit = 10;
 
-    private readonly TestResources _resources = new();
-    private RedisServer _redis = null!;
     private int _nextCommandId;
-
-    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _resources.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
 
     private async Task<ServerProcess> StartNodeAsync()
     {
-        var server = await ServerProcess.StartAsync(["--redis", _redis.Url], new Dictionary<string, string>
+        var server = await ServerProcess.StartAsync(["--redis", Redis.Url], new Dictionary<string, string>
         {
             ["PUSHSERVER_Redis__Adapter"] = "streams",
             ["PUSHSERVER_SocketIO__ConnectionStateRecovery__Enabled"] = "true",
         });
-        _resources.Add(server);
+        Resources.Add(server);
         using var http = new HttpClient { BaseAddress = server.PushUri, Timeout = TimeSpan.FromSeconds(30) };
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (!(await http.GetAsync("health/ready", cts.Token)).IsSuccessStatusCode)
@@ -77,9 +67,9 @@ public sealed class DrainRecoveryTests : IAsyncLifetime
         var a = await StartNodeAsync();
         var b = await StartNodeAsync();
         var haproxy = await HaproxyProcess.StartAsync(a.SocketIOPort, b.SocketIOPort);
-        _resources.Add(haproxy);
+        Resources.Add(haproxy);
         var clients = await NodeClient.StartAsync("many-clients.js", new { url = haproxy.Url, count = clientCount, transports = new[] { transport } });
-        _resources.Add(clients);
+        Resources.Add(clients);
         await clients.WaitForEventAsync("allConnected", timeout: TimeSpan.FromSeconds(60));
         using var pushA = new HttpClient { BaseAddress = a.PushUri, Timeout = TimeSpan.FromSeconds(10) };
         using var pushB = new HttpClient { BaseAddress = b.PushUri, Timeout = TimeSpan.FromSeconds(10) };

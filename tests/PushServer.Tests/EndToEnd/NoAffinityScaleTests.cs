@@ -11,7 +11,7 @@ namespace PushServer.Tests.EndToEnd;
 /// (tests/node/many-clients.js). Every client connects, acks, joins a room and receives every push to it in order
 /// without one "Session ID unknown"; with a node killed, its clients reconnect through haproxy to the others.
 /// </summary>
-public sealed class NoAffinityScaleTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class NoAffinityScaleTests(ITestOutputHelper output) : RedisEndToEndTest
 {
     private const string Room = "scale";
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(90);
@@ -24,17 +24,7 @@ public sealed class NoAffinityScaleTests(ITestOutputHelper output) : IAsyncLifet
         (2, ["polling", "websocket"]),
     ];
 
-    private readonly TestResources _resources = new();
-    private RedisServer _redis = null!;
     private int _nextCommandId;
-
-    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _resources.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
 
     [Fact]
     public async Task Two_hundred_clients_connect_ack_join_receive_a_hundred_pushes_in_order_and_disconnect_without_one_unknown_session()
@@ -108,7 +98,7 @@ public sealed class NoAffinityScaleTests(ITestOutputHelper output) : IAsyncLifet
             await RunAsync(driver, new { op = "whenAllReceived", value = before - 1 });
         }
 
-        var deadTag = await RoutedNodes.TagOfAsync(_redis, nodes[0]);
+        var deadTag = await RoutedNodes.TagOfAsync(Redis, nodes[0]);
         await nodes[0].DisposeAsync();
         foreach (var driver in drivers)
         {
@@ -163,15 +153,15 @@ public sealed class NoAffinityScaleTests(ITestOutputHelper output) : IAsyncLifet
 
     private async Task<(ServerProcess[] Nodes, NodeClient[] Drivers)> StartAsync(int perKind)
     {
-        var nodes = await RoutedNodes.StartAsync(_redis, _resources, 3, new Dictionary<string, string>
+        var nodes = await RoutedNodes.StartAsync(Redis, Resources, 3, new Dictionary<string, string>
         {
             ["PUSHSERVER_Rooms__Allowed__0"] = Room,
         });
-        var haproxy = _resources.Add(await HaproxyProcess.StartWithoutAffinityAsync([.. nodes.Select(n => n.SocketIOPort)]));
+        var haproxy = Resources.Add(await HaproxyProcess.StartWithoutAffinityAsync([.. nodes.Select(n => n.SocketIOPort)]));
         var drivers = new NodeClient[Kinds.Length];
         for (var k = 0; k < Kinds.Length; k++)
         {
-            drivers[k] = _resources.Add(await NodeClient.StartAsync("many-clients.js",
+            drivers[k] = Resources.Add(await NodeClient.StartAsync("many-clients.js",
                 new { url = haproxy.Url, count = perKind, version = Kinds[k].Version, transports = Kinds[k].Transports }));
             await RunAsync(drivers[k], new { op = "whenAllConnected" });
         }
