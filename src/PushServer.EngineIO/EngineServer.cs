@@ -25,6 +25,7 @@ public sealed partial class EngineServer
     private readonly EngineCors _cors;
     private readonly HandshakeRateLimiter _handshakeRate;
     private readonly RefusedOriginLog _refusedOrigins;
+    private long _unknownSessionRefusals;
 
     /// <summary>Creates an endpoint that reports sessions to <paramref name="handler"/>.</summary>
     public EngineServer(IEngineConnectionHandler handler, EngineIOOptions options, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
@@ -95,6 +96,13 @@ public sealed partial class EngineServer
             return total;
         }
     }
+
+    /// <summary>
+    /// Requests refused with <c>Session ID unknown</c> (code 1) since the server started: a sid that no node holds
+    /// (expired, closed, or of a node that died), or, behind a load balancer without affinity, one whose owner could
+    /// not be reached. Clients reconnect on each, so a steady rise means sessions are being lost.
+    /// </summary>
+    public long UnknownSessionRefusals => Interlocked.Read(ref _unknownSessionRefusals);
 
     /// <summary>Closes every session, e.g. with <see cref="EngineCloseReason.ServerShuttingDown"/> when the host stops.</summary>
     public void CloseAll(EngineCloseReason reason = EngineCloseReason.ServerShuttingDown)
@@ -194,6 +202,7 @@ public sealed partial class EngineServer
             {
                 return;
             }
+            Interlocked.Increment(ref _unknownSessionRefusals);
             await RefuseAsync(context, EngineError.UnknownSid, isUpgrade).ConfigureAwait(false);
             return;
         }

@@ -129,9 +129,28 @@ public sealed partial class RedisNodeDirectory : INodeDirectory, IAsyncDisposabl
     }
 
     /// <summary>Reads the whole hash into a new snapshot, leaving out (and deleting) expired entries.</summary>
+    /// <remarks>
+    /// The read counts as made once it is done, not when it starts: a lookup that misses while a read is under way
+    /// waits for that read (on the lock in <see cref="FindAsync"/>) and looks at its snapshot, instead of being
+    /// answered "unknown" because a read began less than <see cref="MissRefreshInterval"/> ago. Otherwise the first
+    /// burst of requests for a new node's sessions would all but one be refused.
+    /// </remarks>
     private async Task ReadAsync()
     {
-        _lastRead = _time.GetUtcNow();
+        try
+        {
+            await ReadSnapshotAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // A failed read counts too, so an unreachable Redis is not asked again on every miss.
+            _lastRead = _time.GetUtcNow();
+        }
+    }
+
+    private async Task ReadSnapshotAsync()
+    {
+        var startedAt = _time.GetUtcNow();
         var db = (await _connection.ConnectAsync().ConfigureAwait(false)).GetDatabase();
         HashEntry[] entries;
         try
@@ -143,7 +162,7 @@ public sealed partial class RedisNodeDirectory : INodeDirectory, IAsyncDisposabl
             Log.RefreshFailed(_logger, ex);
             return;
         }
-        var now = _lastRead.ToUnixTimeMilliseconds();
+        var now = startedAt.ToUnixTimeMilliseconds();
         var snapshot = new Dictionary<string, Uri>(entries.Length, StringComparer.Ordinal);
         List<RedisValue>? expired = null;
         foreach (var entry in entries)

@@ -35,6 +35,7 @@ internal sealed class PushServerMetrics
     private readonly Gauge _tcpConnections;
     private readonly Gauge _tcpConnectionsMax;
     private readonly Counter _tcpRefused;
+    private readonly Counter _unknownSessionRefusals;
     private readonly Counter _tcpHeaderTimeouts;
     private readonly Counter _pushConnectionsRefused;
     private readonly Counter _pushConnectionTimeouts;
@@ -80,6 +81,8 @@ internal sealed class PushServerMetrics
             "Connections to the Socket.IO port reset on accept because Server:MaxConnections were open.");
         _tcpHeaderTimeouts = factory.CreateCounter("pushserver_tcp_header_timeouts_total",
             "Connections to the Socket.IO port closed without a whole first request head within Server:RequestHeadersTimeout.");
+        _unknownSessionRefusals = factory.CreateCounter("pushserver_unknown_session_refusals_total",
+            "Engine.IO requests answered Session ID unknown (code 1): the client reconnects and its session is lost.");
         _pushConnectionsRefused = factory.CreateCounter("pushserver_push_connections_refused_total",
             "Connections to the push port closed on accept because PushApi:MaxConnections were open.");
         _pushConnectionTimeouts = factory.CreateCounter("pushserver_push_connection_timeouts_total",
@@ -125,6 +128,7 @@ internal sealed class PushServerMetrics
             _tcpConnectionsMax.Set(connections.MaxConnections);
             _tcpRefused.IncTo(connections.RefusedConnections);
             _tcpHeaderTimeouts.IncTo(connections.TimedOutConnections);
+            _unknownSessionRefusals.IncTo(engine.UnknownSessionRefusals);
             var counts = CountByTransportAndProtocol(engine);
             foreach (var transport in Transports)
             {

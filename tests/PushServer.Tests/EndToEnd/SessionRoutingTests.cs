@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using StackExchange.Redis;
 
 namespace PushServer.Tests.EndToEnd;
 
@@ -9,32 +8,8 @@ namespace PushServer.Tests.EndToEnd;
 /// </summary>
 public sealed class SessionRoutingTests : RedisResourceTests
 {
-    private async Task<ServerProcess[]> StartNodesAsync(int count, IReadOnlyDictionary<string, string>? environment = null)
-    {
-        var nodes = new ServerProcess[count];
-        for (var i = 0; i < count; i++)
-        {
-            nodes[i] = await ServerProcess.StartAsync(["--redis", Redis.Url], environment);
-            Resources.AddDisposedLast(nodes[i]);
-        }
-        // Every node is in the directory before a test relays (a lookup that misses is retried at most once a second).
-        await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Redis.Port}");
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var expected = environment?.GetValueOrDefault("PUSHSERVER_Cluster__RouteForeignSessions") == "false" ? 0 : count;
-        while (await redis.GetDatabase().HashLengthAsync("socket.io#pushserver#nodes") < expected)
-        {
-            await Task.Delay(50, cts.Token);
-        }
-        foreach (var node in nodes)
-        {
-            using var push = PushClient(node);
-            while (!(await push.GetAsync("health/ready", cts.Token)).IsSuccessStatusCode)
-            {
-                await Task.Delay(50, cts.Token);
-            }
-        }
-        return nodes;
-    }
+    private Task<ServerProcess[]> StartNodesAsync(int count, IReadOnlyDictionary<string, string>? environment = null) =>
+        RoutedNodes.StartAsync(Redis, Resources, count, environment);
 
     private static HttpClient PushClient(ServerProcess node) => new() { BaseAddress = node.PushUri, Timeout = TimeSpan.FromSeconds(30) };
 
@@ -114,6 +89,10 @@ public sealed class SessionRoutingTests : RedisResourceTests
         // The owner gone (killed, so it could not withdraw its entry): its sessions are unknown, the client reconnects.
         await nodes[0].DisposeAsync();
         await AssertUnknownAsync(await b.GetAsync(Poll(sid)));
+
+        // Operators see each refusal counted.
+        using var push = PushClient(nodes[1]);
+        Assert.Equal(3, await MetricsText.ReadAsync(push, "pushserver_unknown_session_refusals_total"));
     }
 
     [Fact]

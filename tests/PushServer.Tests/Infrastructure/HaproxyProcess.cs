@@ -32,8 +32,10 @@ public sealed class HaproxyProcess : IAsyncDisposable
     private static async Task<HaproxyProcess> StartAsync(bool sticky, int[] backendPorts)
     {
         var port = FreePort();
-        var servers = string.Join("\n", backendPorts.Select((p, i) => $"    server node{i + 1} 127.0.0.1:{p}" + (sticky ? $" cookie node{i + 1}" : "")));
-        var cookie = sticky ? "cookie io_node insert indirect nocache" : "";
+        // Without affinity, as in config/haproxy-no-affinity.cfg: a node is checked often and taken out of the rotation
+        // after one failed check, and a request whose connection a dead node refused is sent to another node.
+        var servers = string.Join("\n", backendPorts.Select((p, i) => $"    server node{i + 1} 127.0.0.1:{p}" + (sticky ? $" cookie node{i + 1}" : " check inter 250ms fall 1 rise 2")));
+        var cookie = sticky ? "cookie io_node insert indirect nocache" : "option redispatch\n    retries 3";
         var config = $"""
             global
                 maxconn 1000
