@@ -66,9 +66,9 @@ start_cluster() {
     [ "$(redis-cli -p "$redis_port" hlen 'socket.io#pushserver#nodes')" = 3 ] && break
     sleep 0.05
   done
-  # Each node reads the node directory again when it misses a tag, at most once a second: have every node look up
+  # Each node reads the node directory again when it misses a tag (at most once a second): have every node look up
   # every other one now (a session of each polled through the others), so no relay in the measured runs waits for
-  # that or is refused within that second.
+  # that read.
   local owner via sid
   for owner in "${node_ports[@]}"; do
     sid=$(curl -s "http://127.0.0.1:$owner/socket.io/?EIO=4&transport=polling" | sed -n 's/.*"sid":"\([^"]*\)".*/\1/p')

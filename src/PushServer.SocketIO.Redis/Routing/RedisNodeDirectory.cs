@@ -32,7 +32,9 @@ public sealed partial class RedisNodeDirectory : INodeDirectory, IAsyncDisposabl
     private readonly SemaphoreSlim _reading = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private IReadOnlyDictionary<string, Uri> _snapshot = new Dictionary<string, Uri>();
-    private DateTimeOffset _lastRead = DateTimeOffset.MinValue;
+    // When a miss last caused a read (Unix ms, read and written whole through Volatile). The regular refreshes do not
+    // count: a miss just after one must still read, or a node that started within the second would go unfound.
+    private long _lastMissRead = long.MinValue;
     private Task? _refreshing;
     private string? _ownTag;
 
@@ -71,7 +73,7 @@ public sealed partial class RedisNodeDirectory : INodeDirectory, IAsyncDisposabl
         {
             return known;
         }
-        if (_time.GetUtcNow() - _lastRead < MissRefreshInterval)
+        if (!MissMayRead())
         {
             return null;
         }
@@ -79,9 +81,9 @@ public sealed partial class RedisNodeDirectory : INodeDirectory, IAsyncDisposabl
         try
         {
             // Another lookup may have read the hash while this one waited.
-            if (_time.GetUtcNow() - _lastRead >= MissRefreshInterval)
+            if (MissMayRead())
             {
-                await ReadAsync().ConfigureAwait(false);
+                await ReadAfterMissAsync().ConfigureAwait(false);
             }
         }
         finally
@@ -101,7 +103,7 @@ public sealed partial class RedisNodeDirectory : INodeDirectory, IAsyncDisposabl
                 var expiry = (_time.GetUtcNow() + EntryLifetime).ToUnixTimeMilliseconds();
                 var db = (await _connection.ConnectAsync(stopping).ConfigureAwait(false)).GetDatabase();
                 await db.HashSetAsync(_key, nodeTag, string.Create(CultureInfo.InvariantCulture, $"{expiry}|{baseUrl}")).ConfigureAwait(false);
-                await ReadAsync().ConfigureAwait(false);
+                await ReadSnapshotAsync().ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
@@ -128,14 +130,21 @@ public sealed partial class RedisNodeDirectory : INodeDirectory, IAsyncDisposabl
         }
     }
 
-    /// <summary>Reads the whole hash into a new snapshot, leaving out (and deleting) expired entries.</summary>
+    private bool MissMayRead()
+    {
+        var last = Volatile.Read(ref _lastMissRead);
+        return last == long.MinValue
+            || _time.GetUtcNow().ToUnixTimeMilliseconds() - last >= (long)MissRefreshInterval.TotalMilliseconds;
+    }
+
+    /// <summary>Reads the hash for a lookup that missed.</summary>
     /// <remarks>
     /// The read counts as made once it is done, not when it starts: a lookup that misses while a read is under way
     /// waits for that read (on the lock in <see cref="FindAsync"/>) and looks at its snapshot, instead of being
     /// answered "unknown" because a read began less than <see cref="MissRefreshInterval"/> ago. Otherwise the first
     /// burst of requests for a new node's sessions would all but one be refused.
     /// </remarks>
-    private async Task ReadAsync()
+    private async Task ReadAfterMissAsync()
     {
         try
         {
@@ -144,10 +153,11 @@ public sealed partial class RedisNodeDirectory : INodeDirectory, IAsyncDisposabl
         finally
         {
             // A failed read counts too, so an unreachable Redis is not asked again on every miss.
-            _lastRead = _time.GetUtcNow();
+            Volatile.Write(ref _lastMissRead, _time.GetUtcNow().ToUnixTimeMilliseconds());
         }
     }
 
+    /// <summary>Reads the whole hash into a new snapshot, leaving out (and deleting) expired entries.</summary>
     private async Task ReadSnapshotAsync()
     {
         var startedAt = _time.GetUtcNow();
