@@ -28,17 +28,15 @@ internal sealed partial class PollingTransport
             }
             _postActive = true;
         }
+        bool answerOk;
         try
         {
-            await ProcessPostAsync(context).ConfigureAwait(false);
+            answerOk = await ProcessPostAsync(context).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException or ConnectionResetException)
+        catch (Exception ex) when (IsCutOff(ex))
         {
-            EngineLog.TransportEnded(_session.Logger, _session.Id, "data request aborted: " + ex.Message);
-            _session.Abort(EngineCloseReason.TransportError);
-            // The body was cut off: drop the connection so the server does not try to drain what never comes
-            // (Kestrel would log that failed drain as an Error).
-            context.Abort();
+            OnCutOff(context, ex);
+            return;
         }
         finally
         {
@@ -47,9 +45,41 @@ internal sealed partial class PollingTransport
                 _postActive = false;
             }
         }
+        if (!answerOk)
+        {
+            return;
+        }
+        // Answered only once the POST no longer counts as active: a client sends its next POST as soon as it reads
+        // this "ok", often on another connection, and that one must not be taken for an overlapping POST (engine.io
+        // ends a data request before answering it, in the same tick).
+        try
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = "text/html";
+            context.Response.ContentLength = OkBody.Length;
+            await context.Response.Body.WriteAsync(OkBody).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsCutOff(ex))
+        {
+            OnCutOff(context, ex);
+        }
     }
 
-    private async Task ProcessPostAsync(HttpContext context)
+    private static bool IsCutOff(Exception ex) =>
+        ex is OperationCanceledException or IOException or BadHttpRequestException or ConnectionResetException;
+
+    /// <summary>The client went away mid-body or mid-answer.</summary>
+    private void OnCutOff(HttpContext context, Exception ex)
+    {
+        EngineLog.TransportEnded(_session.Logger, _session.Id, "data request aborted: " + ex.Message);
+        _session.Abort(EngineCloseReason.TransportError);
+        // Drop the connection so the server does not try to drain what never comes (Kestrel would log that failed
+        // drain as an Error).
+        context.Abort();
+    }
+
+    /// <summary>Reads and delivers the POST's packets; true when it is to be answered <c>ok</c> (else its status is set).</summary>
+    private async Task<bool> ProcessPostAsync(HttpContext context)
     {
         var isBinary = string.Equals(context.Request.ContentType, "application/octet-stream", StringComparison.OrdinalIgnoreCase);
         if (isBinary && (_session.Protocol == EngineProtocolVersion.V4 || _jsonpIndex is not null))
@@ -58,14 +88,14 @@ internal sealed partial class PollingTransport
             EngineLog.ProtocolViolation(_session.Logger, _session.Id, "invalid content");
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             _session.Abort(EngineCloseReason.TransportError);
-            return;
+            return false;
         }
 
         var body = await RequestBodyReader.ReadAsync(context, _session.Options.MaxHttpBufferSize).ConfigureAwait(false);
         if (body is null)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            return;
+            return false;
         }
 
         var packets = new List<InboundPacket>();
@@ -78,11 +108,7 @@ internal sealed partial class PollingTransport
         {
             _session.OnParseError("malformed polling payload");
         }
-
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "text/html";
-        context.Response.ContentLength = OkBody.Length;
-        await context.Response.Body.WriteAsync(OkBody).ConfigureAwait(false);
+        return true;
     }
 
     private bool Decode(byte[] body, bool isBinary, List<InboundPacket> packets)
