@@ -20,6 +20,9 @@ internal sealed class PollingLoadClient : ILoadClient
     private readonly int _eio;
     private readonly IClientEvents _events;
     private readonly CancellationTokenSource _stop = new();
+    // One POST at a time, as socket.io-client sends: engine.io answers a POST that arrives while another of the same
+    // session is being read with 400 and closes the session (a pong and an echo emit would otherwise overlap).
+    private readonly SemaphoreSlim _posting = new(1, 1);
     private Task _pollLoop = Task.CompletedTask;
     private Task _pingLoop = Task.CompletedTask;
 
@@ -153,8 +156,16 @@ internal sealed class PollingLoadClient : ILoadClient
         }
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = TextPlain;
-        using var response = await _http.PostAsync(_url, content, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
+        await _posting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var response = await _http.PostAsync(_url, content, cancellationToken).ConfigureAwait(false);
+            response.EnsureSuccessStatusCode();
+        }
+        finally
+        {
+            _posting.Release();
+        }
     }
 
     private static List<byte[]> SplitPayload(byte[] body, int eio)
