@@ -10,7 +10,13 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/PushServer/PushServer.csproj -c Release -o /app --no-self-contained
+# ReadyToRun for the machine's own architecture (--use-current-runtime, so the same line builds amd64 and arm64
+# images): the server's code is compiled ahead of time, so a container answers its first pushes at close to its
+# warmed-up speed instead of JIT-compiling them (docs/BENCHMARKS.md, "From the first second"). The NuGet cache
+# mount keeps the runtime packs ReadyToRun compiles against between builds.
+RUN --mount=type=cache,target=/root/.nuget/packages \
+    dotnet publish src/PushServer/PushServer.csproj -c Release -o /app --no-self-contained --use-current-runtime \
+      -p:PublishReadyToRun=true
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
