@@ -6,7 +6,8 @@
 # Loopback only; every run is bounded.
 #
 #   bench/compare.sh [RESULTS.jsonl]        (QUICK=1 for a short smoke run with small client counts;
-#                                            GENERATORS="loadgen" or "node" for one generator, default both)
+#                                            GENERATORS="loadgen" or "node" for one generator, default both;
+#                                            ONLY=REGEX runs only the groups below that match it, e.g. ONLY='bps 2')
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -78,9 +79,10 @@ groups=(
   "broadcast --clients $big --bps 2 --seconds 5"
   "broadcast --clients $big --bps 10 --seconds 5 --drain-seconds 20"
   "echo --clients 100 --seconds 10|echo --clients 100 --seconds 10 --eio 3"
-  "broadcast --clients $small --broadcasts 20 --transport polling"
+  "broadcast --clients $small --broadcasts 20 --transport polling|broadcast --clients $small --broadcasts 20 --transport polling --eio 3"
 )
 for group in "${groups[@]}"; do
+  if [ -n "${ONLY:-}" ] && ! [[ $group =~ ${ONLY} ]]; then continue; fi
   IFS='|' read -r -a scenarios <<<"$group"
   for _ in $(seq 1 "$runs"); do
     for scenario in "${scenarios[@]}"; do
