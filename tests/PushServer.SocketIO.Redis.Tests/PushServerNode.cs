@@ -60,8 +60,17 @@ internal sealed class PushServerNode : IClusterTestNode
     public async Task<(NodeClient Client, string Id)> ConnectClientAsync()
     {
         var client = await NodeClient.StartSocketIOAsync(new SocketIOClientConfig(Url) { Transports = ["websocket"] });
-        var connect = await client.WaitForEventAsync("connect");
-        return (client, connect.GetProperty("id").GetString()!);
+        try
+        {
+            var connect = await client.WaitForEventAsync("connect");
+            return (client, connect.GetProperty("id").GetString()!);
+        }
+        catch
+        {
+            // The caller never gets a client that did not connect, so its Node process is ended here.
+            await client.DisposeAsync();
+            throw;
+        }
     }
 
     private static void Configure(SocketIOServer io)
