@@ -31,20 +31,14 @@ case "$generator" in
 esac
 declare -A builds=([jit]="$root/src/PushServer/bin/Release/net10.0/pushserver.dll" [r2r]="$published/pushserver.dll")
 
-server_pid=
-stop_server() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=; fi
-}
+# shellcheck source=bench/lib/servers.sh
+. "$root/bench/lib/servers.sh"
 trap 'stop_server; rm -rf "$published"' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 for _ in $(seq 1 "$runs"); do
   for warmup in 0 60; do
     for build in jit r2r; do
-      port=$(free_port); push_port=$(free_port)
-      dotnet "${builds[$build]}" start --port "$port" --push-port "$push_port" --bind 127.0.0.1 --log-level Warning >/dev/null 2>&1 &
-      server_pid=$!
-      for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"$push_port") 2>/dev/null && break; sleep 0.05; done
+      start_pushserver "${builds[$build]}" || { stop_server; continue; }
       timeout 300 "${command[@]}" broadcast --clients "$clients" --broadcasts 20 --warmup-broadcasts "$warmup" \
         --server 127.0.0.1:"$port" --push http://127.0.0.1:"$push_port"/ --server-pid "$server_pid" --label "$build" \
         | tee -a "$results" || echo "run failed: $build warm-up $warmup" >&2

@@ -30,31 +30,16 @@ for generator in "${generators[@]}"; do
   [ -n "${generator_command[$generator]:-}" ] || { echo "unknown generator $generator (loadgen, node)" >&2; exit 2; }
 done
 
-server_pid=
-stop_server() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=; fi
-}
+# shellcheck source=bench/lib/servers.sh
+. "$root/bench/lib/servers.sh"
 trap stop_server EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 # start_server pushserver|reference: sets server_pid, port, push_port
 start_server() {
-  port=$(free_port); push_port=$(free_port)
   case "$1" in
-    pushserver)
-      dotnet "$root/src/PushServer/bin/Release/net10.0/pushserver.dll" start --port "$port" --push-port "$push_port" --bind 127.0.0.1 --log-level Warning >/dev/null 2>&1 &
-      ;;
-    reference)
-      node "$root/bench/reference/server.js" "$port" "$push_port" >/dev/null 2>&1 &
-      ;;
+    pushserver) start_pushserver "$root/src/PushServer/bin/Release/net10.0/pushserver.dll" ;;
+    reference) start_reference ;;
   esac
-  server_pid=$!
-  for _ in $(seq 1 200); do
-    if (exec 3<>/dev/tcp/127.0.0.1/"$push_port") 2>/dev/null; then return 0; fi
-    sleep 0.05
-  done
-  echo "$1 did not start" >&2; return 1
 }
 
 run() { # run GENERATOR LABEL SCENARIO ARGS...

@@ -33,15 +33,8 @@ stop_all() {
 }
 trap 'stop_all; rm -rf "$work"' EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
-wait_for_port() { # wait_for_port PORT WHAT
-  for _ in $(seq 1 200); do
-    if (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; then return 0; fi
-    sleep 0.05
-  done
-  echo "$2 did not start" >&2; return 1
-}
+# shellcheck source=bench/lib/servers.sh
+. "$root/bench/lib/servers.sh"
 
 # start_cluster MODE: Redis, 3 nodes and haproxy; sets haproxy_port, push_port (node 1's) and node1_pid
 start_cluster() {

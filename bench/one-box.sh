@@ -23,20 +23,12 @@ dotnet build "$root/src/PushServer" -c Release -v quiet -nologo >/dev/null
 dotnet build "$root/bench/PushServer.LoadGenerator" -c Release -v quiet -nologo >/dev/null
 loadgen="$root/bench/PushServer.LoadGenerator/bin/Release/net10.0/loadgen"
 
-server_pid=
-stop_server() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=; fi
-}
+# shellcheck source=bench/lib/servers.sh
+. "$root/bench/lib/servers.sh"
 trap stop_server EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 run() { # run SCENARIO ARGS...
-  local port push_port
-  port=$(free_port); push_port=$(free_port)
-  dotnet "$root/src/PushServer/bin/Release/net10.0/pushserver.dll" start --port "$port" --push-port "$push_port" \
-    --bind 127.0.0.1 --log-level Warning >/dev/null 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"$push_port") 2>/dev/null && break; sleep 0.05; done
+  start_pushserver "$root/src/PushServer/bin/Release/net10.0/pushserver.dll" || { stop_server; return 0; }
   timeout 600 "$loadgen" "$@" --server 127.0.0.1:"$port" --push http://127.0.0.1:"$push_port"/ --server-pid "$server_pid" \
     --label pushserver | tee -a "$results" || echo "run failed: $*" >&2
   stop_server

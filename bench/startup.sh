@@ -16,13 +16,10 @@ set -euo pipefail
 runs=${RUNS:-10}
 ticks=$(getconf CLK_TCK)
 results=$(mktemp)
-server_pid=
-stop_server() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=; fi
-}
+# shellcheck source=bench/lib/servers.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/servers.sh"
 trap 'stop_server; rm -f "$results"' EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 for _ in $(seq 1 "$runs"); do
