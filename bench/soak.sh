@@ -20,18 +20,10 @@ dotnet build "$root/src/PushServer" -c Release -v quiet -nologo >/dev/null
 dotnet build "$root/bench/PushServer.LoadGenerator" -c Release -v quiet -nologo >/dev/null
 loadgen="$root/bench/PushServer.LoadGenerator/bin/Release/net10.0/loadgen"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-port=$(free_port); push_port=$(free_port)
-
-dotnet "$root/src/PushServer/bin/Release/net10.0/pushserver.dll" start --port "$port" --push-port "$push_port" \
-  --bind 127.0.0.1 --log-level Warning >/dev/null 2>&1 &
-server_pid=$!
-stop_server() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; }
+# shellcheck source=bench/lib/servers.sh
+. "$root/bench/lib/servers.sh"
 trap stop_server EXIT
-for _ in $(seq 1 200); do
-  if (exec 3<>/dev/tcp/127.0.0.1/"$push_port") 2>/dev/null; then break; fi
-  sleep 0.05
-done
+start_pushserver "$root/src/PushServer/bin/Release/net10.0/pushserver.dll"
 
 # The hold time, plus five minutes to open the clients and close them again.
 timeout $((seconds + 300)) "$loadgen" soak --server 127.0.0.1:"$port" --push http://127.0.0.1:"$push_port"/ \
@@ -41,9 +33,12 @@ timeout $((seconds + 300)) "$loadgen" soak --server 127.0.0.1:"$port" --push htt
 python3 - "$result" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
+# A trend needs samples after the warm-up: a run too short for them reports null, shown as n/a.
+def signed(key, digits):
+    return "n/a" if r.get(key) is None else f"{r[key]:+.{digits}f}"
 print(f"soak: {r['clients']} clients for {r['seconds']:.0f} s, {r['pushes']} pushes, {r['reconnects']} reconnects, "
       f"{r['unexpectedCloses']} unexpected closes; server RSS {r['serverRssAtStartMiB']:.0f} -> {r['serverRssAtEndMiB']:.0f} MiB, "
-      f"trend after warm-up {r['rssSlopeMiBPerMinute']:+.2f} MiB/min ({r['rssGrowthAfterWarmupMiB']:+.1f} MiB), "
-      f"over the second half {r['rssSlopeSecondHalfMiBPerMinute']:+.2f} MiB/min ({r['rssGrowthSecondHalfMiB']:+.1f} MiB): "
+      f"trend after warm-up {signed('rssSlopeMiBPerMinute', 2)} MiB/min ({signed('rssGrowthAfterWarmupMiB', 1)} MiB), "
+      f"over the second half {signed('rssSlopeSecondHalfMiBPerMinute', 2)} MiB/min ({signed('rssGrowthSecondHalfMiB', 1)} MiB): "
       + ("memory flat" if r['memoryFlat'] else "memory NOT flat"))
 PY
