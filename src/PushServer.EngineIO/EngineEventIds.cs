@@ -26,6 +26,7 @@ internal static class EngineEventIds
     public const int TransportEnded = 1009;
     public const int RequestFailed = 1010;
     public const int LimitRefused = 1013;
+    public const int WriterStartFailed = 1022;
 
     // The listener: accept failures, the connection cap, the request-head deadline.
     public const int AcceptFailed = 1015;

@@ -36,6 +36,9 @@ internal static partial class EngineLog
     [LoggerMessage(EngineEventIds.HandlerFailed, LogLevel.Error, "Engine.IO session {Sid}: the connection handler threw in {Callback}.")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string sid, string callback);
 
+    [LoggerMessage(EngineEventIds.WriterStartFailed, LogLevel.Error, "Engine.IO session {Sid}: starting the writer of a broadcast failed.")]
+    public static partial void WriterStartFailed(ILogger logger, Exception exception, string sid);
+
     [LoggerMessage(EngineEventIds.TransportEnded, LogLevel.Debug, "Engine.IO session {Sid}: transport ended: {Detail}.")]
     public static partial void TransportEnded(ILogger logger, string sid, string detail);
 

@@ -132,9 +132,16 @@ internal sealed partial class EngineSession : IEngineSession, IDeadlineOwner
             Interlocked.Add(ref _queuedBytes, -packet.Size);
             return false;
         }
-        _transport.OnQueueSignal(mode);
+        // Inside a broadcast's fan-out scope the scope starts the writer, from a work item per slice of recipients.
+        if (mode != SendMode.QueueToThreadPool || !EngineFanOut.TryDefer(this))
+        {
+            _transport.OnQueueSignal(mode);
+        }
         return true;
     }
+
+    /// <summary>Starts the transport's writer for what is queued; see <see cref="EngineFanOut"/>.</summary>
+    internal void SignalQueued(SendMode mode) => _transport.OnQueueSignal(mode);
 
     public bool SendVolatile(EnginePacket packet)
     {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using PushServer.EngineIO;
 
 namespace PushServer.SocketIO.Adapters;
 
@@ -209,6 +210,8 @@ public class InMemoryAdapter : SocketIOAdapter
             CollectSockets(options, targets);
             var serializer = Namespace.Server.SerializerOptions;
             var isVolatile = options.Flags.Volatile;
+            // Queued here in order, written by a few work items once all are queued.
+            using var fanOut = EngineFanOut.Begin(targets.Count);
             foreach (var socket in targets)
             {
                 socket.NotifyOutgoing(packet.EventName, packet.Args);
@@ -236,10 +239,13 @@ public class InMemoryAdapter : SocketIOAdapter
         var withId = packet.WithAckId(RegisterBroadcastAck(targets, ack));
         var serializer = Namespace.Server.SerializerOptions;
         var isVolatile = options.Flags.Volatile;
-        foreach (var socket in targets)
+        using (EngineFanOut.Begin(targets.Count))
         {
-            socket.NotifyOutgoing(packet.EventName, packet.Args);
-            WriteToSocket(socket, withId.GetEncoded(socket.Protocol, serializer), isVolatile);
+            foreach (var socket in targets)
+            {
+                socket.NotifyOutgoing(packet.EventName, packet.Args);
+                WriteToSocket(socket, withId.GetEncoded(socket.Protocol, serializer), isVolatile);
+            }
         }
         clientCountCallback(targets.Count);
     }

@@ -61,6 +61,30 @@ public sealed class PushApiTests : ResourceTests
     }
 
     [Fact]
+    public async Task Pushes_to_more_clients_than_the_fan_out_minimum_reach_every_client_in_order()
+    {
+        // Enough clients for a broadcast to be written by fan-out slices rather than a writer per client.
+        var clients = new List<RawSocketIOClient>();
+        for (var i = 0; i < PushServer.EngineIO.EngineFanOut.MinimumRecipients + 16; i++)
+        {
+            clients.Add(await ConnectAsync());
+        }
+
+        for (var n = 0; n < 10; n++)
+        {
+            Assert.Equal("ok", await _push.GetStringAsync($"?msg={n}"));
+        }
+
+        foreach (var client in clients)
+        {
+            for (var n = 0; n < 10; n++)
+            {
+                Assert.Equal($$"""["chat message","{{n}}"]""", (await client.NextEventAsync()).GetRawText());
+            }
+        }
+    }
+
+    [Fact]
     public async Task Get_without_msg_answers_400_with_a_json_error()
     {
         using var response = await _push.GetAsync("?other=1");
