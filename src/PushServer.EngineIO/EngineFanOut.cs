@@ -34,6 +34,13 @@ public readonly struct EngineFanOut : IDisposable
     /// <summary>The fewest sessions a slice is given: below it, a second slice costs more than it saves.</summary>
     internal const int MinimumSliceLength = 512;
 
+    /// <summary>
+    /// Slices per broadcast at most: one per core. Fewer left the readers a core, and cut p99 by a fifth under a
+    /// one-thread load generator, but made it a fifth worse under a two-thread one (docs/BENCHMARKS.md, "Fan-out by
+    /// slices").
+    /// </summary>
+    private static readonly int WritingCores = Environment.ProcessorCount;
+
     [ThreadStatic]
     private static FanOutBatch? t_current;
 
@@ -47,7 +54,7 @@ public readonly struct EngineFanOut : IDisposable
     /// scope that changes nothing.
     /// </summary>
     public static EngineFanOut Begin(int recipients) =>
-        recipients < MinimumRecipients ? default : Begin(recipients, Environment.ProcessorCount, MinimumSliceLength);
+        recipients < MinimumRecipients ? default : Begin(recipients, WritingCores, MinimumSliceLength);
 
     /// <summary>A scope whose slices are cut for <paramref name="cores"/> cores and at least
     /// <paramref name="minimumSliceLength"/> sessions each; tests use it to get many slices from few sessions.</summary>
