@@ -180,6 +180,35 @@ public class UpgradeAndWebSocketTests
     }
 
     [Fact]
+    public async Task Websocket_messages_of_every_size_arrive_whole_also_when_sent_in_fragments()
+    {
+        // The reader learns of a message from its idle wait and rents a buffer only then; the message must arrive
+        // intact whether it is one byte ("4", an empty message), a little longer, past the WebSocket's own small
+        // buffer (125 bytes) or the first receive buffer (4096), or split by the client into several frames.
+        await using var host = await EngineTestHost.StartAsync();
+        var (ws, _) = await host.OpenWebSocketAsync();
+        var sizes = new[] { 0, 1, 2, 124, 125, 126, 4095, 4096, 10_000 };
+
+        foreach (var size in sizes)
+        {
+            await Frames.SendTextAsync(ws, "4" + new string('x', size));
+        }
+        var text = "4" + string.Concat(Enumerable.Range(0, 300).Select(i => (char)('a' + (i % 26))));
+        var bytes = Encoding.UTF8.GetBytes(text);
+        await ws.SendAsync(bytes.AsMemory(0, 1), WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None);
+        await ws.SendAsync(bytes.AsMemory(1, 100), WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None);
+        await ws.SendAsync(bytes.AsMemory(101), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        await Frames.SendBinaryAsync(ws, [7]);
+
+        foreach (var size in sizes)
+        {
+            Assert.Equal(new string('x', size), (await host.Handler.WaitForAsync<TextReceived>()).Text);
+        }
+        Assert.Equal(text[1..], (await host.Handler.WaitForAsync<TextReceived>()).Text);
+        Assert.Equal(new byte[] { 7 }, (await host.Handler.WaitForAsync<BinaryReceived>()).Data);
+    }
+
+    [Fact]
     public async Task Websocket_binary_frames_carry_a_type_byte_in_v3()
     {
         await using var host = await EngineTestHost.StartAsync();
