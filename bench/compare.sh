@@ -7,7 +7,10 @@
 #
 #   bench/compare.sh [RESULTS.jsonl]        (QUICK=1 for a short smoke run with small client counts;
 #                                            GENERATORS="loadgen" or "node" for one generator, default both;
-#                                            ONLY=REGEX runs only the groups below that match it, e.g. ONLY='bps 2')
+#                                            ONLY=REGEX runs only the groups below that match it, e.g. ONLY='bps 2';
+#                                            BASELINE=DLL also measures another pushserver build, labelled baseline,
+#                                            in every round, and adds a table of this build against it: an A/B of a
+#                                            change, e.g. the previous commit's bin/Release/net10.0/pushserver.dll)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,6 +41,7 @@ trap stop_server EXIT
 start_server() {
   case "$1" in
     pushserver) start_pushserver "$root/src/PushServer/bin/Release/net10.0/pushserver.dll" ;;
+    baseline) start_pushserver "$BASELINE" ;;
     reference) start_reference ;;
   esac
 }
@@ -66,14 +70,19 @@ groups=(
   "echo --clients 100 --seconds 10|echo --clients 100 --seconds 10 --eio 3"
   "broadcast --clients $small --broadcasts 20 --transport polling|broadcast --clients $small --broadcasts 20 --transport polling --eio 3"
 )
+labels=(pushserver reference)
+if [ -n "${BASELINE:-}" ]; then
+  [ -f "$BASELINE" ] || { echo "BASELINE=$BASELINE: no such file" >&2; exit 2; }
+  labels=(baseline pushserver reference)
+fi
 for group in "${groups[@]}"; do
   if [ -n "${ONLY:-}" ] && ! [[ $group =~ ${ONLY} ]]; then continue; fi
   IFS='|' read -r -a scenarios <<<"$group"
   for _ in $(seq 1 "$runs"); do
     for scenario in "${scenarios[@]}"; do
-      # Each generator measures both servers back to back, so a ratio compares runs minutes apart at most.
+      # Each generator measures the servers back to back, so a ratio compares runs minutes apart at most.
       for generator in "${generators[@]}"; do
-        for label in pushserver reference; do
+        for label in "${labels[@]}"; do
           # shellcheck disable=SC2086
           run "$generator" "$label" $scenario
         done
@@ -83,4 +92,8 @@ for group in "${groups[@]}"; do
 done
 
 "$loadgen" report "$results"
+if [ -n "${BASELINE:-}" ]; then
+  echo
+  "$loadgen" report "$results" pushserver baseline
+fi
 echo "raw results: $results" >&2

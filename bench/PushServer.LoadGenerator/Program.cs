@@ -17,8 +17,10 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 
 if (args[0] == "report")
 {
-    // loadgen report RESULTS.jsonl: the Markdown comparison of runs tagged "server": "pushserver" | "reference".
-    Console.Write(ComparisonReport.Build(File.ReadLines(args.Length > 1 ? args[1] : "/dev/stdin")));
+    // loadgen report RESULTS.jsonl [SUBJECT REFERENCE]: the Markdown comparison of runs tagged "server": SUBJECT
+    // (default "pushserver") against REFERENCE (default "reference"), e.g. "pushserver baseline" for an A/B of a change.
+    var lines = File.ReadLines(args.Length > 1 ? args[1] : "/dev/stdin");
+    Console.Write(args.Length > 3 ? ComparisonReport.Build(lines, args[2], args[3]) : ComparisonReport.Build(lines));
     return 0;
 }
 
