@@ -87,7 +87,15 @@ public readonly struct EngineFanOut : IDisposable
     /// Called by a session that has just queued a packet: true when a scope is open on this thread and has taken the
     /// session, whose writer it will start; false when the session must signal its transport itself.
     /// </summary>
-    internal static bool TryDefer(EngineSession session) => t_current?.Add(session) ?? false;
+    internal static bool TryDefer(EngineSession session)
+    {
+        if (t_current is not { } batch)
+        {
+            return false;
+        }
+        batch.Add(session);
+        return true;
+    }
 
     /// <summary>The sessions of one scope, and the slices that write to them.</summary>
     private sealed class FanOutBatch(int capacity, int cores, int minimumSliceLength)
@@ -98,12 +106,12 @@ public readonly struct EngineFanOut : IDisposable
 
         public int Count => _count;
 
-        public bool Add(EngineSession session)
+        public void Add(EngineSession session)
         {
             // A packet with attachments is several sends in a row to one session: one signal covers them all.
             if (_count > 0 && ReferenceEquals(_sessions[_count - 1], session))
             {
-                return true;
+                return;
             }
             if (_count == _sessions.Length)
             {
@@ -113,7 +121,6 @@ public readonly struct EngineFanOut : IDisposable
                 _sessions = larger;
             }
             _sessions[_count++] = session;
-            return true;
         }
 
         public void Start()

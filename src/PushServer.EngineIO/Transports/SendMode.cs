@@ -14,7 +14,8 @@ internal enum SendMode
     QueueToThreadPool,
 
     /// <summary>
-    /// The caller sends from a thread of its own, such as the heartbeat timer: the write is made right there (tried
+    /// The caller sends from a thread of its own, such as the heartbeat timer or a broadcast's fan-out slice
+    /// (<see cref="EngineFanOut"/>): the write is made right there (tried
     /// without blocking, see <see cref="ConnectionLevelWebSockets.SocketStream"/>) instead of by a thread-pool work item. On an idle server
     /// every heartbeat would otherwise wake a pool thread for one small write, which costs far more than it.
     /// </summary>
