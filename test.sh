@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's one test command: installs what the tests need when it is missing,
-# builds the solution, runs every test project and ends with the totals line
+# builds the solution, runs every test project and the benchmarks' Node generator's tests, and ends with the totals line
 #   N passed, N failed[, N skipped]
 # Exits non-zero when the build or any test failed.
 #
@@ -71,20 +71,21 @@ install_apt_packages() {
   rm -f "$apt_log"
 }
 
-install_node_clients() {
-  local dir="$ROOT/tests/node"
-  # npm ci leaves node_modules/.package-lock.json behind: reinstall when it is missing
-  # or older than the committed lockfile.
+# npm_ci DIR: installs DIR's committed lockfile. npm ci leaves node_modules/.package-lock.json behind: reinstall
+# when it is missing or older than the lockfile.
+npm_ci() {
+  local dir="$ROOT/$1"
   if [ -f "$dir/node_modules/.package-lock.json" ] \
     && [ ! "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     return 0
   fi
-  log "installing Node clients (npm ci in tests/node)"
+  log "installing Node packages (npm ci in $1)"
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
 install_apt_packages
-if ! install_node_clients; then
+# tests/node: the Node clients the .NET tests drive; bench/node-generator: the second load generator, tested below.
+if ! npm_ci tests/node || ! npm_ci bench/node-generator; then
   log "npm ci failed"
   finish 0 1 0 1
 fi
@@ -139,6 +140,21 @@ read -r passed failed skipped < <(
   grep -Eo '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$RESULTS_DIR/dotnet-test.log" \
     | awk -F'[^0-9]+' '{ f += $2; p += $3; s += $4 } END { printf "%d %d %d\n", p, f, s }'
 )
+
+# The benchmarks' Node generator, end to end against the executable just built (node:test, TAP summary lines).
+log "running bench/node-generator's tests"
+node_exit=0
+(cd bench/node-generator && timeout 600 node --test --test-reporter=tap test/) >"$RESULTS_DIR/node-generator.tap" 2>&1 || node_exit=$?
+node_passed=$(awk '/^# pass /{ print $3 }' "$RESULTS_DIR/node-generator.tap")
+node_failed=$(awk '/^# fail /{ print $3 }' "$RESULTS_DIR/node-generator.tap")
+if [ "$node_exit" -ne 0 ] && [ "${node_failed:-0}" -eq 0 ]; then
+  tail -n 20 "$RESULTS_DIR/node-generator.tap"
+  log "bench/node-generator's tests exited with $node_exit"
+  node_failed=1
+fi
+log "bench/node-generator: ${node_passed:-0} passed, ${node_failed:-0} failed"
+passed=$((passed + ${node_passed:-0}))
+failed=$((failed + ${node_failed:-0}))
 
 if [ "$test_exit" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # The run failed without a failed test on record: a crashed or hung test host.
