@@ -30,6 +30,7 @@ internal static class PushServerEventIds
     public const int AdminUiEnabled = 4050;
     public const int AdminUiNoAuthentication = 4051;
     public const int AdminUiStatsFailed = 4052;
+    public const int AdminUiLoginLockedOut = 4053;
     public const int NodePublished = 4060;
     public const int NodeNotPublished = 4061;
 }

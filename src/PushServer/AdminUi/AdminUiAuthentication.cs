@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using PushServer.Configuration;
 using PushServer.SocketIO;
 
@@ -8,20 +9,26 @@ namespace PushServer.AdminUi;
 /// <summary>
 /// instrument()'s basic authentication: the UI's CONNECT auth carries <c>{username, password}</c>, checked against the
 /// configured bcrypt hash, or <c>{sessionId}</c> from an earlier login. A failure is a connect_error
-/// "invalid credentials", as in the original.
+/// "invalid credentials", as in the original. Password checks are bounded by <see cref="AdminLoginGuard"/>: a refused
+/// attempt is a connect_error "too many login attempts".
 /// </summary>
 internal sealed class AdminUiAuthentication
 {
     private const string InvalidCredentials = "invalid credentials";
+    private const string TooManyAttempts = "too many login attempts";
 
     private readonly AdminUiSettings _settings;
+    private readonly AdminLoginGuard _guard;
+    private readonly ILogger _logger;
     private readonly AdminUiSessionStore _sessions = new();
     // The session id to send once the socket is connected: the UI keeps it for its reconnections.
     private readonly ConditionalWeakTable<SocketIOSocket, string> _newSessions = new();
 
-    public AdminUiAuthentication(AdminUiSettings settings)
+    public AdminUiAuthentication(AdminUiSettings settings, AdminLoginGuard guard, ILogger logger)
     {
         _settings = settings;
+        _guard = guard;
+        _logger = logger;
     }
 
     public void Apply(SocketIONamespace adminNamespace)
@@ -54,17 +61,29 @@ internal sealed class AdminUiAuthentication
         {
             return;
         }
-        if (String(auth, "username") == _settings.Username && String(auth, "password") is { } password)
+        if (String(auth, "password") is not { } password)
         {
-            // bcrypt is slow on purpose (tens of milliseconds): off the connection's I/O thread.
-            var matches = await Task.Run(() => Verify(password, _settings.PasswordHash), cancellationToken);
-            if (matches)
-            {
-                _newSessions.AddOrUpdate(socket, _sessions.Create());
-                return;
-            }
+            throw new ConnectErrorException(InvalidCredentials);
         }
-        throw new ConnectErrorException(InvalidCredentials);
+        // A wrong user name counts as a failure like a wrong password, and costs the same check, so neither the time
+        // nor the lock-out tells which of the two was wrong.
+        var username = String(auth, "username");
+        var address = socket.Handshake.Address;
+        var (verdict, matches, lockedOutNow) = await _guard.CheckAsync(
+            address, () => Verify(password, _settings.PasswordHash) && username == _settings.Username, cancellationToken);
+        if (lockedOutNow)
+        {
+            AdminUiInstrumentation.Log.LoginLockedOut(_logger, address, AdminLoginGuard.MaxFailures, AdminLoginGuard.FailureWindow.TotalSeconds);
+        }
+        if (verdict != AdminLoginGuard.Verdict.Checked)
+        {
+            throw new ConnectErrorException(TooManyAttempts);
+        }
+        if (!matches)
+        {
+            throw new ConnectErrorException(InvalidCredentials);
+        }
+        _newSessions.AddOrUpdate(socket, _sessions.Create());
     }
 
     private static bool Verify(string password, string hash)

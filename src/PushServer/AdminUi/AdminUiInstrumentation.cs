@@ -41,7 +41,7 @@ internal static partial class AdminUiInstrumentation
         var config = new { supportedFeatures = features };
 
         var adminNamespace = io.Of(settings.Namespace);
-        var authentication = new AdminUiAuthentication(settings);
+        var authentication = new AdminUiAuthentication(settings, new AdminLoginGuard(time), logger);
         authentication.Apply(adminNamespace);
         if (settings.AllowNoAuth)
         {
@@ -101,7 +101,7 @@ internal static partial class AdminUiInstrumentation
         return all;
     }
 
-    private static partial class Log
+    internal static partial class Log
     {
         [LoggerMessage(EventId = PushServerEventIds.AdminUiEnabled, Level = LogLevel.Information,
             Message = "Admin UI namespace {Namespace} enabled (read-only: {ReadOnly}, mode: {Mode})")]
@@ -110,5 +110,9 @@ internal static partial class AdminUiInstrumentation
         [LoggerMessage(EventId = PushServerEventIds.AdminUiNoAuthentication, Level = LogLevel.Warning,
             Message = "Admin UI namespace {Namespace} accepts anyone (AdminUi:AllowNoAuth): every client's headers and actions on them are open")]
         public static partial void NoAuthentication(ILogger logger, string @namespace);
+
+        [LoggerMessage(EventId = PushServerEventIds.AdminUiLoginLockedOut, Level = LogLevel.Warning,
+            Message = "Admin UI logins from {Address} refused for a while: {Failures} failed within {WindowSeconds} s")]
+        public static partial void LoginLockedOut(ILogger logger, string address, int failures, double windowSeconds);
     }
 }
