@@ -24,4 +24,6 @@ internal static class RedisEventIds
     public const int ShardedSubscribeFailed = 4071;
     public const int ShardedMalformedMessage = 4072;
     public const int ShardedMessageFailed = 4073;
+    public const int ShardedResubscribeForced = 4074;
+    public const int ShardedResubscribeFailed = 4075;
 }

@@ -21,5 +21,13 @@ public sealed partial class RedisShardedAdapter
         [LoggerMessage(EventId = RedisEventIds.ShardedMessageFailed, Level = LogLevel.Warning,
             Message = "Handling a message on the sharded channel {Channel} failed; the next ones are handled as usual")]
         public static partial void MessageFailed(ILogger logger, string channel, Exception exception);
+
+        [LoggerMessage(EventId = RedisEventIds.ShardedResubscribeForced, Level = LogLevel.Warning,
+            Message = "Namespace {Namespace}: {Count} sharded channel(s) ({Channels}) not listened to for {DeafFor} although Redis is reachable; re-reading the cluster topology and subscribing again (attempt {Attempt})")]
+        public static partial void ResubscribeForced(ILogger logger, string @namespace, int count, string channels, TimeSpan deafFor, int attempt);
+
+        [LoggerMessage(EventId = RedisEventIds.ShardedResubscribeFailed, Level = LogLevel.Warning,
+            Message = "Namespace {Namespace}: re-reading the cluster topology to subscribe again failed; trying again later")]
+        public static partial void ResubscribeFailed(ILogger logger, string @namespace, Exception exception);
     }
 }

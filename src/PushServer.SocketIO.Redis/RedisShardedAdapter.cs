@@ -32,6 +32,7 @@ public sealed partial class RedisShardedAdapter : ClusterMessageAdapter
     private readonly string _responseChannel;
     private readonly ShardedChannelSubscriptions _subscriptions;
     private readonly TaskCompletionSource _subscribedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ShardedResubscribeWatchdog? _watchdog;
     private int _disposed;
 
     /// <summary>Creates the adapter of <paramref name="nsp"/>; normally done by <see cref="RedisShardedAdapterFactory"/>.</summary>
@@ -66,6 +67,8 @@ public sealed partial class RedisShardedAdapter : ClusterMessageAdapter
         _connection.ConnectionStateChanged += OnConnectionStateChanged;
         await _connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
         await SubscribeAllAsync().ConfigureAwait(false);
+        _watchdog = new ShardedResubscribeWatchdog(
+            _cluster.Options.ResubscribeAfter, Time, () => DeafChannels().Count > 0, () => _connection.IsConnected, ResubscribeAsync);
     }
 
     /// <inheritdoc />
@@ -157,6 +160,7 @@ public sealed partial class RedisShardedAdapter : ClusterMessageAdapter
             return;
         }
         _connection.ConnectionStateChanged -= OnConnectionStateChanged;
+        _watchdog?.Dispose();
         RoomCreated -= OnRoomChanged;
         RoomDeleted -= OnRoomChanged;
         _cluster.Unregister(this);

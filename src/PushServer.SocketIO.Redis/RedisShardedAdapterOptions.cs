@@ -30,4 +30,12 @@ public sealed class RedisShardedAdapterOptions
 {
     /// <summary>The channels each namespace subscribes to; <see cref="ShardedSubscriptionMode.Dynamic"/> as in the Node adapter.</summary>
     public ShardedSubscriptionMode SubscriptionMode { get; set; } = ShardedSubscriptionMode.Dynamic;
+
+    /// <summary>
+    /// How long one of a namespace's channels may stay unsubscribed while Redis is reachable before the adapter makes
+    /// the Redis client re-read the cluster's topology and subscribes it again: 3 s. After a master's failover the client
+    /// may keep the channel on the dead master until it notices the promotion, which can take a minute; the adapter
+    /// tries again at doubling intervals (at most 30 s apart) until the channel is listened to. Not in the Node adapter.
+    /// </summary>
+    public TimeSpan ResubscribeAfter { get; set; } = TimeSpan.FromSeconds(3);
 }

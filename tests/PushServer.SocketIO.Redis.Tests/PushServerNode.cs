@@ -29,6 +29,20 @@ internal sealed class PushServerNode : IClusterTestNode
     public Task<HealthReport> CheckReadinessAsync() =>
         _server.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Tags.Contains(RedisAdapterHealthCheck.Tag));
 
+    /// <summary>
+    /// Waits until the node's readiness is <paramref name="status"/>, within <paramref name="within"/> (30 s unless
+    /// told). Nothing announces when a shard's connection dropped or a subscription was re-sent, so this asks often.
+    /// </summary>
+    public async Task WaitForReadinessAsync(HealthStatus status, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
+        while ((await CheckReadinessAsync()).Status != status)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The node's readiness did not become {status}.");
+            await Task.Delay(20);
+        }
+    }
+
     public string Url => _server.BaseAddress.GetLeftPart(UriPartial.Authority);
 
     /// <summary>Starts a node on the classic pub/sub adapter, or with <paramref name="sharded"/> on the sharded one in that mode.</summary>

@@ -12,21 +12,6 @@ namespace PushServer.SocketIO.Redis.Tests;
 /// </summary>
 public sealed class RedisClusterShardedFailoverTests(RedisClusterFixture fixture) : OwningTests, IClassFixture<RedisClusterFixture>
 {
-    /// <summary>
-    /// Waits until the node's readiness is <paramref name="status"/>. Nothing announces when a shard's connection
-    /// dropped or a subscription was re-sent, so this asks often, within a generous bound.
-    /// </summary>
-    private static async Task WaitForReadinessAsync(PushServerNode node, HealthStatus status, CancellationToken stop = default)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while ((await node.CheckReadinessAsync()).Status != status)
-        {
-            Assert.False(timeout.IsCancellationRequested, $"The node's readiness did not become {status}.");
-            await Task.Delay(20);
-        }
-    }
-
     [Fact]
     public async Task The_node_is_not_ready_while_the_channels_master_fails_over_and_pushes_flow_again_after()
     {
@@ -39,11 +24,11 @@ public sealed class RedisClusterShardedFailoverTests(RedisClusterFixture fixture
         Assert.Equal(HealthStatus.Healthy, (await a.CheckReadinessAsync()).Status);
 
         // Watched from before the kill: the unready spell may be over by the time the cluster reports a new master.
-        var unready = WaitForReadinessAsync(a, HealthStatus.Unhealthy);
+        var unready = a.WaitForReadinessAsync(HealthStatus.Unhealthy);
         var killed = await fixture.Cluster.KillMasterOfAsync("socket.io#/#");
         await unready;
-        await WaitForReadinessAsync(a, HealthStatus.Healthy);
-        await WaitForReadinessAsync(b, HealthStatus.Healthy);
+        await a.WaitForReadinessAsync(HealthStatus.Healthy);
+        await b.WaitForReadinessAsync(HealthStatus.Healthy);
 
         Assert.True(a.IsClusterConnected);
         await b.Io.Sockets.To([]).EmitAsync("after", [killed]);

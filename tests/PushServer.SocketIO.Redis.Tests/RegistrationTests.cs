@@ -42,6 +42,17 @@ public class RegistrationTests
         Assert.Contains("SubscriptionMode", result.FailureMessage);
     }
 
+    [Fact]
+    public void The_sharded_adapter_resubscribes_after_3_seconds_by_default_and_refuses_a_non_positive_delay()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(3), new RedisShardedAdapterOptions().ResubscribeAfter);
+
+        var zero = new RedisShardedAdapterOptions { ResubscribeAfter = TimeSpan.Zero };
+        var result = new RedisShardedAdapterOptionsValidator().Validate(null, zero);
+        Assert.True(result.Failed);
+        Assert.Contains("ResubscribeAfter", result.FailureMessage);
+    }
+
     [Theory]
     [InlineData("", "Redis:Configuration")]
     [InlineData("redis://", "Redis:Configuration")]

@@ -106,26 +106,110 @@ public sealed class RedisClusterServers : IAsyncDisposable
     /// </summary>
     public async Task<int> KillMasterOfAsync(string channelOrKey)
     {
-        var any = _nodes.First(n => !n.Process.HasExited).Port.ToString(CultureInfo.InvariantCulture);
-        var slot = int.Parse((await RunCliAsync(["-p", any, "cluster", "keyslot", channelOrKey]).ConfigureAwait(false)).Trim(), CultureInfo.InvariantCulture);
-        var master = await MasterOfSlotAsync(any, slot).ConfigureAwait(false);
-        var (_, process) = _nodes.Single(n => n.Port == master);
+        var master = await MasterOfAsync(channelOrKey).ConfigureAwait(false);
+        await KillAsync(master).ConfigureAwait(false);
+        await WaitUntilMasterOfIsNotAsync(channelOrKey, master).ConfigureAwait(false);
+        return master;
+    }
+
+    /// <summary>The port of the master serving <paramref name="channelOrKey"/>'s hash slot, as a running node sees the cluster.</summary>
+    public async Task<int> MasterOfAsync(string channelOrKey)
+    {
+        var any = AnyRunningPort();
+        return await MasterOfSlotAsync(any, await SlotOfAsync(any, channelOrKey).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>The port of the (first listed) replica of the master on <paramref name="masterPort"/>, from <c>CLUSTER NODES</c>.</summary>
+    public async Task<int> ReplicaOfAsync(int masterPort) => (await ReplicasOfAsync(masterPort).ConfigureAwait(false))[0];
+
+    /// <summary>The ports of the replicas of the master on <paramref name="masterPort"/>, from <c>CLUSTER NODES</c>.</summary>
+    public async Task<IReadOnlyList<int>> ReplicasOfAsync(int masterPort)
+    {
+        // Each line: id ip:port@busport flags master-id ...; a replica's master-id is its master's id.
+        var nodes = (await RunCliAsync(["-p", AnyRunningPort(), "cluster", "nodes"]).ConfigureAwait(false))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' '))
+            .ToList();
+        var masterId = nodes.Single(n => PortOf(n[1]) == masterPort)[0];
+        return [.. nodes.Where(n => n[3] == masterId).Select(n => PortOf(n[1]))];
+
+        static int PortOf(string address) => int.Parse(address[(address.LastIndexOf(':') + 1)..address.IndexOf('@', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Makes the node on <paramref name="replicaPort"/> (a replica) replicate the master on
+    /// <paramref name="masterPort"/> instead (<c>CLUSTER REPLICATE</c>), and waits until it has synchronised with it.
+    /// </summary>
+    public async Task ReplicateAsync(int replicaPort, int masterPort)
+    {
+        var replica = replicaPort.ToString(CultureInfo.InvariantCulture);
+        var masterId = (await RunCliAsync(["-p", masterPort.ToString(CultureInfo.InvariantCulture), "cluster", "myid"]).ConfigureAwait(false)).Trim();
+        await RunCliAsync(["-p", replica, "cluster", "replicate", masterId]).ConfigureAwait(false);
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        while (true)
+        {
+            var replication = await RunCliAsync(["-p", replica, "info", "replication"]).ConfigureAwait(false);
+            if (replication.Contains($"master_port:{masterPort}", StringComparison.Ordinal)
+                && replication.Contains("master_link_status:up", StringComparison.Ordinal))
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Redis Cluster node {replicaPort} did not synchronise with its new master {masterPort}.");
+            }
+            await Task.Delay(100).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Whether the replica on <paramref name="replicaPort"/> may take over by itself when its master fails
+    /// (<c>cluster-replica-no-failover</c>); a manual <see cref="TakeOverAsync"/> still works when it may not.
+    /// </summary>
+    public Task AllowAutomaticFailoverAsync(int replicaPort, bool allowed) =>
+        RunCliAsync(["-p", replicaPort.ToString(CultureInfo.InvariantCulture), "config", "set", "cluster-replica-no-failover", allowed ? "no" : "yes"]);
+
+    /// <summary>Kills (as a crash would) the node on <paramref name="port"/>, and waits only for the process to end.</summary>
+    public async Task KillAsync(int port)
+    {
+        var (_, process) = _nodes.Single(n => n.Port == port);
         process.Kill();
         await process.WaitForExitAsync().DefaultTimeout().ConfigureAwait(false);
+    }
 
-        var survivor = _nodes.First(n => !n.Process.HasExited).Port.ToString(CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Makes the replica on <paramref name="replicaPort"/> a master at once (<c>CLUSTER FAILOVER TAKEOVER</c>, which
+    /// needs no agreement of the other masters), and waits until it serves <paramref name="channelOrKey"/>'s slot and
+    /// every running node reports <c>cluster_state:ok</c>.
+    /// </summary>
+    public async Task TakeOverAsync(int replicaPort, string channelOrKey)
+    {
+        var before = await MasterOfAsync(channelOrKey).ConfigureAwait(false);
+        await RunCliAsync(["-p", replicaPort.ToString(CultureInfo.InvariantCulture), "cluster", "failover", "takeover"]).ConfigureAwait(false);
+        await WaitUntilMasterOfIsNotAsync(channelOrKey, before).ConfigureAwait(false);
+    }
+
+    // Waits until another node than `master` serves the slot, and the cluster is healthy again.
+    private async Task WaitUntilMasterOfIsNotAsync(string channelOrKey, int master)
+    {
+        var survivor = AnyRunningPort();
+        var slot = await SlotOfAsync(survivor, channelOrKey).ConfigureAwait(false);
         var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (await MasterOfSlotAsync(survivor, slot).ConfigureAwait(false) == master)
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"No replica took over slot {slot} from the killed master {master}.");
+                throw new TimeoutException($"No replica took over slot {slot} from the master {master}.");
             }
             await Task.Delay(100).ConfigureAwait(false);
         }
         await WaitUntilHealthyAsync().ConfigureAwait(false);
-        return master;
     }
+
+    private string AnyRunningPort() => _nodes.First(n => !n.Process.HasExited).Port.ToString(CultureInfo.InvariantCulture);
+
+    private static async Task<int> SlotOfAsync(string askedPort, string channelOrKey) =>
+        int.Parse((await RunCliAsync(["-p", askedPort, "cluster", "keyslot", channelOrKey]).ConfigureAwait(false)).Trim(), CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -31,20 +31,37 @@ internal sealed class ShardedChannelSubscriptions
     /// master that held the subscription is down (a failover), this is false until the subscription is re-sent to
     /// the slot's new owner.
     /// </summary>
-    public bool IsListening(string channel) =>
-        _queues.ContainsKey(channel) && _subscriber() is { } subscriber
-        && subscriber.SubscribedEndpoint(RedisChannel.Sharded(channel)) is { } endpoint
-        && subscriber.Multiplexer.GetServer(endpoint).IsConnected;
-
-    /// <summary>Subscribes to or unsubscribes from <paramref name="channel"/>, as <paramref name="wanted"/> says when the change runs.</summary>
-    public Task ReconcileAsync(string channel, Func<bool> wanted)
+    public bool IsListening(string channel)
     {
-        lock (_gate)
+        if (!_queues.ContainsKey(channel) || _subscriber() is not { } subscriber
+            || subscriber.SubscribedEndpoint(RedisChannel.Sharded(channel)) is not { } endpoint)
         {
-            _tail = _tail.ContinueWith(_ => ApplyAsync(channel, wanted), TaskScheduler.Default).Unwrap();
-            return _tail;
+            return false;
+        }
+        try
+        {
+            return subscriber.Multiplexer.GetServer(endpoint).IsConnected;
+        }
+        catch (ArgumentException)
+        {
+            // Only control flow: the client has dropped that server from its topology (a master that is gone), so the
+            // subscription still bound to it listens nowhere.
+            return false;
         }
     }
+
+    /// <summary>The subscribed channels that are not listened to now (their shard's connection is down, or the client
+    /// has not yet re-sent the subscription to the slot's new owner).</summary>
+    public IEnumerable<string> DeafChannels() => _queues.Keys.Where(channel => !IsListening(channel));
+
+    /// <summary>Subscribes to or unsubscribes from <paramref name="channel"/>, as <paramref name="wanted"/> says when the change runs.</summary>
+    public Task ReconcileAsync(string channel, Func<bool> wanted) => Enqueue(() => ApplyAsync(channel, wanted));
+
+    /// <summary>
+    /// Drops the subscription of <paramref name="channel"/> and subscribes it again, if it is subscribed but still not
+    /// listened to when the change runs; in the same order as the other changes.
+    /// </summary>
+    public Task RenewAsync(string channel) => Enqueue(() => RenewNowAsync(channel));
 
     /// <summary>Unsubscribes from everything.</summary>
     public Task CloseAsync()
@@ -65,9 +82,7 @@ internal sealed class ShardedChannelSubscriptions
         {
             if (want && !have && _subscriber() is { } subscriber)
             {
-                queue = await subscriber.SubscribeAsync(RedisChannel.Sharded(channel)).ConfigureAwait(false);
-                queue.OnMessage(m => _onMessage(channel, ((byte[]?)m.Message) ?? []));
-                _queues[channel] = queue;
+                await SubscribeNowAsync(subscriber, channel).ConfigureAwait(false);
             }
             else if (!want && have)
             {
@@ -77,8 +92,55 @@ internal sealed class ShardedChannelSubscriptions
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // Tried again when the connection comes back (the adapter reconciles every channel then).
+            // Tried again when the connection comes back (the adapter reconciles every channel then), or for the
+            // namespace's own two channels by the adapter's resubscribe watchdog.
             _onFailure(channel, ex);
+        }
+    }
+
+    private async Task RenewNowAsync(string channel)
+    {
+        if (!_queues.TryGetValue(channel, out var stale) || IsListening(channel) || _subscriber() is not { } subscriber)
+        {
+            return;
+        }
+        // Dropped before subscribing again: it is connected nowhere, so nothing arrives on it, and the client forgets
+        // the subscription, so the new one is a fresh SSUBSCRIBE to the slot's owner now, not a second reader of the
+        // stale one (which would also see every message twice once it came back).
+        _queues.TryRemove(channel, out _);
+        try
+        {
+            // Its SUNSUBSCRIBE, if any, goes to a server that is down: not waited for.
+            await stale.UnsubscribeAsync(CommandFlags.FireAndForget).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // Only control flow: the client has forgotten the subscription all the same.
+        }
+        try
+        {
+            await SubscribeNowAsync(subscriber, channel).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // The channel is then not subscribed: the adapter's next attempt subscribes whatever is wanted and missing.
+            _onFailure(channel, ex);
+        }
+    }
+
+    private async Task SubscribeNowAsync(ISubscriber subscriber, string channel)
+    {
+        var queue = await subscriber.SubscribeAsync(RedisChannel.Sharded(channel)).ConfigureAwait(false);
+        queue.OnMessage(m => _onMessage(channel, ((byte[]?)m.Message) ?? []));
+        _queues[channel] = queue;
+    }
+
+    private Task Enqueue(Func<Task> change)
+    {
+        lock (_gate)
+        {
+            _tail = _tail.ContinueWith(_ => change(), TaskScheduler.Default).Unwrap();
+            return _tail;
         }
     }
 }
