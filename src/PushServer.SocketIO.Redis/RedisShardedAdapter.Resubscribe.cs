@@ -24,6 +24,13 @@ public sealed partial class RedisShardedAdapter
     }
 
     /// <summary>
+    /// Whether any wanted channel is deaf now; the watchdog asks every second, so it stops at the first one rather than
+    /// listing them all (in the dynamic modes there is a channel per room).
+    /// </summary>
+    private bool HasDeafChannel() =>
+        !_subscriptions.IsListening(_channel) || !_subscriptions.IsListening(_responseChannel) || _subscriptions.DeafChannels().Any();
+
+    /// <summary>
     /// Called by the watchdog when channels stayed deaf while Redis was reachable: the client's slot map may still name
     /// a master that is gone. Reading the topology again makes the client re-send, by itself, each subscription that is
     /// not connected; each channel still deaf after that is dropped and subscribed again, and whatever is wanted and not

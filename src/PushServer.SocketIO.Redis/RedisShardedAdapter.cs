@@ -68,7 +68,7 @@ public sealed partial class RedisShardedAdapter : ClusterMessageAdapter
         await _connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
         await SubscribeAllAsync().ConfigureAwait(false);
         _watchdog = new ShardedResubscribeWatchdog(
-            _cluster.Options.ResubscribeAfter, Time, () => DeafChannels().Count > 0, () => _connection.IsConnected, ResubscribeAsync);
+            _cluster.Options.ResubscribeAfter, Time, HasDeafChannel, () => _connection.IsConnected, ResubscribeAsync);
     }
 
     /// <inheritdoc />
