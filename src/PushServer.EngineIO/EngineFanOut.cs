@@ -13,8 +13,8 @@ namespace PushServer.EngineIO;
 /// Inside the scope (on the thread that began it) <see cref="IEngineSession.Send"/> queues the packet as usual, so
 /// each session's order is fixed at once, but does not start the session's writer: the scope remembers the session.
 /// <see cref="Dispose"/> then splits the remembered sessions into slices, at most one per core, and each slice's work
-/// item writes to its sessions on its own thread (see <see cref="SendMode.WriteOnCallingThread"/>). Writes never
-/// block: a socket whose buffer is full finishes its write asynchronously while the slice goes on.
+/// item writes to its sessions on its own thread (see <see cref="SendMode.WriteOnCallingThread"/>), waiting polls'
+/// answers included. Writes never block: a socket whose buffer is full finishes its write asynchronously while the slice goes on.
 /// </para>
 /// <para>
 /// Why: a work item per recipient wakes pool threads and passes each through the pool's queues ten thousand times

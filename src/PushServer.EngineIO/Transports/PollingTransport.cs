@@ -33,12 +33,30 @@ internal sealed partial class PollingTransport : ISessionTransport
 
     public bool IsWritableNow => Volatile.Read(ref _pollWake) is not null;
 
-    /// <summary>The poll answers on its own request's thread, whatever <paramref name="mode"/> asks.</summary>
+    /// <summary>
+    /// Wakes the waiting poll. From a thread of its own (a broadcast's fan-out slice, the heartbeat timer) the poll's
+    /// answer is written right there, as a WebSocket's write is: a broadcast to a thousand polls is then one work item
+    /// per slice instead of one per poll. Otherwise the answer is written by a thread-pool work item, so a broadcast
+    /// never runs a request's code on its own thread.
+    /// </summary>
     public void OnQueueSignal(SendMode mode)
     {
+        TaskCompletionSource? queued;
         lock (_sync)
         {
-            _queued?.TrySetResult();
+            queued = _queued;
+        }
+        if (queued is not null && !queued.Task.IsCompleted)
+        {
+            if (mode == SendMode.WriteOnCallingThread)
+            {
+                // Outside the lock: the poll's continuation runs inside this call.
+                queued.TrySetResult();
+            }
+            else
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static q => q.TrySetResult(), queued, preferLocal: false);
+            }
         }
         // A poll released during an upgrade answers noop: WakePoll says so, where a packet only means "look again".
         if (_session.IsUpgradeReleasingPolls)
@@ -152,7 +170,8 @@ internal sealed partial class PollingTransport : ISessionTransport
                     return last.Count > 0 ? new(last, false) : new([EnginePacket.Close], true);
             }
             // Armed before looking at the queue, so a packet queued in between still wakes this poll.
-            var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            // Completed only by OnQueueSignal, which decides on which thread the continuation runs.
+            var queued = new TaskCompletionSource();
             lock (_sync)
             {
                 _queued = queued;

@@ -2,8 +2,8 @@ namespace PushServer.EngineIO.Transports;
 
 /// <summary>
 /// Where the session asks the transport to write what a send just queued. The session passes it with each queue signal
-/// (see <see cref="ISessionTransport.OnQueueSignal"/>); only the WebSocket transport tells the two apart, a poll is
-/// answered by its own request either way.
+/// (see <see cref="ISessionTransport.OnQueueSignal"/>): the WebSocket transport writes there, and a waiting poll is
+/// answered there.
 /// </summary>
 internal enum SendMode
 {
