@@ -21,4 +21,13 @@ public interface IEngineConnectionHandler
 
     /// <summary>The session closed. Called once per session, after every message has been delivered.</summary>
     void OnClosed(IEngineSession session, EngineCloseReason reason);
+
+    /// <summary>
+    /// The session moved from long-polling to WebSocket (engine.io's <c>upgrade</c> event);
+    /// <see cref="IEngineSession.TransportName"/> is <c>websocket</c> from now on. Called at most once per session, on
+    /// the upgrading connection's thread, possibly while a close is under way. Does nothing unless implemented.
+    /// </summary>
+    void OnUpgraded(IEngineSession session)
+    {
+    }
 }

@@ -14,6 +14,8 @@ public sealed record BinaryReceived(IEngineSession Session, byte[] Data) : Engin
 
 public sealed record Closed(IEngineSession Session, EngineCloseReason Reason) : EngineEvent(Session);
 
+public sealed record Upgraded(IEngineSession Session, string TransportName) : EngineEvent(Session);
+
 /// <summary>An <see cref="IEngineConnectionHandler"/> that records every call and can echo messages back.</summary>
 public sealed class RecordingHandler : IEngineConnectionHandler
 {
@@ -59,6 +61,8 @@ public sealed class RecordingHandler : IEngineConnectionHandler
         CloseCounts.AddOrUpdate(session.Id, 1, (_, n) => n + 1);
         _events.Writer.TryWrite(new Closed(session, reason));
     }
+
+    public void OnUpgraded(IEngineSession session) => _events.Writer.TryWrite(new Upgraded(session, session.TransportName));
 
     /// <summary>Waits for the next event of type <typeparamref name="T"/> matching <paramref name="match"/>, skipping others.</summary>
     public async Task<T> WaitForAsync<T>(Func<T, bool>? match = null, TimeSpan? timeout = null) where T : EngineEvent

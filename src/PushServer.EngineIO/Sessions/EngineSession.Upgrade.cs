@@ -149,6 +149,15 @@ internal sealed partial class EngineSession
         }
         old.OnSessionClosed();
         EngineLog.Upgraded(_logger, Id);
+        try
+        {
+            _handler.OnUpgraded(this);
+        }
+        catch (Exception ex)
+        {
+            // The upgrade itself is done; a handler's fault must not undo it.
+            EngineLog.HandlerFailed(_logger, ex, Id, nameof(IEngineConnectionHandler.OnUpgraded));
+        }
         return true;
     }
 

@@ -63,6 +63,7 @@ internal static partial class AdminUiInstrumentation
         if (development)
         {
             var live = new AdminUiLiveEvents(adminNamespace, time);
+            traffic.Upgraded += live.OnUpgraded;
             foreach (var nsp in io.Namespaces)
             {
                 live.Observe(nsp);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PushServer.SocketIO;
 using PushServer.SocketIO.Adapters;
 
@@ -6,12 +7,16 @@ namespace PushServer.AdminUi;
 /// <summary>
 /// Development mode's live feed (instrument()'s <c>registerVerboseListeners</c>): socket_connected,
 /// socket_disconnected, room_joined, room_left, and for namespaces other than the admin one event_received and
-/// event_sent, each emitted to the admin namespace with a timestamp.
+/// event_sent, each emitted to the admin namespace with a timestamp; and socket_updated with the new transport when a
+/// connection upgrades from polling to WebSocket.
 /// </summary>
 internal sealed class AdminUiLiveEvents
 {
     private readonly SocketIONamespace _admin;
     private readonly TimeProvider _time;
+    // The sockets of each connection still on polling, by Engine.IO id: an upgrade names only the connection. An entry
+    // goes with the upgrade or the last socket's disconnect, so only live polling sockets are held.
+    private readonly ConcurrentDictionary<string, (string Nsp, string Id)[]> _pollingSockets = new(StringComparer.Ordinal);
 
     public AdminUiLiveEvents(SocketIONamespace admin, TimeProvider time)
     {
@@ -28,7 +33,20 @@ internal sealed class AdminUiLiveEvents
         {
             _admin.Emit(AdminUiProtocol.SocketConnected, AdminUiSocketSerializer.Serialize(socket, options), Now());
             var id = socket.Id;
-            socket.OnDisconnect(reason => _admin.Emit(AdminUiProtocol.SocketDisconnected, name, id, reason, Now()));
+            var connectionId = socket.ConnectionId;
+            var polling = socket.TransportName == "polling";
+            if (polling)
+            {
+                _pollingSockets.AddOrUpdate(connectionId, static (_, s) => [s], static (_, all, s) => [.. all, s], (name, id));
+            }
+            socket.OnDisconnect(reason =>
+            {
+                if (polling)
+                {
+                    Forget(connectionId, (name, id));
+                }
+                _admin.Emit(AdminUiProtocol.SocketDisconnected, name, id, reason, Now());
+            });
             if (isAdmin)
             {
                 return;
@@ -59,6 +77,34 @@ internal sealed class AdminUiLiveEvents
         {
             adapter.RoomJoined += (room, id) => _admin.Emit(AdminUiProtocol.RoomJoined, name, room, id, Now());
             adapter.RoomLeft += (room, id) => _admin.Emit(AdminUiProtocol.RoomLeft, name, room, id, Now());
+        }
+    }
+
+    /// <summary>A connection upgraded: instrument()'s socket_updated for each of its sockets, with the new transport.</summary>
+    public void OnUpgraded(string connectionId)
+    {
+        if (!_pollingSockets.TryRemove(connectionId, out var sockets))
+        {
+            return;
+        }
+        foreach (var (nsp, id) in sockets)
+        {
+            _admin.Emit(AdminUiProtocol.SocketUpdated, new { id, nsp, transport = "websocket" });
+        }
+    }
+
+    private void Forget(string connectionId, (string Nsp, string Id) socket)
+    {
+        while (_pollingSockets.TryGetValue(connectionId, out var sockets))
+        {
+            var rest = Array.FindAll(sockets, s => s != socket);
+            var done = rest.Length == 0
+                ? _pollingSockets.TryRemove(new KeyValuePair<string, (string, string)[]>(connectionId, sockets))
+                : _pollingSockets.TryUpdate(connectionId, rest, sockets);
+            if (done)
+            {
+                return;
+            }
         }
     }
 

@@ -12,6 +12,7 @@ internal static class AdminUiProtocol
     public const string ServerStats = "server_stats";
     public const string AllSockets = "all_sockets";
     public const string SocketConnected = "socket_connected";
+    public const string SocketUpdated = "socket_updated";
     public const string SocketDisconnected = "socket_disconnected";
     public const string RoomJoined = "room_joined";
     public const string RoomLeft = "room_left";

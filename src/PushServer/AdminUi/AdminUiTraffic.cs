@@ -7,7 +7,8 @@ namespace PushServer.AdminUi;
 /// in and out since the last <c>server_stats</c>, sent as its <c>aggregatedEvents</c> (instrument()'s EventBuffer).
 /// instrument() keeps one bucket per second; here one bucket per stats period, stamped with the second it is sent,
 /// which the UI's per-minute charts cannot tell apart. Counting is a few interlocked adds, so the packet path stays
-/// lock-free.
+/// lock-free. It also passes on the connections' upgrades from polling to WebSocket, which development mode's live
+/// feed reports (<see cref="Upgraded"/>).
 /// </summary>
 internal sealed class AdminUiTraffic
 {
@@ -18,7 +19,12 @@ internal sealed class AdminUiTraffic
     private long _packetsOut;
     private long _bytesOut;
 
+    /// <summary>An Engine.IO connection (by its id) moved from polling to WebSocket.</summary>
+    public event Action<string>? Upgraded;
+
     public void Connected() => Interlocked.Increment(ref _connections);
+
+    public void OnUpgraded(string connectionId) => Upgraded?.Invoke(connectionId);
 
     public void Disconnected(string reason) => _disconnections.AddOrUpdate(reason, 1, static (_, n) => n + 1);
 

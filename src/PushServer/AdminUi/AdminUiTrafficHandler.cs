@@ -38,6 +38,13 @@ internal sealed class AdminUiTrafficHandler(IEngineConnectionHandler inner, Admi
         inner.OnClosed(session, reason);
     }
 
+    /// <inheritdoc />
+    public void OnUpgraded(IEngineSession session)
+    {
+        inner.OnUpgraded(session);
+        traffic.OnUpgraded(session.Id);
+    }
+
     /// <summary>Counts the packets the layer above queues; dropped ones are not sent, so not counted.</summary>
     private sealed class CountedSession(IEngineSession inner, AdminUiTraffic traffic) : ObservedEngineSession(inner)
     {

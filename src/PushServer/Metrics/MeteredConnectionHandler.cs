@@ -37,4 +37,7 @@ internal sealed class MeteredConnectionHandler(IEngineConnectionHandler inner, P
         metrics.SessionClosed(reason);
         inner.OnClosed(session, reason);
     }
+
+    /// <inheritdoc />
+    public void OnUpgraded(IEngineSession session) => inner.OnUpgraded(session);
 }

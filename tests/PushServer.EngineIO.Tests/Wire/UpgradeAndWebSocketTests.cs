@@ -23,6 +23,8 @@ public class UpgradeAndWebSocketTests
         await Frames.SendTextAsync(ws, "5");
         await Frames.SendTextAsync(ws, "4after upgrade");
         Assert.Equal("after upgrade", (await host.Handler.WaitForAsync<TextReceived>()).Text);
+        // The handler heard of the upgrade, once the WebSocket was the session's transport.
+        Assert.Equal("websocket", (await host.Handler.WaitForAsync<Upgraded>(u => u.Session.Id == sid)).TransportName);
         var session = host.Handler.Sessions[sid];
         Assert.Equal("websocket", session.TransportName);
 

@@ -165,6 +165,23 @@ public sealed class AdminUiTests : ResourceTests
     }
 
     [Fact]
+    public async Task The_ui_hears_of_a_socket_whose_connection_upgrades_from_polling_to_websocket()
+    {
+        var server = await StartAsync();
+        var admin = await StartAdminAsync(server);
+        await admin.WaitForServerEventAsync("all_sockets");
+
+        // socket.io-client's default transports: polling first, then the upgrade.
+        var (_, clientId) = await ConnectClientAsync(new SocketIOClientConfig(server.SocketIOUrl) { Transports = ["polling", "websocket"] });
+
+        var connected = await WaitForAdminEventAsync(admin, "socket_connected", a => a[0].GetProperty("id").GetString() == clientId);
+        var updated = await WaitForAdminEventAsync(admin, "socket_updated", a => a[0].GetProperty("id").GetString() == clientId);
+        Assert.Equal("polling", connected.GetProperty("args")[0].GetProperty("transport").GetString());
+        Assert.Equal("/", updated.GetProperty("args")[0].GetProperty("nsp").GetString());
+        Assert.Equal("websocket", updated.GetProperty("args")[0].GetProperty("transport").GetString());
+    }
+
+    [Fact]
     public async Task The_join_leave_and_disconnect_actions_reach_the_socket()
     {
         var server = await StartAsync();
