@@ -25,7 +25,8 @@ public interface IEngineConnectionHandler
     /// <summary>
     /// The session moved from long-polling to WebSocket (engine.io's <c>upgrade</c> event);
     /// <see cref="IEngineSession.TransportName"/> is <c>websocket</c> from now on. Called at most once per session, on
-    /// the upgrading connection's thread, possibly while a close is under way. Does nothing unless implemented.
+    /// the upgrading connection's thread; unlike the other calls it may overlap a message still arriving by polling, or a
+    /// close under way. Does nothing unless implemented.
     /// </summary>
     void OnUpgraded(IEngineSession session)
     {
