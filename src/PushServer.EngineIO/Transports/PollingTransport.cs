@@ -20,7 +20,7 @@ internal sealed partial class PollingTransport : ISessionTransport
     private readonly EngineSession _session;
     private readonly string? _jsonpIndex;
     private CancellationTokenSource? _pollWake;
-    private TaskCompletionSource? _queued;
+    private PollWake? _queued;
     private bool _postActive;
 
     public PollingTransport(EngineSession session, string? jsonpIndex)
@@ -41,7 +41,7 @@ internal sealed partial class PollingTransport : ISessionTransport
     /// </summary>
     public void OnQueueSignal(SendMode mode)
     {
-        TaskCompletionSource? queued;
+        PollWake? queued;
         lock (_sync)
         {
             queued = _queued;
@@ -55,7 +55,7 @@ internal sealed partial class PollingTransport : ISessionTransport
             }
             else
             {
-                ThreadPool.UnsafeQueueUserWorkItem(static q => q.TrySetResult(), queued, preferLocal: false);
+                ThreadPool.UnsafeQueueUserWorkItem(queued, preferLocal: false);
             }
         }
         // A poll released during an upgrade answers noop: WakePoll says so, where a packet only means "look again".
@@ -171,7 +171,7 @@ internal sealed partial class PollingTransport : ISessionTransport
             }
             // Armed before looking at the queue, so a packet queued in between still wakes this poll.
             // Completed only by OnQueueSignal, which decides on which thread the continuation runs.
-            var queued = new TaskCompletionSource();
+            var queued = new PollWake();
             lock (_sync)
             {
                 _queued = queued;
@@ -197,6 +197,14 @@ internal sealed partial class PollingTransport : ISessionTransport
                 woken = true;
             }
         }
+    }
+
+    /// <summary>
+    /// The waiting poll's wake-up: its own work item when queued to the thread pool, so queueing it allocates nothing.
+    /// </summary>
+    private sealed class PollWake : TaskCompletionSource, IThreadPoolWorkItem
+    {
+        void IThreadPoolWorkItem.Execute() => TrySetResult();
     }
 
     /// <summary>What a GET answers: <see cref="Packets"/>, then the session ends when <see cref="Final"/>; no packets: 400.</summary>
