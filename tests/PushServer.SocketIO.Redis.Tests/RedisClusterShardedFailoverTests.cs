@@ -10,22 +10,17 @@ namespace PushServer.SocketIO.Redis.Tests;
 /// subscribed again there, then pushes between two PushServer nodes flow again. A class of its own, as
 /// the failover changes its cluster for good.
 /// </summary>
-public sealed class RedisClusterShardedFailoverTests(RedisClusterFixture fixture) : OwningTests, IClassFixture<RedisClusterFixture>
+public sealed class RedisClusterShardedFailoverTests(RedisClusterFixture fixture) : ShardedFailoverTests(fixture), IClassFixture<RedisClusterFixture>
 {
     [Fact]
     public async Task The_node_is_not_ready_while_the_channels_master_fails_over_and_pushes_flow_again_after()
     {
-        var a = await StartNodeAsync();
-        var b = await StartNodeAsync();
-        var onA = Own((await a.ConnectClientAsync()).Client);
-        var onB = Own((await b.ConnectClientAsync()).Client);
-        await b.Io.Sockets.To([]).EmitAsync("before", []);
-        await onA.WaitForServerEventAsync("before");
+        var (a, b, onA, onB) = await StartTwoHearingNodesAsync();
         Assert.Equal(HealthStatus.Healthy, (await a.CheckReadinessAsync()).Status);
 
         // Watched from before the kill: the unready spell may be over by the time the cluster reports a new master.
         var unready = a.WaitForReadinessAsync(HealthStatus.Unhealthy);
-        var killed = await fixture.Cluster.KillMasterOfAsync("socket.io#/#");
+        var killed = await Fixture.Cluster.KillMasterOfAsync("socket.io#/#");
         await unready;
         await a.WaitForReadinessAsync(HealthStatus.Healthy);
         await b.WaitForReadinessAsync(HealthStatus.Healthy);
@@ -35,10 +30,5 @@ public sealed class RedisClusterShardedFailoverTests(RedisClusterFixture fixture
         Assert.Equal(killed, (await onA.WaitForServerEventAsync("after", TimeSpan.FromSeconds(30))).GetProperty("args")[0].GetInt32());
         await a.Io.Sockets.To([]).EmitAsync("back", []);
         await onB.WaitForServerEventAsync("back", TimeSpan.FromSeconds(30));
-    }
-
-    private async Task<PushServerNode> StartNodeAsync()
-    {
-        return Own(await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(3), sharded: ShardedSubscriptionMode.Static));
     }
 }

@@ -12,36 +12,31 @@ namespace PushServer.SocketIO.Redis.Tests;
 /// takes over is one the nodes' multiplexers did not know to be the master's. A class of its own, as the failover
 /// changes its cluster for good.
 /// </summary>
-public sealed class RedisClusterShardedStaleTopologyTests(RedisClusterFixture fixture) : OwningTests, IClassFixture<RedisClusterFixture>
+public sealed class RedisClusterShardedStaleTopologyTests(RedisClusterFixture fixture) : ShardedFailoverTests(fixture), IClassFixture<RedisClusterFixture>
 {
     private const string Channel = "socket.io#/#";
 
     [Fact]
     public async Task A_node_whose_client_missed_the_promotion_listens_on_the_new_master_and_pushes_flow_again()
     {
-        var a = await StartNodeAsync();
-        var b = await StartNodeAsync();
-        var onA = Own((await a.ConnectClientAsync()).Client);
-        var onB = Own((await b.ConnectClientAsync()).Client);
-        await b.Io.Sockets.To([]).EmitAsync("before", []);
-        await onA.WaitForServerEventAsync("before");
-        var master = await fixture.Cluster.MasterOfAsync(Channel);
+        var (a, b, onA, onB) = await StartTwoHearingNodesAsync();
+        var master = await Fixture.Cluster.MasterOfAsync(Channel);
         var (other, promoted) = await OtherMasterAndReplicaAsync(master);
         // The master's replica goes to another master, which the multiplexers learn; then another master's replica
         // comes to it, which they do not learn, so they do not watch it when the master goes away.
-        await fixture.Cluster.ReplicateAsync(await fixture.Cluster.ReplicaOfAsync(master), other);
+        await Fixture.Cluster.ReplicateAsync(await Fixture.Cluster.ReplicaOfAsync(master), other);
         await ReadTopologyAsync(a);
         await ReadTopologyAsync(b);
-        await fixture.Cluster.ReplicateAsync(promoted, master);
-        await fixture.Cluster.AllowAutomaticFailoverAsync(promoted, allowed: false);
+        await Fixture.Cluster.ReplicateAsync(promoted, master);
+        await Fixture.Cluster.AllowAutomaticFailoverAsync(promoted, allowed: false);
 
-        await fixture.Cluster.KillAsync(master);
+        await Fixture.Cluster.KillAsync(master);
         await a.WaitForReadinessAsync(HealthStatus.Unhealthy);
         await b.WaitForReadinessAsync(HealthStatus.Unhealthy);
         // As StackExchange.Redis does by itself on the lost connection, and finished before the promotion.
         await ReadTopologyAsync(a);
         await ReadTopologyAsync(b);
-        await fixture.Cluster.TakeOverAsync(promoted, Channel);
+        await Fixture.Cluster.TakeOverAsync(promoted, Channel);
 
         // Well within StackExchange.Redis's own periodic check (60 s), which would repair it by chance.
         await a.WaitForReadinessAsync(HealthStatus.Healthy, TimeSpan.FromSeconds(20));
@@ -69,16 +64,13 @@ public sealed class RedisClusterShardedStaleTopologyTests(RedisClusterFixture fi
     /// <summary>Another master than <paramref name="master"/>, and its replica.</summary>
     private async Task<(int Master, int Replica)> OtherMasterAndReplicaAsync(int master)
     {
-        foreach (var port in fixture.Cluster.Ports.Where(p => p != master))
+        foreach (var port in Fixture.Cluster.Ports.Where(p => p != master))
         {
-            if (await fixture.Cluster.ReplicasOfAsync(port) is [var replica, ..])
+            if (await Fixture.Cluster.ReplicasOfAsync(port) is [var replica, ..])
             {
                 return (port, replica);
             }
         }
         throw new InvalidOperationException("The cluster has no other master with a replica.");
     }
-
-    private async Task<PushServerNode> StartNodeAsync() =>
-        Own(await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(3), sharded: ShardedSubscriptionMode.Static));
 }
