@@ -47,20 +47,6 @@ public sealed class RedisClusterShardedStaleTopologyTests(RedisClusterFixture fi
         await onB.WaitForServerEventAsync("back", TimeSpan.FromSeconds(20));
     }
 
-    /// <summary>
-    /// Makes the node's multiplexer read the topology now. A read already under way makes this one a no-op, so it is
-    /// asked again until one ran from start to end.
-    /// </summary>
-    private static async Task ReadTopologyAsync(PushServerNode node)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!await node.Connection.Multiplexer!.ConfigureAsync())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The multiplexer never re-read the topology.");
-            await Task.Delay(50);
-        }
-    }
-
     /// <summary>Another master than <paramref name="master"/>, and its replica.</summary>
     private async Task<(int Master, int Replica)> OtherMasterAndReplicaAsync(int master)
     {

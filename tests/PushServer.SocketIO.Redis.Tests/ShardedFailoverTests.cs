@@ -12,11 +12,12 @@ public abstract class ShardedFailoverTests(RedisClusterFixture fixture) : Owning
     /// <summary>The cluster, which each test changes for good.</summary>
     private protected RedisClusterFixture Fixture => fixture;
 
-    /// <summary>Two nodes and a client on each; a broadcast from B has reached A's client.</summary>
-    private protected async Task<(PushServerNode A, PushServerNode B, NodeClient OnA, NodeClient OnB)> StartTwoHearingNodesAsync()
+    /// <summary>Two nodes in <paramref name="mode"/> and a client on each; a broadcast from B has reached A's client.</summary>
+    private protected async Task<(PushServerNode A, PushServerNode B, NodeClient OnA, NodeClient OnB)> StartTwoHearingNodesAsync(
+        ShardedSubscriptionMode mode = ShardedSubscriptionMode.Static)
     {
-        var a = await StartNodeAsync();
-        var b = await StartNodeAsync();
+        var a = await StartNodeAsync(mode);
+        var b = await StartNodeAsync(mode);
         var onA = Own((await a.ConnectClientAsync()).Client);
         var onB = Own((await b.ConnectClientAsync()).Client);
         await b.Io.Sockets.To([]).EmitAsync("before", []);
@@ -24,6 +25,20 @@ public abstract class ShardedFailoverTests(RedisClusterFixture fixture) : Owning
         return (a, b, onA, onB);
     }
 
-    private async Task<PushServerNode> StartNodeAsync() =>
-        Own(await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(3), sharded: ShardedSubscriptionMode.Static));
+    /// <summary>
+    /// Makes the node's multiplexer read the topology now. A read already under way makes this one a no-op, so it is
+    /// asked again until one ran from start to end.
+    /// </summary>
+    private protected static async Task ReadTopologyAsync(PushServerNode node)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!await node.Connection.Multiplexer!.ConfigureAsync())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The multiplexer never re-read the topology.");
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<PushServerNode> StartNodeAsync(ShardedSubscriptionMode mode) =>
+        Own(await PushServerNode.StartAsync(fixture.Cluster.Url, TimeSpan.FromSeconds(3), sharded: mode));
 }

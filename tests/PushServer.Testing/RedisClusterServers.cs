@@ -54,8 +54,15 @@ public sealed class RedisClusterServers : IAsyncDisposable
     }
 
     /// <summary>Waits until every running node reports <c>cluster_state:ok</c> (within the default timeout).</summary>
-    public async Task WaitUntilHealthyAsync()
+    public Task WaitUntilHealthyAsync() => WaitUntilStateAsync("ok");
+
+    /// <summary>
+    /// Waits until every running node reports <c>cluster_state:</c><paramref name="state"/> (within the default
+    /// timeout): <c>fail</c> once a master is down and no replica has taken over, when every node answers CLUSTERDOWN.
+    /// </summary>
+    public async Task WaitUntilStateAsync(string state)
     {
+        var expected = "cluster_state:" + state;
         var deadline = DateTime.UtcNow + TestTimeouts.Default;
         foreach (var (port, process) in _nodes)
         {
@@ -64,11 +71,11 @@ public sealed class RedisClusterServers : IAsyncDisposable
                 continue;
             }
             while (!(await RunCliAsync(["-p", port.ToString(CultureInfo.InvariantCulture), "cluster", "info"]).ConfigureAwait(false))
-                .Contains("cluster_state:ok", StringComparison.Ordinal))
+                .Contains(expected, StringComparison.Ordinal))
             {
                 if (DateTime.UtcNow > deadline)
                 {
-                    throw new TimeoutException($"Redis Cluster node {port} did not reach cluster_state:ok.");
+                    throw new TimeoutException($"Redis Cluster node {port} did not reach {expected}.");
                 }
                 await Task.Delay(100).ConfigureAwait(false);
             }

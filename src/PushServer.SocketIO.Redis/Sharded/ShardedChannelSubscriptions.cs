@@ -15,6 +15,10 @@ internal sealed class ShardedChannelSubscriptions
     private readonly Action<string, ReadOnlyMemory<byte>> _onMessage;
     private readonly Action<string, Exception> _onFailure;
     private readonly ConcurrentDictionary<string, ChannelMessageQueue> _queues = new(StringComparer.Ordinal);
+
+    // Channels whose subscription failed (or found no connection to send it on), with what says whether each is still
+    // wanted: they are deaf as much as a subscription whose shard is down, but the client knows nothing of them.
+    private readonly ConcurrentDictionary<string, Func<bool>> _missing = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private Task _tail = Task.CompletedTask;
 
@@ -50,9 +54,27 @@ internal sealed class ShardedChannelSubscriptions
         }
     }
 
-    /// <summary>The subscribed channels that are not listened to now (their shard's connection is down, or the client
-    /// has not yet re-sent the subscription to the slot's new owner).</summary>
-    public IEnumerable<string> DeafChannels() => _queues.Keys.Where(channel => !IsListening(channel));
+    /// <summary>
+    /// The wanted channels that are not listened to now: subscribed ones whose shard's connection is down (or whose
+    /// subscription the client has not yet re-sent to the slot's new owner), and those whose subscription failed.
+    /// </summary>
+    public IEnumerable<string> DeafChannels()
+    {
+        foreach (var channel in _queues.Keys)
+        {
+            if (!IsListening(channel))
+            {
+                yield return channel;
+            }
+        }
+        foreach (var (channel, wanted) in _missing)
+        {
+            if (wanted())
+            {
+                yield return channel;
+            }
+        }
+    }
 
     /// <summary>Subscribes to or unsubscribes from <paramref name="channel"/>, as <paramref name="wanted"/> says when the change runs.</summary>
     public Task ReconcileAsync(string channel, Func<bool> wanted) => Enqueue(() => ApplyAsync(channel, wanted));
@@ -63,11 +85,11 @@ internal sealed class ShardedChannelSubscriptions
     /// </summary>
     public Task RenewAsync(string channel) => Enqueue(() => RenewNowAsync(channel));
 
-    /// <summary>Unsubscribes from everything.</summary>
+    /// <summary>Unsubscribes from everything, and wants nothing any more.</summary>
     public Task CloseAsync()
     {
         var tasks = new List<Task>();
-        foreach (var channel in _queues.Keys)
+        foreach (var channel in _queues.Keys.Concat(_missing.Keys).Distinct())
         {
             tasks.Add(ReconcileAsync(channel, static () => false));
         }
@@ -78,10 +100,19 @@ internal sealed class ShardedChannelSubscriptions
     {
         var want = wanted();
         var have = _queues.TryGetValue(channel, out var queue);
+        if (!want)
+        {
+            _missing.TryRemove(channel, out _);
+        }
         try
         {
-            if (want && !have && _subscriber() is { } subscriber)
+            if (want && !have)
             {
+                if (_subscriber() is not { } subscriber)
+                {
+                    _missing[channel] = wanted;
+                    return;
+                }
                 await SubscribeNowAsync(subscriber, channel).ConfigureAwait(false);
             }
             else if (!want && have)
@@ -92,8 +123,12 @@ internal sealed class ShardedChannelSubscriptions
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // Tried again when the connection comes back (the adapter reconciles every channel then), or for the
-            // namespace's own two channels by the adapter's resubscribe watchdog.
+            // Tried again when the connection comes back (the adapter reconciles every channel then), or by the
+            // adapter's resubscribe watchdog, which counts a wanted channel left unsubscribed as deaf.
+            if (want)
+            {
+                _missing[channel] = wanted;
+            }
             _onFailure(channel, ex);
         }
     }
@@ -123,7 +158,9 @@ internal sealed class ShardedChannelSubscriptions
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // The channel is then not subscribed: the adapter's next attempt subscribes whatever is wanted and missing.
+            // The channel is then not subscribed: deaf until the adapter's next attempt subscribes whatever is wanted
+            // and missing. It was wanted when renewed; a later change that no longer wants it takes it off.
+            _missing[channel] = static () => true;
             _onFailure(channel, ex);
         }
     }
@@ -133,6 +170,7 @@ internal sealed class ShardedChannelSubscriptions
         var queue = await subscriber.SubscribeAsync(RedisChannel.Sharded(channel)).ConfigureAwait(false);
         queue.OnMessage(m => _onMessage(channel, ((byte[]?)m.Message) ?? []));
         _queues[channel] = queue;
+        _missing.TryRemove(channel, out _);
     }
 
     private Task Enqueue(Func<Task> change)
