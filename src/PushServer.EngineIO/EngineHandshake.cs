@@ -6,7 +6,10 @@ namespace PushServer.EngineIO;
 /// </summary>
 /// <param name="Headers">Request headers, names lower-cased, repeated values joined with <c>", "</c>.</param>
 /// <param name="Query">Query parameters, first value of each name.</param>
-/// <param name="RemoteAddress">The client's IP address as text, empty when unknown.</param>
+/// <param name="RemoteAddress">
+/// The client's IP address as text, empty when unknown: the TCP peer's, or behind a trusted proxy
+/// (<see cref="EngineIOOptions.TrustedProxies"/>) the one its <c>X-Forwarded-For</c> names.
+/// </param>
 /// <param name="IsSecure">True when the request came over TLS.</param>
 /// <param name="Url">The request path and query string, e.g. <c>/socket.io/?EIO=4&amp;transport=polling</c>.</param>
 /// <param name="IssuedAt">When the session was opened.</param>

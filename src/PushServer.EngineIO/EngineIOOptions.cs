@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Http;
 
 namespace PushServer.EngineIO;
@@ -73,6 +74,16 @@ public sealed class EngineIOOptions
     /// every client shares the proxy's address, so only enable it where the server sees the real addresses.
     /// </summary>
     public int MaxHandshakesPerSecondPerIp { get; set; }
+
+    /// <summary>
+    /// Reverse proxies (single addresses or ranges) whose <c>X-Forwarded-For</c> header is believed. A request that
+    /// comes from one of them is counted against <see cref="MaxHandshakesPerSecondPerIp"/>, logged and given as its
+    /// session's address (<see cref="EngineHandshake.RemoteAddress"/>) under the client address the header names: the
+    /// header is read from the right, past every trusted proxy's entry, to the first address that is not one. Empty
+    /// (the default): the header is never read, since any client can send it. Not in socket.io, whose handshake address
+    /// is always the TCP peer's.
+    /// </summary>
+    public IList<IPNetwork> TrustedProxies { get; set; } = new List<IPNetwork>();
 
     /// <summary>
     /// Sustained rate of packets one session may send, per second (a token bucket of <see cref="InboundPacketBurst"/>

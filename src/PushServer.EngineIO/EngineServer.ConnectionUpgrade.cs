@@ -61,7 +61,8 @@ public sealed partial class EngineServer
         {
             return false;
         }
-        if (_options.MaxHandshakesPerSecondPerIp > 0 && !_handshakeRate.TryAcquire(remoteAddress, _options.MaxHandshakesPerSecondPerIp))
+        if (_options.MaxHandshakesPerSecondPerIp > 0
+            && !_handshakeRate.TryAcquire(ClientAddressOf(remoteAddress, request), _options.MaxHandshakesPerSecondPerIp))
         {
             return false;
         }
@@ -97,7 +98,7 @@ public sealed partial class EngineServer
             var handshake = new EngineHandshake(
                 HeaderSnapshot.FromPairs(request.HeaderPairs),
                 upgrade.Query,
-                RecentStrings.Shared.Address(remoteAddress),
+                RecentStrings.Shared.Address(ClientAddressOf(remoteAddress, request)),
                 IsSecure: false,
                 request.Target,
                 _time.GetUtcNow());

@@ -1,7 +1,9 @@
+using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using PushServer.EngineIO.ConnectionLevelWebSockets;
 using PushServer.EngineIO.Handshakes;
 using PushServer.EngineIO.Hosting;
 using PushServer.EngineIO.Protocol;
@@ -25,6 +27,7 @@ public sealed partial class EngineServer
     private readonly EngineCors _cors;
     private readonly HandshakeRateLimiter _handshakeRate;
     private readonly RefusedOriginLog _refusedOrigins;
+    private readonly ForwardedClientAddress _clientAddress;
     private long _unknownSessionRefusals;
 
     /// <summary>Creates an endpoint that reports sessions to <paramref name="handler"/>.</summary>
@@ -42,6 +45,7 @@ public sealed partial class EngineServer
         _cors = new EngineCors(options.Cors);
         _refusedOrigins = new RefusedOriginLog(_logger, options.Cors.RefusedOriginAdvice);
         _handshakeRate = new HandshakeRateLimiter(_time);
+        _clientAddress = new ForwardedClientAddress(options.TrustedProxies);
     }
 
     /// <summary>WebSocket connections open now, upgrade probes included.</summary>
@@ -136,7 +140,7 @@ public sealed partial class EngineServer
 
     private Task RefuseByLimitAsync(HttpContext context, string limit, int status, string message, bool isUpgrade)
     {
-        EngineLog.LimitRefused(_logger, limit, context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress?.ToString() ?? "");
+        EngineLog.LimitRefused(_logger, limit, context.Request.Method, context.Request.Path, ClientAddressOf(context)?.ToString() ?? "");
         EngineMetrics.Limit(limit);
         return EngineErrorResponder.WriteAsync(context, EngineError.Forbidden, isUpgrade, message, status);
     }
@@ -361,7 +365,7 @@ public sealed partial class EngineServer
             return;
         }
         if (_options.MaxHandshakesPerSecondPerIp > 0
-            && !_handshakeRate.TryAcquire(context.Connection.RemoteIpAddress, _options.MaxHandshakesPerSecondPerIp))
+            && !_handshakeRate.TryAcquire(ClientAddressOf(context), _options.MaxHandshakesPerSecondPerIp))
         {
             await RefuseByLimitAsync(context, "handshake_rate", StatusCodes.Status429TooManyRequests, "Too many handshakes", isUpgrade).ConfigureAwait(false);
             return;
@@ -411,6 +415,16 @@ public sealed partial class EngineServer
             KeepAliveInterval = TimeSpan.Zero,
         });
 
+    /// <summary>The client's address: the TCP peer's, or behind a trusted proxy the one its <c>X-Forwarded-For</c> names.</summary>
+    private IPAddress? ClientAddressOf(HttpContext context) =>
+        _clientAddress.IsEnabled
+            ? _clientAddress.Resolve(context.Connection.RemoteIpAddress, context.Request.Headers["X-Forwarded-For"].ToString())
+            : context.Connection.RemoteIpAddress;
+
+    /// <summary>The client's address for a request read below the HTTP layer, as <see cref="ClientAddressOf(HttpContext)"/>.</summary>
+    private IPAddress? ClientAddressOf(IPAddress? peer, WebSocketUpgradeRequest request) =>
+        _clientAddress.IsEnabled ? _clientAddress.Resolve(peer, request.Header("x-forwarded-for")) : peer;
+
     /// <summary>
     /// What the session keeps of its opening request: a compact copy of the headers (the request's own collection is
     /// reused by the connection's next request), the query as the raw string parsed once, and no reference to the
@@ -422,7 +436,7 @@ public sealed partial class EngineServer
         return new EngineHandshake(
             HeaderSnapshot.Capture(request.Headers),
             query,
-            RecentStrings.Shared.Address(context.Connection.RemoteIpAddress),
+            RecentStrings.Shared.Address(ClientAddressOf(context)),
             request.IsHttps,
             request.PathBase + request.Path + request.QueryString,
             _time.GetUtcNow());

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using PushServer.EngineIO;
 
 namespace PushServer.Configuration;
@@ -42,6 +44,12 @@ internal sealed class EngineIOSettings
 
     /// <summary>Handshakes one client address may make per second (0: off, since behind a proxy all clients share its address).</summary>
     public int MaxHandshakesPerSecondPerIp { get; set; } = Defaults.MaxHandshakesPerSecondPerIp;
+
+    /// <summary>
+    /// Reverse proxies whose <c>X-Forwarded-For</c> names the client, as addresses (<c>10.0.0.5</c>) or ranges
+    /// (<c>10.0.0.0/8</c>). Empty: the header is ignored.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
 
     /// <summary>Sustained packets per second one session may send (1000; 0: off); past it the session closes.</summary>
     public int MaxInboundPacketsPerSecond { get; set; } = Defaults.MaxInboundPacketsPerSecond;
@@ -89,6 +97,7 @@ internal sealed class EngineIOSettings
         options.MaxSessions = MaxSessions;
         options.MaxWebSocketConnections = MaxWebSocketConnections;
         options.MaxHandshakesPerSecondPerIp = MaxHandshakesPerSecondPerIp;
+        options.TrustedProxies = [.. TrustedProxies.Select(ParseNetwork).OfType<IPNetwork>()];
         options.MaxInboundPacketsPerSecond = MaxInboundPacketsPerSecond;
         options.InboundPacketBurst = InboundPacketBurst;
         options.MaxPendingWebSocketBytes = MaxPendingWebSocketBytes;
@@ -111,6 +120,22 @@ internal sealed class EngineIOSettings
     /// <summary>What the log tells the operator when a page's origin is refused.</summary>
     public const string RefusedOriginAdvice =
         "to allow it, list it in EngineIO:Cors:Origins or pass --cors-origin (a list replaces the default, which allows pages from this host name on any port, so list them all)";
+
+    /// <summary>
+    /// An address (<c>10.0.0.5</c>, <c>::1</c>: that one address) or a range (<c>10.0.0.0/8</c>); null when it is neither
+    /// (validation reports it).
+    /// </summary>
+    public static IPNetwork? ParseNetwork(string text)
+    {
+        text = text.Trim();
+        if (IPNetwork.TryParse(text, out var network))
+        {
+            return network;
+        }
+        return !text.Contains('/') && IPAddress.TryParse(text, out var address)
+            ? new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128)
+            : null;
+    }
 
     /// <summary>The transport flags named in <paramref name="names"/>; unknown names are ignored (validation reports them).</summary>
     public static EngineTransports ParseTransports(IEnumerable<string> names)

@@ -35,6 +35,13 @@ internal sealed class EngineIOSettingsValidator : SettingsValidator<EngineIOSett
                 errors.Add($"EngineIO:Transports has an unknown transport \"{transport}\" (known: polling, websocket).");
             }
         }
+        foreach (var proxy in options.TrustedProxies)
+        {
+            if (EngineIOSettings.ParseNetwork(proxy) is null)
+            {
+                errors.Add($"EngineIO:TrustedProxies has \"{proxy}\", which is neither an address such as 10.0.0.5 nor a range such as 10.0.0.0/8.");
+            }
+        }
         foreach (var origin in options.Cors.Origins)
         {
             if (origin != "*" && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"

@@ -35,6 +35,8 @@ public sealed class ConfigCommandTests
     [InlineData("""{"EngineIO":{"MaxPendingWebSocketBytes":1000}}""", "EngineIO:MaxPendingWebSocketBytes must be at least EngineIO:MaxHttpBufferSize")]
     [InlineData("""{"EngineIO":{"Transports":["carrier-pigeon"]}}""", "EngineIO:Transports has an unknown transport")]
     [InlineData("""{"EngineIO":{"Cors":{"Origins":["app.example.com"]}}}""", "EngineIO:Cors:Origins has \"app.example.com\"")]
+    [InlineData("""{"EngineIO":{"TrustedProxies":["10.0.0.0/33"]}}""", "EngineIO:TrustedProxies has \"10.0.0.0/33\", which is neither an address")]
+    [InlineData("""{"EngineIO":{"TrustedProxies":["proxy.internal"]}}""", "EngineIO:TrustedProxies has \"proxy.internal\"")]
     [InlineData("""{"EngineIO":{"Cors":{"Origins":["*"],"Credentials":true}}}""", "EngineIO:Cors:Credentials cannot be true")]
     [InlineData("""{"EngineIO":{"PingInterval":"soon"}}""", "'EngineIO:PingInterval'")]
     [InlineData("""{"EngineIO":{"AllowEIO3":"maybe"}}""", "'EngineIO:AllowEIO3'")]

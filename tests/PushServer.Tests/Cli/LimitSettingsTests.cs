@@ -21,6 +21,7 @@ public sealed class LimitSettingsTests
         Assert.Equal(library.MaxInboundPacketsPerSecond, engine.MaxInboundPacketsPerSecond);
         Assert.Equal(library.InboundPacketBurst, engine.InboundPacketBurst);
         Assert.Equal(library.MaxPendingWebSocketBytes, engine.MaxPendingWebSocketBytes);
+        Assert.Empty(engine.TrustedProxies);
 
         var socketIO = new SocketIOOptions();
         new SocketIOSettings().ApplyTo(socketIO);
@@ -43,6 +44,7 @@ public sealed class LimitSettingsTests
             MaxInboundPacketsPerSecond = 4,
             InboundPacketBurst = 3,
             MaxPendingWebSocketBytes = 2_000_000,
+            TrustedProxies = ["10.0.0.0/8", " 192.0.2.7 ", "2001:db8::/32", "::1"],
         }.ApplyTo(engine);
         Assert.Equal(Timeout.InfiniteTimeSpan, engine.WebSocketSendTimeout);
         Assert.Equal(TimeSpan.Zero, engine.TimerCoalescing);
@@ -52,6 +54,9 @@ public sealed class LimitSettingsTests
         Assert.Equal(4, engine.MaxInboundPacketsPerSecond);
         Assert.Equal(3, engine.InboundPacketBurst);
         Assert.Equal(2_000_000, engine.MaxPendingWebSocketBytes);
+        Assert.Equal(
+            [System.Net.IPNetwork.Parse("10.0.0.0/8"), System.Net.IPNetwork.Parse("192.0.2.7/32"), System.Net.IPNetwork.Parse("2001:db8::/32"), System.Net.IPNetwork.Parse("::1/128")],
+            engine.TrustedProxies);
 
         var socketIO = new SocketIOOptions();
         new SocketIOSettings { MaxNamespaceLength = 9, MaxEventNameLength = 8, MaxRoomsPerSocket = 2 }.ApplyTo(socketIO);

@@ -5,7 +5,8 @@ namespace PushServer.Tests.Infrastructure;
 
 /// <summary>
 /// A real haproxy (Debian's) in front of some nodes, on a free loopback port, round-robin, with cookie-based sticky
-/// sessions as in config/haproxy.cfg or without any affinity. Killed by PID on dispose.
+/// sessions as in config/haproxy.cfg or without any affinity, appending the client's address to
+/// <c>X-Forwarded-For</c> as config/haproxy.cfg does. Killed by PID on dispose.
 /// </summary>
 public sealed class HaproxyProcess : IAsyncDisposable
 {
@@ -45,6 +46,7 @@ public sealed class HaproxyProcess : IAsyncDisposable
                 timeout client 60s
                 timeout server 60s
                 timeout tunnel 1h
+                option forwardfor
             frontend socketio
                 bind 127.0.0.1:{port}
                 default_backend pushserver
