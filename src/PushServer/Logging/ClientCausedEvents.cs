@@ -6,7 +6,7 @@ namespace PushServer.Logging;
 /// <see cref="ClientEventLimiter"/> limits these per id. Connection lifecycle (opened, upgraded, closed) is not in
 /// the list: it is Debug detail someone asked for. Ids come from each layer's table (Engine.IO 1000–1099 in
 /// <c>EngineLog</c>, Socket.IO 3000s in <c>SocketIOEventIds</c>, the executable's 4000s in
-/// <see cref="PushServerEventIds"/>).
+/// <see cref="PushServerEventIds"/>, the Redis adapter's 5000s in <c>RedisEventIds</c>, none of them client-caused).
 /// </summary>
 internal static class ClientCausedEvents
 {
