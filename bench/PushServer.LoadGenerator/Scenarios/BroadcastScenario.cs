@@ -6,7 +6,7 @@ namespace PushServer.LoadGenerator.Scenarios;
 /// <summary>
 /// Broadcasts triggered by the push API (<c>GET /?msg=</c>, as phpsocket.io's inner worker): either single
 /// broadcasts one after the other, or a sustained rate for a while. Each message carries the generator's
-/// timestamp, so every receipt yields a push-to-receipt latency.
+/// timestamp (a sustained push: the time it was due), so every receipt yields a push-to-receipt latency.
 /// </summary>
 internal static class BroadcastScenario
 {
@@ -37,18 +37,26 @@ internal static class BroadcastScenario
         var generatorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var serverCpuBefore = server.CpuSeconds();
         var started = Stopwatch.GetTimestamp();
+        var pushLag = TimeSpan.Zero;
         for (var i = 0; i < count; i++)
         {
+            // A sustained push carries the time it was due, not the time it went out: each answer is awaited before
+            // the next push, so a push API that answers only once its broadcast is written holds the next push back,
+            // and stamping the send time would leave that backlog out of the latency (coordinated omission).
+            var stamp = Stopwatch.GetTimestamp();
             if (sustained)
             {
-                var due = TimeSpan.FromSeconds(i / options.BroadcastsPerSecond) - Stopwatch.GetElapsedTime(started);
-                if (due > TimeSpan.Zero)
+                stamp = started + (long)(i / options.BroadcastsPerSecond * Stopwatch.Frequency);
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), stamp);
+                if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(due);
+                    await Task.Delay(wait);
                 }
+                var lag = Stopwatch.GetElapsedTime(stamp);
+                pushLag = lag > pushLag ? lag : pushLag;
             }
             var before = fleet.Delivered;
-            using var response = await http.GetAsync("?msg=" + Stopwatch.GetTimestamp());
+            using var response = await http.GetAsync("?msg=" + stamp);
             response.EnsureSuccessStatusCode();
             if (!sustained)
             {
@@ -75,6 +83,7 @@ internal static class BroadcastScenario
             .Set("latencyP90Ms", p90)
             .Set("latencyP99Ms", p99)
             .Set("latencyMaxMs", max)
+            .Set("pushLagMaxMs", sustained ? pushLag.TotalMilliseconds : null)
             .Set("deliveriesPerSecond", delivered / elapsed)
             .Set("serverCpuSeconds", serverCpu)
             .Set("deliveriesPerServerCpuSecond", serverCpu > 0 ? delivered / serverCpu : double.NaN)

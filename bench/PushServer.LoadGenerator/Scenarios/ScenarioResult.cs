@@ -12,7 +12,7 @@ internal sealed class ScenarioResult(string scenario)
     /// as 0 in a short window) is written as null: JSON has no such numbers, and the serializer would throw and lose
     /// the whole run's line.
     /// </summary>
-    public ScenarioResult Set(string name, object value)
+    public ScenarioResult Set(string name, object? value)
     {
         _values[name] = value switch
         {

@@ -82,9 +82,9 @@ class Fleet {
   }
 }
 
-/** A send timestamp for a push: microseconds on this process's monotonic clock, as an integer string. */
-function stamp() {
-  return String(Math.round(performance.now() * 1000));
+/** A push's timestamp: microseconds on this process's monotonic clock (now, or the given time in ms), as an integer string. */
+function stamp(atMs = performance.now()) {
+  return String(Math.round(atMs * 1000));
 }
 
 module.exports = { Fleet, stamp, sleep };

@@ -1,6 +1,10 @@
 // Broadcasts through the push API, each carrying its send timestamp so every receipt is one latency sample.
 // Single: one push at a time, each awaited until all N clients received it. Sustained (--bps): pushes on a fixed
-// schedule for --seconds, then a drain window. Warm-up pushes, awaited the same way, come first and are not counted.
+// schedule for --seconds, then a drain window, each stamped with the time it was due rather than the time it went
+// out. Pushes share one keep-alive connection and each answer is awaited, so a push API that answers only once its
+// broadcast is written (Node's socket.io: io.emit writes every frame before the handler returns) holds back the
+// next push; stamping the send time would leave that backlog out of the latency (coordinated omission). How late
+// the pushes went out is reported as pushLagMaxMs. Warm-up pushes, awaited one by one, come first and are not counted.
 "use strict";
 const { performance } = require("perf_hooks");
 const stats = require("../lib/process-stats");
@@ -30,11 +34,14 @@ async function broadcast(options, fleet) {
     const generatorCpuBefore = stats.generatorCpuSeconds();
     const serverCpuBefore = stats.serverCpuSeconds(options.serverPid);
     const started = performance.now();
+    let pushLagMs = 0;
     for (let i = 0; i < count; i++) {
       if (sustained) {
-        const due = started + (i * 1000) / options.broadcastsPerSecond - performance.now();
-        if (due > 0) await sleep(due);
-        await push.send(stamp());
+        const dueAt = started + (i * 1000) / options.broadcastsPerSecond;
+        const wait = dueAt - performance.now();
+        if (wait > 0) await sleep(wait);
+        pushLagMs = Math.max(pushLagMs, performance.now() - dueAt);
+        await push.send(stamp(dueAt));
       } else {
         await pushAndAwait();
       }
@@ -57,6 +64,7 @@ async function broadcast(options, fleet) {
       .set("latencyP90Ms", p90)
       .set("latencyP99Ms", p99)
       .set("latencyMaxMs", max)
+      .set("pushLagMaxMs", sustained ? pushLagMs : null)
       .set("deliveriesPerSecond", delivered / elapsed)
       .set("serverCpuSeconds", serverCpu)
       .set("deliveriesPerServerCpuSecond", serverCpu > 0 ? delivered / serverCpu : NaN)
