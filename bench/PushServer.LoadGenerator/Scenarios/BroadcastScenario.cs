@@ -37,24 +37,11 @@ internal static class BroadcastScenario
         var generatorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var serverCpuBefore = server.CpuSeconds();
         var started = Stopwatch.GetTimestamp();
-        var pushLag = TimeSpan.Zero;
+        var schedule = sustained ? new PushSchedule(options.BroadcastsPerSecond) : null;
         for (var i = 0; i < count; i++)
         {
-            // A sustained push carries the time it was due, not the time it went out: each answer is awaited before
-            // the next push, so a push API that answers only once its broadcast is written holds the next push back,
-            // and stamping the send time would leave that backlog out of the latency (coordinated omission).
-            var stamp = Stopwatch.GetTimestamp();
-            if (sustained)
-            {
-                stamp = started + (long)(i / options.BroadcastsPerSecond * Stopwatch.Frequency);
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), stamp);
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait);
-                }
-                var lag = Stopwatch.GetElapsedTime(stamp);
-                pushLag = lag > pushLag ? lag : pushLag;
-            }
+            // A sustained push carries the time it was due (see PushSchedule); a single one the time it went out.
+            var stamp = schedule is null ? Stopwatch.GetTimestamp() : await schedule.WaitUntilDueAsync(i);
             var before = fleet.Delivered;
             using var response = await http.GetAsync("?msg=" + stamp);
             response.EnsureSuccessStatusCode();
@@ -83,7 +70,7 @@ internal static class BroadcastScenario
             .Set("latencyP90Ms", p90)
             .Set("latencyP99Ms", p99)
             .Set("latencyMaxMs", max)
-            .Set("pushLagMaxMs", sustained ? pushLag.TotalMilliseconds : null)
+            .Set("pushLagMaxMs", schedule?.MaxLag.TotalMilliseconds)
             .Set("deliveriesPerSecond", delivered / elapsed)
             .Set("serverCpuSeconds", serverCpu)
             .Set("deliveriesPerServerCpuSecond", serverCpu > 0 ? delivered / serverCpu : double.NaN)

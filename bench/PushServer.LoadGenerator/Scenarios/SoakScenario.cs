@@ -121,17 +121,13 @@ internal static class SoakScenario
         {
             return;
         }
-        var started = Stopwatch.GetTimestamp();
+        var schedule = new PushSchedule(soak.PushesPerSecond);
         for (var i = 0; !stop.IsCancellationRequested; i++)
         {
-            var due = TimeSpan.FromSeconds(i / soak.PushesPerSecond) - Stopwatch.GetElapsedTime(started);
             try
             {
-                if (due > TimeSpan.Zero)
-                {
-                    await Task.Delay(due, stop);
-                }
-                using var response = await http.GetAsync("?msg=" + Stopwatch.GetTimestamp(), stop);
+                var stamp = await schedule.WaitUntilDueAsync(i, stop);
+                using var response = await http.GetAsync("?msg=" + stamp, stop);
                 response.EnsureSuccessStatusCode();
                 Interlocked.Increment(ref counters.Pushes);
             }
