@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace PushServer.LoadGenerator.Scenarios;
 
 /// <summary>
@@ -9,22 +7,34 @@ namespace PushServer.LoadGenerator.Scenarios;
 /// <c>io.emit</c> has written every frame) holds the next push back, and stamping the send time would leave that
 /// backlog out of the latency (coordinated omission). <see cref="MaxLag"/> says how late the latest push went out.
 /// </summary>
-internal sealed class PushSchedule(double perSecond)
+internal sealed class PushSchedule
 {
-    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly double _perSecond;
+    private readonly TimeProvider _time;
+    private readonly long _started;
+
+    /// <param name="perSecond">Pushes a second.</param>
+    /// <param name="time">The clock; its timestamps are the ones receipts are timed against (the system clock's are
+    /// <see cref="System.Diagnostics.Stopwatch"/> timestamps).</param>
+    public PushSchedule(double perSecond, TimeProvider? time = null)
+    {
+        _perSecond = perSecond;
+        _time = time ?? TimeProvider.System;
+        _started = _time.GetTimestamp();
+    }
 
     public TimeSpan MaxLag { get; private set; }
 
-    /// <summary>Waits until push <paramref name="index"/> is due; returns its due time, a <see cref="Stopwatch"/> timestamp.</summary>
+    /// <summary>Waits until push <paramref name="index"/> is due; returns its due time, a timestamp of the clock.</summary>
     public async Task<long> WaitUntilDueAsync(int index, CancellationToken cancellation = default)
     {
-        var due = _started + (long)(index / perSecond * Stopwatch.Frequency);
-        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+        var due = _started + (long)(index / _perSecond * _time.TimestampFrequency);
+        var wait = _time.GetElapsedTime(_time.GetTimestamp(), due);
         if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(wait, cancellation);
+            await Task.Delay(wait, _time, cancellation);
         }
-        var lag = Stopwatch.GetElapsedTime(due);
+        var lag = _time.GetElapsedTime(due);
         if (lag > MaxLag)
         {
             MaxLag = lag;
