@@ -42,6 +42,7 @@ internal static class StartCommand
         }
 
         InlineIo.ApplyToProcess(loaded);
+        NativeHeapReturn.ApplyToProcess(loaded);
         await using var app = PushServerHost.Build(loaded);
         try
         {

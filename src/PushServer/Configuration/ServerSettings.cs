@@ -47,6 +47,12 @@ internal sealed class ServerSettings
     /// </summary>
     public bool InlineIo { get; set; } = true;
 
+    /// <summary>
+    /// Give native blocks of 64 KB and more a mapping of their own, returned to the system once freed, instead of
+    /// letting glibc's arenas keep them (see <see cref="Hosting.NativeHeapReturn"/>).
+    /// </summary>
+    public bool ReturnLargeNativeBlocks { get; set; } = true;
+
     /// <summary>TLS on this port (<c>wss://</c>, <c>https://</c>): the certificate and key files; none by default.</summary>
     public TlsSettings Tls { get; set; } = new();
 }
