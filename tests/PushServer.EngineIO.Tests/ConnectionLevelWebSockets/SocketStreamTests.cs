@@ -6,7 +6,8 @@ namespace PushServer.EngineIO.Tests.ConnectionLevelWebSockets;
 
 /// <summary>
 /// The stream under a WebSocket taken off the socket, over a real loopback connection: the transport's prebuilt data
-/// frames and the WebSocket's own frames share it, whole and in order.
+/// frames and the WebSocket's own frames share it, whole and in order, and reads keep the WebSocket's idle wait (a
+/// zero-byte read) and the end of the stream as the WebSocket expects them.
 /// </summary>
 public sealed class SocketStreamTests : IAsyncLifetime
 {
@@ -79,6 +80,76 @@ public sealed class SocketStreamTests : IAsyncLifetime
         await _stream.WriteAsync(new byte[] { 0x88, 0x02, 0x03, 0xE8 });
 
         Assert.Equal([.. frame, 0x88, 0x02, 0x03, 0xE8], await ReadUntilServerEndsAsync());
+    }
+
+    [Fact]
+    public async Task A_zero_byte_read_with_nothing_there_waits_for_data()
+    {
+        var wait = _stream.ReadAsync(Memory<byte>.Empty);
+        Assert.False(wait.IsCompleted);
+
+        await _client.SendAsync("x"u8.ToArray(), SocketFlags.None);
+        Assert.Equal(0, await wait.AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        var buffer = new byte[8];
+        Assert.Equal(1, await _stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal((byte)'x', buffer[0]);
+    }
+
+    [Fact]
+    public async Task The_end_of_the_stream_after_the_last_bytes_still_reads_as_zero()
+    {
+        await _client.SendAsync("x"u8.ToArray(), SocketFlags.None);
+        _client.Shutdown(SocketShutdown.Send);
+        Assert.True(_server.Poll(TimeSpan.FromSeconds(10), SelectMode.SelectRead));
+
+        var buffer = new byte[8];
+        Assert.Equal(0, await _stream.ReadAsync(Memory<byte>.Empty));
+        Assert.Equal(1, await _stream.ReadAsync(buffer));
+        Assert.Equal(0, await _stream.ReadAsync(Memory<byte>.Empty).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, await _stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>
+    /// Through a real WebSocket reading the way the transport does (a zero-byte wait, then the message): messages
+    /// sent in one burst, one of them larger than what one receive takes ahead, arrive whole and in order.
+    /// </summary>
+    [Fact]
+    public async Task Messages_in_a_burst_reach_the_websocket_whole_and_in_order()
+    {
+        using var server = WebSocket.CreateFromStream(_stream, new WebSocketCreationOptions { IsServer = true });
+        using var client = WebSocket.CreateFromStream(new NetworkStream(_client), new WebSocketCreationOptions { IsServer = false });
+        string[] sent = ["one", new string('b', 10_000), "three", "", "five"];
+        var sending = Task.Run(async () =>
+        {
+            foreach (var message in sent)
+            {
+                await client.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            }
+        });
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var received = new List<string>();
+        var buffer = new byte[16_384];
+        while (received.Count < sent.Length)
+        {
+            if ((await server.ReceiveAsync(Memory<byte>.Empty, timeout.Token)).EndOfMessage)
+            {
+                // An empty message is whole at the zero-byte read already.
+                received.Add("");
+                continue;
+            }
+            var length = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await server.ReceiveAsync(buffer.AsMemory(length), timeout.Token);
+                length += result.Count;
+            }
+            while (!result.EndOfMessage);
+            received.Add(Encoding.UTF8.GetString(buffer, 0, length));
+        }
+        await sending.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(sent, received);
     }
 
     /// <summary>Ends the server's sending side and reads everything it wrote.</summary>
