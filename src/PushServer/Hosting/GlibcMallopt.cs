@@ -20,13 +20,20 @@ internal static class GlibcMallopt
     /// </summary>
     public static bool TrySetMmapThreshold(int bytes)
     {
-        if (!OperatingSystem.IsLinux()
-            || !NativeLibrary.TryLoad("libc.so.6", out var library)
-            || !NativeLibrary.TryGetExport(library, "mallopt", out var address))
+        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libc.so.6", out var library))
         {
             return false;
         }
-        // mallopt answers 1 on success, 0 on a value it does not take.
-        return Marshal.GetDelegateForFunctionPointer<Mallopt>(address)(MmapThresholdParameter, bytes) == 1;
+        try
+        {
+            // mallopt answers 1 on success, 0 on a value it does not take.
+            return NativeLibrary.TryGetExport(library, "mallopt", out var address)
+                && Marshal.GetDelegateForFunctionPointer<Mallopt>(address)(MmapThresholdParameter, bytes) == 1;
+        }
+        finally
+        {
+            // The C library stays loaded: the process itself runs on it.
+            NativeLibrary.Free(library);
+        }
     }
 }
