@@ -7,6 +7,7 @@ internal static class PushServerEventIds
     public const int RedisAdapter = 4002;
     public const int ConnectionCap = 4003;
     public const int NoConnectionCap = 4004;
+    public const int LargeNativeBlocksReturned = 4016;
     public const int TlsCertificateLoaded = 4005;
     public const int TlsCertificateReloaded = 4006;
     public const int TlsCertificateReloadFailed = 4007;

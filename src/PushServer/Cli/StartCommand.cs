@@ -42,7 +42,7 @@ internal static class StartCommand
         }
 
         InlineIo.ApplyToProcess(loaded);
-        NativeHeapReturn.ApplyToProcess(loaded);
+        var largeNativeBlocksReturned = NativeHeapReturn.ApplyToProcess(loaded);
         await using var app = PushServerHost.Build(loaded);
         try
         {
@@ -63,7 +63,7 @@ internal static class StartCommand
             await error.WriteLineAsync("pushserver: configuration error: " + string.Join(" ", ex.Failures)).ConfigureAwait(false);
             return (int)ExitCode.ConfigInvalid;
         }
-        PushServerHost.LogListening(app);
+        PushServerHost.LogListening(app, largeNativeBlocksReturned);
         await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         return (int)ExitCode.Ok;
     }

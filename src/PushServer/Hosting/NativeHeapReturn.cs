@@ -22,8 +22,11 @@ internal static class NativeHeapReturn
     private const string TunablesVariable = "GLIBC_TUNABLES";
     private const string ThresholdTunable = "glibc.malloc.mmap_threshold";
 
-    /// <summary>Sets the threshold for this process when the configuration asks for it and glibc is the C library.</summary>
-    public static void ApplyToProcess(LoadedConfiguration loaded) =>
+    /// <summary>
+    /// Sets the threshold for this process when the configuration asks for it and glibc is the C library; true when
+    /// it did. Runs before the host is built, so that as little as possible is allocated under glibc's default.
+    /// </summary>
+    public static bool ApplyToProcess(LoadedConfiguration loaded) =>
         Apply(loaded.Configuration, Environment.GetEnvironmentVariable, GlibcMallopt.TrySetMmapThreshold);
 
     /// <summary>

@@ -54,13 +54,20 @@ internal static partial class PushServerHost
         return app;
     }
 
-    /// <summary>Logs where the server listens, once started.</summary>
-    public static void LogListening(WebApplication app)
+    /// <summary>
+    /// Logs where the server listens, once started, and how it was set up: its connection cap, Redis, and whether
+    /// glibc returns large native blocks (<paramref name="largeNativeBlocksReturned"/>, see <see cref="NativeHeapReturn"/>).
+    /// </summary>
+    public static void LogListening(WebApplication app, bool largeNativeBlocksReturned)
     {
         var listeners = app.Services.GetRequiredService<ListenerEndpoints>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("PushServer");
         Log.Listening(logger, ListenerEndpoints.Url(listeners.SocketIOEndPoint, listeners.SocketIOTls) + SocketIOPath + "/",
             ListenerEndpoints.Url(listeners.PushEndPoint, listeners.PushTls));
+        if (largeNativeBlocksReturned)
+        {
+            Log.LargeNativeBlocksReturned(logger, NativeHeapReturn.Threshold);
+        }
         if (listeners.SocketIOLimits.MaxConnections > 0)
         {
             Log.ConnectionCap(logger, listeners.SocketIOLimits.MaxConnections, listeners.SocketIOLimitsSource);
@@ -106,5 +113,9 @@ internal static partial class PushServerHost
         [LoggerMessage(EventId = PushServerEventIds.RedisAdapter, Level = LogLevel.Information,
             Message = "Cluster mode: rooms and broadcasts shared through Redis at {RedisUrl} ({RedisAdapter})")]
         public static partial void RedisAdapter(Microsoft.Extensions.Logging.ILogger logger, string redisUrl, string redisAdapter);
+
+        [LoggerMessage(EventId = PushServerEventIds.LargeNativeBlocksReturned, Level = LogLevel.Debug,
+            Message = "glibc: native blocks of {ThresholdBytes} bytes and more get their own mapping, returned when freed")]
+        public static partial void LargeNativeBlocksReturned(Microsoft.Extensions.Logging.ILogger logger, int thresholdBytes);
     }
 }
