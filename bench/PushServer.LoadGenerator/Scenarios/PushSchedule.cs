@@ -4,8 +4,9 @@ namespace PushServer.LoadGenerator.Scenarios;
 /// Pushes on a fixed schedule, <c>perSecond</c> a second from the moment the schedule is made: push i is due i /
 /// perSecond seconds after it. A push is stamped with the time it was due, not the time it went out: pushes are
 /// sent one after the other and each answer is awaited, so a push API that answers late (Node's socket.io answers once
-/// <c>io.emit</c> has handed every frame to its socket) holds the next push back, and stamping the send time would leave that
-/// backlog out of the latency (coordinated omission). <see cref="MaxLag"/> says how late the latest push went out.
+/// <c>io.emit</c> has handed every frame to its socket) holds the next push back, and stamping the send time would
+/// leave that backlog out of the latency (coordinated omission). <see cref="MaxLag"/> says how late the latest push
+/// went out.
 /// </summary>
 internal sealed class PushSchedule
 {

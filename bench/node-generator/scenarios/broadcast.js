@@ -1,10 +1,10 @@
-// Broadcasts through the push API, each carrying a timestamp so every receipt is one latency sample.
-// Single: one push at a time, each awaited until all N clients received it. Sustained (--bps): pushes on a fixed
-// schedule for --seconds, then a drain window, each stamped with the time it was due rather than the time it went
-// out. Pushes share one keep-alive connection and each answer is awaited, so a push API that answers only once its
-// broadcast is written (Node's socket.io: io.emit hands every frame to its socket before the handler returns) holds back the
-// next push; stamping the send time would leave that backlog out of the latency (coordinated omission). How late
-// the pushes went out is reported as pushLagMaxMs. Warm-up pushes, awaited one by one, come first and are not counted.
+// Broadcasts through the push API, each carrying a timestamp so every receipt is one latency sample. Single: one
+// push at a time, each awaited until all N clients received it. Sustained (--bps): pushes on a fixed schedule for
+// --seconds, then a drain window, each stamped with the time it was due rather than the time it went out. Pushes
+// share one keep-alive connection and each answer is awaited, so a push API that answers only once its broadcast is
+// written (Node's socket.io: io.emit hands every frame to its socket before the handler returns) holds back the next
+// push; stamping the send time would leave that backlog out of the latency (coordinated omission). How late the
+// pushes went out is reported as pushLagMaxMs. Warm-up pushes, awaited one by one, come first and are not counted.
 "use strict";
 const { performance } = require("perf_hooks");
 const stats = require("../lib/process-stats");
